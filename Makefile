@@ -1,0 +1,96 @@
+# passlaunch: see README.md. `make check` is what CI runs.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+VERSION    := 0.1
+
+CC         ?= cc
+PKGS       := inih libseccomp libcap-ng json-c
+BUILD      := build
+
+# This binary runs as root: warnings are errors, hardening is always on.
+WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+              -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-missing-field-initializers
+HARDENING  := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
+              -fcf-protection -fPIE
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
+              -DPASSLAUNCH_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
+LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS       := $(wildcard launcher/*.c)
+OBJS       := $(SRCS:launcher/%.c=$(BUILD)/%.o)
+LIB_OBJS   := $(filter-out $(BUILD)/main.o,$(OBJS))
+UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+MAN_SRCS   := $(wildcard man/*.scd)
+MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
+
+.PHONY: all deps check test unit bats lint man clean install uninstall
+
+all: passlaunch man
+
+passlaunch: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/%.o: launcher/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests $(BUILD)/man
+
+$(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Ilauncher -o $@ $^ $(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: man/%.scd | $(BUILD)
+	scdoc < $< > $@
+
+deps:
+	tests/helpers/install-deps
+
+unit: $(UNIT_BINS)
+	tests/run-unit $(UNIT_BINS)
+
+bats: passlaunch
+	bats --tap tests/bats
+
+lint:
+	tests/helpers/lint
+
+# CI's entry point: install what is missing, build, lint, run every tier.
+check: deps
+	$(MAKE) all
+	$(MAKE) lint
+	$(MAKE) $(UNIT_BINS)
+	tests/run $(UNIT_BINS)
+
+test: check
+
+install: all
+	install -Dm755 passlaunch $(DESTDIR)$(BINDIR)/passlaunch
+	for p in profiles/*.ini; do install -Dm644 $$p $(DESTDIR)$(DATADIR)/passlaunch/$$p; done
+	for m in $(MAN_PAGES); do n=$${m##*/}; \
+	  install -Dm644 $$m $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/passlaunch
+	rm -rf $(DESTDIR)$(DATADIR)/passlaunch
+	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
+
+clean:
+	rm -rf $(BUILD) passlaunch
+
+-include $(OBJS:.o=.d)

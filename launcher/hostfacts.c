@@ -1,0 +1,173 @@
+#include "hostfacts.h"
+
+#include "log.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+static bool path_exists(const char *root, const char *rel)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", root, rel);
+	return access(path, F_OK) == 0;
+}
+
+bool host_has_hw_kvm(const char **why)
+{
+	if (!path_exists(path_devfs(), "kvm")) {
+		*why = "/dev/kvm does not exist";
+		return false;
+	}
+	if (!path_exists(path_sysfs(), "module/kvm_intel") &&
+	    !path_exists(path_sysfs(), "module/kvm_amd")) {
+		*why = "neither kvm_intel nor kvm_amd is loaded (is virtualization on in the "
+		       "firmware setup?)";
+		return false;
+	}
+	return true;
+}
+
+static enum accel resolve_accel(const struct profile *p)
+{
+	const char *why = NULL;
+	bool hw = host_has_hw_kvm(&why);
+
+	if (p->qemu.accel == ACCEL_TCG)
+		return ACCEL_TCG;
+	if (p->qemu.accel == ACCEL_KVM) {
+		if (!hw)
+			log_warn("%s: accel = kvm, but %s: QEMU will fail to start", p->path, why);
+		return ACCEL_KVM;
+	}
+	if (!hw)
+		log_warn("%s: accel = auto: no hardware KVM (%s); using TCG, which is far too slow "
+			 "for gaming",
+			 p->path, why);
+	return hw ? ACCEL_KVM : ACCEL_TCG;
+}
+
+static bool cpu_is_amd(void)
+{
+	_cleanup_free_ char *path = xasprintf("%s/cpuinfo", path_procfs());
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (str_has_prefix(line, "vendor_id"))
+			return strstr(line, "AuthenticAMD") != NULL;
+	return false;
+}
+
+static uint8_t slot_functions(const struct profile_gpu *g)
+{
+	char pattern[512];
+	glob_t gl;
+	uint8_t mask = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s/bus/pci/devices/%04x:%02x:%02x.[0-7]", path_sysfs(),
+		 g->address.domain, g->address.bus, g->address.slot);
+	if (glob(pattern, 0, NULL, &gl) == 0) {
+		for (size_t i = 0; i < gl.gl_pathc; i++)
+			mask |= (uint8_t)(1u << (gl.gl_pathv[i][strlen(gl.gl_pathv[i]) - 1] - '0'));
+		globfree(&gl);
+	}
+	return mask;
+}
+
+static void gather_gpu_functions(const struct profile *p, struct host_facts *f)
+{
+	f->gpu_functions = xcalloc(p->n_gpus, 1);
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		const struct profile_gpu *g = &p->gpus[i];
+		char addr[PCI_ADDR_LEN];
+		if (!g->all_functions) {
+			f->gpu_functions[i] = g->function_mask;
+			continue;
+		}
+		f->gpu_functions[i] = slot_functions(g);
+		if (f->gpu_functions[i] & (1u << g->address.func))
+			continue;
+		pci_addr_format(&g->address, addr);
+		log_warn("%s:%d: [gpu.%s] %s is not on this host; functions = all shows only its "
+			 "own function",
+			 p->path, g->ref.line, g->ref.label, addr);
+		f->gpu_functions[i] = (uint8_t)(1u << g->address.func);
+	}
+}
+
+static int parse_version(const char *text, struct host_facts *f)
+{
+	const char *v = strstr(text, "version ");
+	return v && sscanf(v + 8, "%u.%u", &f->qemu_major, &f->qemu_minor) == 2 ? 0 : -EINVAL;
+}
+
+/* Asks the binary itself; only for a profile that root may trust, since it
+ * runs the binary the profile names. */
+static void probe_qemu_version(const struct profile *p, struct host_facts *f)
+{
+	const char *forced = getenv("PASSLAUNCH_QEMU_VERSION");
+	char *argv[] = {p->qemu.binary, (char *)"--version", NULL};
+	posix_spawn_file_actions_t fa;
+	int fds[2], status;
+	char out[512] = "";
+	pid_t pid;
+
+	if (forced) {
+		snprintf(out, sizeof(out), "version %s", forced);
+		parse_version(out, f);
+		return;
+	}
+	if ((!p->trusted && geteuid() == 0) || pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&pid, p->qemu.binary, &fa, NULL, argv, environ) == 0) {
+		close(fds[1]);
+		if (read(fds[0], out, sizeof(out) - 1) < 0)
+			out[0] = '\0';
+		waitpid(pid, &status, 0);
+	} else {
+		close(fds[1]);
+	}
+	close(fds[0]);
+	posix_spawn_file_actions_destroy(&fa);
+	if (parse_version(out, f) < 0)
+		log_warn("%s: cannot tell the version of %s; assuming an old QEMU", p->path,
+			 p->qemu.binary);
+}
+
+int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_err *err)
+{
+	*f = (struct host_facts){0};
+	f->accel = resolve_accel(p);
+	f->cpu_amd = cpu_is_amd();
+	f->run_dir = xasprintf("%s/%s", path_runtime(), p->vm.name);
+	gather_gpu_functions(p, f);
+	if (p->audio.backend == AUDIO_PIPEWIRE)
+		probe_qemu_version(p, f);
+	if (p->firmware.type == FW_BIOS)
+		return 0;
+	if (firmware_find(p, path_firmware_dirs(), &f->firmware, err) < 0)
+		return -ENOENT;
+	if (p->firmware.type == FW_OVMF_SECBOOT && !f->firmware.enrolled_keys &&
+	    !p->firmware.vars_template)
+		log_warn("%s: the secure-boot OVMF found (%s) has no keys enrolled; Windows 11 "
+			 "boots, but Secure Boot stays off until keys are enrolled",
+			 p->path, f->firmware.descriptor);
+	return 0;
+}
+
+void host_facts_free(struct host_facts *f)
+{
+	firmware_free(&f->firmware);
+	free(f->gpu_functions);
+	free(f->run_dir);
+	*f = (struct host_facts){0};
+}

@@ -1,0 +1,25 @@
+/* What the argv builder needs to know about the host, gathered in one place
+ * so the builder itself stays a pure function of profile + facts. */
+#ifndef PASSLAUNCH_HOSTFACTS_H
+#define PASSLAUNCH_HOSTFACTS_H
+
+#include "error.h"
+#include "firmware.h"
+#include "profile.h"
+
+struct host_facts {
+	enum accel accel; /* ACCEL_KVM or ACCEL_TCG: never auto */
+	bool cpu_amd;
+	struct firmware firmware; /* empty for type = bios */
+	uint8_t *gpu_functions;	  /* per GPU: mask of the functions passed */
+	unsigned qemu_major, qemu_minor;
+	char *run_dir; /* per-VM runtime directory: QMP and swtpm sockets */
+};
+
+/* Warnings (TCG fallback, a GPU not on this host) go to stderr. */
+int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_err *err);
+void host_facts_free(struct host_facts *f);
+/* Hardware KVM: /dev/kvm plus kvm_intel or kvm_amd; why says what is missing. */
+bool host_has_hw_kvm(const char **why);
+
+#endif

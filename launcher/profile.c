@@ -1,0 +1,125 @@
+#include "profile.h"
+
+#include "size.h"
+
+void profile_init_defaults(struct profile *p)
+{
+	*p = (struct profile){0};
+	p->vm.stop_timeout = 120;
+	p->vm.clock = CLOCK_LOCALTIME;
+	p->qemu.binary = xstrdup("/usr/bin/qemu-system-x86_64");
+	p->qemu.accel = ACCEL_AUTO;
+	p->qemu.machine = xstrdup("q35");
+	p->firmware.type = FW_OVMF;
+	p->cpu.model = xstrdup("host");
+	p->cpu.sockets = 1;
+	p->cpu.cores = 2;
+	p->cpu.threads = 1;
+	p->cpu.hyperv = true;
+	p->memory.size = 4 * GiB;
+	p->memory.node = -1;
+	p->display.width = 1920;
+	p->display.height = 1080;
+	p->display.port = 5900;
+	p->hooks.timeout = 60;
+	p->sandbox.seccomp = true;
+}
+
+static void free_key_lines(struct key_line *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(lines[i].section);
+		free(lines[i].key);
+	}
+	free(lines);
+}
+
+static void free_devices(struct profile *p)
+{
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		free(p->gpus[i].ref.label);
+		free(p->gpus[i].rom);
+		free(p->gpus[i].host_driver);
+	}
+	for (size_t i = 0; i < p->n_pcis; i++) {
+		free(p->pcis[i].ref.label);
+		free(p->pcis[i].rom);
+	}
+	for (size_t i = 0; i < p->n_disks; i++) {
+		free(p->disks[i].ref.label);
+		free(p->disks[i].source);
+	}
+	for (size_t i = 0; i < p->n_cdroms; i++) {
+		free(p->cdroms[i].ref.label);
+		free(p->cdroms[i].source);
+	}
+	for (size_t i = 0; i < p->n_nets; i++) {
+		free(p->nets[i].ref.label);
+		free(p->nets[i].bridge);
+		free(p->nets[i].ifname);
+	}
+	for (size_t i = 0; i < p->n_usbs; i++)
+		free(p->usbs[i].ref.label);
+	for (size_t i = 0; i < p->n_inputs; i++) {
+		free(p->inputs[i].ref.label);
+		free(p->inputs[i].evdev);
+		free(p->inputs[i].grab_toggle);
+	}
+	free(p->gpus);
+	free(p->pcis);
+	free(p->disks);
+	free(p->cdroms);
+	free(p->nets);
+	free(p->usbs);
+	free(p->inputs);
+}
+
+void profile_free(struct profile *p)
+{
+	free(p->path);
+	free(p->vm.name);
+	free(p->vm.user);
+	free(p->vm.state_dir);
+	free(p->qemu.binary);
+	free(p->qemu.machine);
+	strv_free(&p->qemu.extra_args);
+	free(p->firmware.code);
+	free(p->firmware.vars_template);
+	free(p->cpu.model);
+	cpulist_free(&p->cpu.vcpu_pin);
+	cpulist_free(&p->cpu.emulator_pin);
+	cpulist_free(&p->cpu.iothread_pin);
+	free(p->cpu.governor);
+	strv_free(&p->hooks.use);
+	free(p->hooks.dir);
+	free_devices(p);
+	free_key_lines(p->lines, p->n_lines);
+	free_key_lines(p->sections, p->n_sections);
+	*p = (struct profile){0};
+}
+
+int profile_key_line(const struct profile *p, const char *section, const char *key)
+{
+	for (size_t i = 0; i < p->n_lines; i++)
+		if (streq(p->lines[i].section, section) && streq(p->lines[i].key, key))
+			return p->lines[i].line;
+	return 0;
+}
+
+int profile_section_line(const struct profile *p, const char *section)
+{
+	for (size_t i = 0; i < p->n_sections; i++)
+		if (streq(p->sections[i].section, section))
+			return p->sections[i].line;
+	return 0;
+}
+
+unsigned profile_vcpus(const struct profile *p)
+{
+	return p->cpu.sockets * p->cpu.cores * p->cpu.threads;
+}
+
+unsigned profile_gpu_function_count(const struct profile_gpu *gpu)
+{
+	return (unsigned)__builtin_popcount(gpu->function_mask);
+}

@@ -1,0 +1,185 @@
+/* The parsed profile: the v1 contract of passlaunch.ini(5) as a struct.
+ * Every field holds its default until the profile sets it. */
+#ifndef PASSLAUNCH_PROFILE_H
+#define PASSLAUNCH_PROFILE_H
+
+#include "cpulist.h"
+#include "pciaddr.h"
+#include "strv.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+enum fw_type { FW_OVMF, FW_OVMF_SECBOOT, FW_BIOS };
+enum clock_base { CLOCK_LOCALTIME, CLOCK_UTC };
+enum hugepages { HUGEPAGES_NO, HUGEPAGES_2M, HUGEPAGES_1G };
+enum disk_format { FORMAT_AUTO, FORMAT_RAW, FORMAT_QCOW2 };
+enum disk_bus { BUS_VIRTIO, BUS_SCSI, BUS_NVME, BUS_SATA };
+enum disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRECTSYNC, CACHE_UNSAFE };
+enum disk_aio { AIO_AUTO, AIO_IO_URING, AIO_NATIVE, AIO_THREADS };
+enum net_type { NET_USER, NET_BRIDGE, NET_TAP, NET_NONE };
+enum net_model { NIC_VIRTIO, NIC_E1000E, NIC_E1000, NIC_RTL8139 };
+enum audio_backend { AUDIO_NONE, AUDIO_PIPEWIRE, AUDIO_PULSEAUDIO };
+enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
+enum tristate { TRI_AUTO = -1, TRI_NO = 0, TRI_YES = 1 };
+
+/* Labelled sections: [KIND.LABEL]; the label is the QEMU device id. */
+struct section_ref {
+	char *label;
+	int line;
+};
+
+struct profile_gpu {
+	struct section_ref ref;
+	struct pci_addr address;
+	bool all_functions;
+	uint8_t function_mask; /* bit N: function N, when !all_functions */
+	char *rom;
+	bool primary;
+	char *host_driver; /* NULL: auto */
+};
+
+struct profile_pci {
+	struct section_ref ref;
+	struct pci_addr address;
+	char *rom;
+};
+
+struct profile_disk {
+	struct section_ref ref;
+	char *source;
+	enum disk_format format;
+	enum disk_bus bus;
+	enum disk_cache cache;
+	enum disk_aio aio;
+	int iothread; /* enum tristate */
+	bool discard;
+	bool readonly;
+	unsigned boot; /* 0: not a boot device */
+};
+
+struct profile_cdrom {
+	struct section_ref ref;
+	char *source;
+	unsigned boot;
+};
+
+struct profile_net {
+	struct section_ref ref;
+	enum net_type type;
+	char *bridge;
+	char *ifname;
+	enum net_model model;
+	uint8_t mac[6];
+	bool mac_set;
+};
+
+struct profile_usb {
+	struct section_ref ref;
+	unsigned vendor;
+	unsigned product;
+};
+
+struct profile_input {
+	struct section_ref ref;
+	char *evdev;
+	bool grab_all;
+	char *grab_toggle;
+};
+
+struct key_line {
+	char *section; /* "cpu", "gpu.main" */
+	char *key;
+	int line;
+};
+
+struct profile {
+	char *path;
+	bool trusted; /* owned by root (or the caller when not root), not writable by others */
+
+	struct {
+		char *name;
+		char *user; /* NULL: the invoking user */
+		char *state_dir;
+		unsigned stop_timeout;
+		enum clock_base clock;
+	} vm;
+	struct {
+		char *binary;
+		enum accel accel;
+		char *machine;
+		struct strv extra_args;
+	} qemu;
+	struct {
+		enum fw_type type;
+		char *code;	     /* NULL: auto */
+		char *vars_template; /* NULL: auto */
+		bool tpm;
+	} firmware;
+	struct {
+		char *model;
+		unsigned sockets, cores, threads;
+		struct cpulist vcpu_pin;
+		bool vcpu_pin_auto;
+		struct cpulist emulator_pin;
+		struct cpulist iothread_pin;
+		bool isolate;
+		char *governor; /* NULL: keep */
+		bool hyperv;
+		bool hide_hypervisor;
+	} cpu;
+	struct {
+		uint64_t size;
+		enum hugepages hugepages;
+		int node; /* -1: any */
+	} memory;
+	struct {
+		enum audio_backend backend;
+	} audio;
+	struct {
+		enum display_type type;
+		bool looking_glass;
+		unsigned width, height;
+		unsigned port;
+	} display;
+	struct {
+		struct strv use;
+		char *dir;
+		unsigned timeout;
+	} hooks;
+	struct {
+		bool seccomp;
+	} sandbox;
+
+	struct profile_gpu *gpus;
+	size_t n_gpus;
+	struct profile_pci *pcis;
+	size_t n_pcis;
+	struct profile_disk *disks;
+	size_t n_disks;
+	struct profile_cdrom *cdroms;
+	size_t n_cdroms;
+	struct profile_net *nets;
+	size_t n_nets;
+	struct profile_usb *usbs;
+	size_t n_usbs;
+	struct profile_input *inputs;
+	size_t n_inputs;
+
+	/* Where each key was set, for duplicates and for messages. */
+	struct key_line *lines;
+	size_t n_lines;
+	struct key_line *sections; /* key == NULL: where each section starts */
+	size_t n_sections;
+};
+
+void profile_init_defaults(struct profile *p);
+void profile_free(struct profile *p);
+/* Line where [section] key was set, 0 when it holds its default. */
+int profile_key_line(const struct profile *p, const char *section, const char *key);
+int profile_section_line(const struct profile *p, const char *section);
+unsigned profile_vcpus(const struct profile *p);
+unsigned profile_gpu_function_count(const struct profile_gpu *gpu);
+
+#endif

@@ -1,0 +1,357 @@
+#include "profile_check.h"
+
+#include "log.h"
+#include "size.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+#define SATA_PORTS 6
+#define MEMORY_MIN (64 * MiB)
+
+struct check {
+	const struct profile *p;
+	struct pl_err *err;
+};
+
+_printf_(3, 4) static int bad(struct check *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1536];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		return err_input(c->err, "%s:%d: %s", c->p->path, line, msg);
+	return err_input(c->err, "%s: %s", c->p->path, msg);
+}
+
+static int key_line(struct check *c, const char *section, const char *key)
+{
+	int line = profile_key_line(c->p, section, key);
+	return line ? line : profile_section_line(c->p, section);
+}
+
+static int require(struct check *c, const char *kind, const struct section_ref *ref,
+		   const char *key, const char *example)
+{
+	_cleanup_free_ char *section = xasprintf("%s.%s", kind, ref->label);
+
+	if (profile_key_line(c->p, section, key))
+		return 0;
+	return bad(c, ref->line, "[%s] has no %s; add e.g. %s = %s", section, key, key, example);
+}
+
+static int check_required(struct check *c)
+{
+	const struct profile *p = c->p;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
+		r = require(c, "gpu", &p->gpus[i].ref, "address", "0000:0b:00.0");
+	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
+		r = require(c, "pci", &p->pcis[i].ref, "address", "0000:0c:00.3");
+	for (size_t i = 0; r == 0 && i < p->n_disks; i++)
+		r = require(c, "disk", &p->disks[i].ref, "source", "/dev/disk/by-id/nvme-XXXX");
+	for (size_t i = 0; r == 0 && i < p->n_cdroms; i++)
+		r = require(c, "cdrom", &p->cdroms[i].ref, "source", "/isos/Win11.iso");
+	for (size_t i = 0; r == 0 && i < p->n_usbs; i++)
+		r = require(c, "usb", &p->usbs[i].ref, "device", "046d:c52b");
+	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
+		r = require(c, "input", &p->inputs[i].ref, "evdev",
+			    "/dev/input/by-id/usb-XXXX-event-kbd");
+	return r;
+}
+
+static int check_pinning(struct check *c)
+{
+	const struct profile *p = c->p;
+	unsigned vcpus = profile_vcpus(p);
+	bool pinned = p->cpu.vcpu_pin.n > 0 || p->cpu.vcpu_pin_auto;
+
+	if (p->cpu.vcpu_pin.n && p->cpu.vcpu_pin.n != vcpus)
+		return bad(c, key_line(c, "cpu", "vcpu_pin"),
+			   "vcpu_pin names %zu CPUs but the guest has %u vCPUs (sockets %u × "
+			   "cores %u × threads %u); name one host CPU per vCPU",
+			   p->cpu.vcpu_pin.n, vcpus, p->cpu.sockets, p->cpu.cores, p->cpu.threads);
+	if (p->cpu.isolate && !pinned)
+		return bad(c, key_line(c, "cpu", "isolate"),
+			   "isolate = yes needs vcpu_pin: the host CPUs to keep for the guest");
+	if (p->cpu.governor && !pinned)
+		return bad(
+		    c, key_line(c, "cpu", "governor"),
+		    "governor = %s needs vcpu_pin: the governor is set on the vCPUs' host CPUs",
+		    p->cpu.governor);
+	for (size_t i = 0; i < p->cpu.vcpu_pin.n; i++)
+		if (cpulist_contains(&p->cpu.emulator_pin, p->cpu.vcpu_pin.cpu[i]))
+			log_warn("%s:%d: CPU %u is in both vcpu_pin and emulator_pin: QEMU's own "
+				 "threads will compete with vCPU %zu",
+				 p->path, key_line(c, "cpu", "emulator_pin"),
+				 p->cpu.vcpu_pin.cpu[i], i);
+	return 0;
+}
+
+static int check_memory(struct check *c)
+{
+	const struct profile *p = c->p;
+	uint64_t page = p->memory.hugepages == HUGEPAGES_1G ? GiB : 2 * MiB;
+	char size[32];
+
+	size_format(p->memory.size, size, sizeof(size));
+	if (p->memory.size < MEMORY_MIN)
+		return bad(c, key_line(c, "memory", "size"),
+			   "size = %s is too small; a guest needs at least 64M", size);
+	if (p->memory.hugepages != HUGEPAGES_NO && p->memory.size % page)
+		return bad(c, key_line(c, "memory", "hugepages"),
+			   "hugepages = %s needs a size that is a multiple of %s, but size is %s",
+			   p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M",
+			   p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M", size);
+	if (p->memory.node >= 0 && p->memory.hugepages == HUGEPAGES_NO)
+		return bad(c, key_line(c, "memory", "node"),
+			   "node applies to hugepages; set hugepages = 2M or 1G, or remove node");
+	return 0;
+}
+
+static int check_gpus(struct check *c)
+{
+	const struct profile *p = c->p;
+	int primary_line = 0;
+	const char *primary = NULL;
+
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		const struct profile_gpu *g = &p->gpus[i];
+		_cleanup_free_ char *section = xasprintf("gpu.%s", g->ref.label);
+		if (!g->all_functions && !(g->function_mask & (1u << g->address.func)))
+			return bad(c, key_line(c, section, "functions"),
+				   "functions of [%s] leave out the function of its address (%u); "
+				   "add it",
+				   section, g->address.func);
+		if (!g->primary)
+			continue;
+		if (primary)
+			return bad(c, key_line(c, section, "primary"),
+				   "primary = yes is set on [gpu.%s] (line %d) too; only one GPU "
+				   "can be the guest's primary display",
+				   primary, primary_line);
+		primary = g->ref.label;
+		primary_line = key_line(c, section, "primary");
+	}
+	return 0;
+}
+
+struct passed {
+	const char *kind;
+	const struct section_ref *ref;
+	struct pci_addr addr;
+};
+
+/* A slot passed twice, or a function passed by two sections, would make
+ * QEMU fail late, after the host was prepared: refuse it here. */
+static int check_pci_overlap(struct check *c)
+{
+	const struct profile *p = c->p;
+	size_t n = p->n_gpus + p->n_pcis;
+	_cleanup_free_ struct passed *all = xcalloc(n, sizeof(*all));
+
+	for (size_t i = 0; i < p->n_gpus; i++)
+		all[i] = (struct passed){"gpu", &p->gpus[i].ref, p->gpus[i].address};
+	for (size_t i = 0; i < p->n_pcis; i++)
+		all[p->n_gpus + i] = (struct passed){"pci", &p->pcis[i].ref, p->pcis[i].address};
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i; j++) {
+			bool gpu_slot = streq(all[i].kind, "gpu") || streq(all[j].kind, "gpu");
+			bool clash =
+			    gpu_slot ? pci_addr_same_slot(&all[i].addr, &all[j].addr)
+				     : memcmp(&all[i].addr, &all[j].addr, sizeof(all[i].addr)) == 0;
+			char addr[PCI_ADDR_LEN];
+			if (!clash)
+				continue;
+			pci_addr_format(&all[i].addr, addr);
+			return bad(c, all[i].ref->line,
+				   "[%s.%s] passes %s, which [%s.%s] (line %d) already passes%s",
+				   all[i].kind, all[i].ref->label, addr, all[j].kind,
+				   all[j].ref->label, all[j].ref->line,
+				   gpu_slot ? " (a GPU takes every function of its slot)" : "");
+		}
+	}
+	return 0;
+}
+
+static int check_disk(struct check *c, const struct profile_disk *d)
+{
+	_cleanup_free_ char *section = xasprintf("disk.%s", d->ref.label);
+	bool direct = d->cache == CACHE_NONE || d->cache == CACHE_DIRECTSYNC;
+
+	if (d->aio == AIO_NATIVE && !direct)
+		return bad(c, key_line(c, section, "aio"),
+			   "aio = native needs cache = none or directsync (O_DIRECT); use aio = "
+			   "io_uring or threads with this cache");
+	if (d->iothread == TRI_YES && (d->bus == BUS_SATA || d->bus == BUS_NVME))
+		return bad(c, key_line(c, section, "iothread"),
+			   "iothread = yes needs bus = virtio or scsi; QEMU's %s emulation has no "
+			   "iothread",
+			   d->bus == BUS_SATA ? "SATA" : "NVMe");
+	return 0;
+}
+
+static int check_sources(struct check *c)
+{
+	const struct profile *p = c->p;
+	size_t n = p->n_disks + p->n_cdroms;
+	_cleanup_free_ const struct section_ref **refs = xcalloc(n, sizeof(*refs));
+	_cleanup_free_ const char **sources = xcalloc(n, sizeof(*sources));
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		refs[i] = &p->disks[i].ref;
+		sources[i] = p->disks[i].source;
+	}
+	for (size_t i = 0; i < p->n_cdroms; i++) {
+		refs[p->n_disks + i] = &p->cdroms[i].ref;
+		sources[p->n_disks + i] = p->cdroms[i].source;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (sources[i] && sources[j] && streq(sources[i], sources[j]))
+				return bad(c, refs[i]->line,
+					   "%s is also the source of [%s] (line %d); two devices "
+					   "writing one disk corrupt it",
+					   sources[i], refs[j]->label, refs[j]->line);
+	return 0;
+}
+
+static int check_boot_order(struct check *c)
+{
+	const struct profile *p = c->p;
+	size_t n = p->n_disks + p->n_cdroms;
+	_cleanup_free_ unsigned *boot = xcalloc(n, sizeof(*boot));
+	_cleanup_free_ const struct section_ref **refs = xcalloc(n, sizeof(*refs));
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		boot[i] = p->disks[i].boot;
+		refs[i] = &p->disks[i].ref;
+	}
+	for (size_t i = 0; i < p->n_cdroms; i++) {
+		boot[p->n_disks + i] = p->cdroms[i].boot;
+		refs[p->n_disks + i] = &p->cdroms[i].ref;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (boot[i] && boot[i] == boot[j])
+				return bad(c, refs[i]->line,
+					   "boot = %u is also given to [%s] (line %d); each boot "
+					   "device needs its own number",
+					   boot[i], refs[j]->label, refs[j]->line);
+	return 0;
+}
+
+static int check_storage(struct check *c)
+{
+	const struct profile *p = c->p;
+	size_t sata = p->n_cdroms;
+	int r;
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		r = check_disk(c, &p->disks[i]);
+		if (r < 0)
+			return r;
+		sata += p->disks[i].bus == BUS_SATA;
+	}
+	if (sata > SATA_PORTS)
+		return bad(c, 0,
+			   "%zu SATA devices (cdroms and bus = sata disks) but q35 has %d SATA "
+			   "ports; put disks on virtio, scsi or nvme",
+			   sata, SATA_PORTS);
+	r = check_sources(c);
+	return r < 0 ? r : check_boot_order(c);
+}
+
+static int check_net(struct check *c, const struct profile_net *n)
+{
+	_cleanup_free_ char *section = xasprintf("net.%s", n->ref.label);
+
+	if (n->type == NET_BRIDGE && !n->bridge)
+		return bad(c, n->ref.line,
+			   "[%s] has type = bridge but no bridge; add e.g. bridge = br0", section);
+	if (n->type != NET_BRIDGE && n->bridge)
+		return bad(c, key_line(c, section, "bridge"),
+			   "bridge applies to type = bridge; set type = bridge or remove bridge");
+	if (n->type == NET_TAP && !n->ifname)
+		return bad(
+		    c, n->ref.line,
+		    "[%s] has type = tap but no ifname; add the tap device, e.g. ifname = tap0",
+		    section);
+	if ((n->type == NET_USER || n->type == NET_NONE) && n->ifname)
+		return bad(c, key_line(c, section, "ifname"),
+			   "ifname applies to type = tap or bridge; remove it");
+	return 0;
+}
+
+static int check_nets(struct check *c)
+{
+	for (size_t i = 0; i < c->p->n_nets; i++) {
+		int r = check_net(c, &c->p->nets[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int check_firmware(struct check *c)
+{
+	const struct profile *p = c->p;
+
+	if (p->firmware.type == FW_BIOS && (p->firmware.code || p->firmware.vars_template))
+		return bad(c, key_line(c, "firmware", p->firmware.code ? "code" : "vars_template"),
+			   "%s applies to OVMF; with type = bios remove it",
+			   p->firmware.code ? "code" : "vars_template");
+	return 0;
+}
+
+static int check_display(struct check *c)
+{
+	const struct profile *p = c->p;
+
+	if (p->display.type == DISPLAY_VNC && p->display.port < 5900)
+		return bad(c, key_line(c, "display", "port"),
+			   "port = %u: VNC ports start at 5900 (display :0)", p->display.port);
+	return 0;
+}
+
+static int check_trust(struct check *c)
+{
+	const struct profile *p = c->p;
+
+	if (p->qemu.extra_args.n && !p->trusted)
+		return bad(c, key_line(c, "qemu", "extra_args"),
+			   "extra_args is allowed only in a trusted profile (owned by root, or by "
+			   "you when not running as root, and not writable by group or others); "
+			   "fix with: chmod go-w %s",
+			   p->path);
+	return 0;
+}
+
+int profile_check(const struct profile *p, struct pl_err *err)
+{
+	static int (*const checks[])(struct check *) = {
+	    check_required, check_pinning, check_memory,   check_gpus,	  check_pci_overlap,
+	    check_storage,  check_nets,	   check_firmware, check_display, check_trust,
+	};
+	struct check c = {p, err};
+
+	for (size_t i = 0; i < N_ELEMENTS(checks); i++) {
+		int r = checks[i](&c);
+		if (r < 0)
+			return r;
+	}
+	if (p->cpu.iothread_pin.n) {
+		bool any = false;
+		for (size_t i = 0; i < p->n_disks; i++)
+			any |= p->disks[i].iothread != TRI_NO &&
+			       (p->disks[i].bus == BUS_VIRTIO || p->disks[i].bus == BUS_SCSI);
+		if (!any)
+			log_warn("%s:%d: iothread_pin is set but no disk uses an iothread", p->path,
+				 profile_key_line(p, "cpu", "iothread_pin"));
+	}
+	return 0;
+}

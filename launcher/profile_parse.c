@@ -1,0 +1,328 @@
+#include "profile_parse.h"
+
+#include "profile_schema.h"
+#include "suggest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <ini.h>
+#include <libgen.h>
+
+#define LABEL_MAX 24
+
+struct parser {
+	struct profile *p;
+	const char *file;
+	FILE *f;
+	int line;
+	char *buf;
+	size_t buf_len;
+	struct pl_err err;
+	int err_line;
+	const struct section_spec *spec; /* NULL: no section yet, or a bad one */
+	void *base;
+	char *section; /* "cpu", "gpu.main" */
+};
+
+_printf_(3, 4) static void fail(struct parser *ps, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1536];
+
+	if (ps->err_line)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ps->err_line = line;
+	err_input(&ps->err, "%s:%d: %s", ps->file, line, msg);
+}
+
+static bool label_valid(const char *label)
+{
+	size_t n = strlen(label);
+
+	if (n == 0 || n > LABEL_MAX || !isalpha((unsigned char)label[0]))
+		return false;
+	for (; *label; label++)
+		if (!isalnum((unsigned char)*label) && *label != '_' && *label != '-')
+			return false;
+	return true;
+}
+
+static const struct key_line *find_section(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_sections; i++)
+		if (streq(p->sections[i].section, name))
+			return &p->sections[i];
+	return NULL;
+}
+
+static const struct key_line *find_label(const struct profile *p, const char *label)
+{
+	for (size_t i = 0; i < p->n_sections; i++) {
+		const char *dot = strchr(p->sections[i].section, '.');
+		if (dot && streq(dot + 1, label))
+			return &p->sections[i];
+	}
+	return NULL;
+}
+
+static void record(struct key_line **lines, size_t *n, const char *section, const char *key,
+		   int line)
+{
+	*lines = xreallocarray(*lines, *n + 1, sizeof(**lines));
+	(*lines)[(*n)++] = (struct key_line){xstrdup(section), key ? xstrdup(key) : NULL, line};
+}
+
+static void unknown_section(struct parser *ps, const char *kind)
+{
+	const char *names[32];
+	size_t n = schema_section_names(names, N_ELEMENTS(names));
+	const char *close = suggest(kind, names, n);
+
+	if (close)
+		fail(ps, ps->line, "unknown section [%s]; did you mean [%s]?", kind, close);
+	else
+		fail(ps, ps->line,
+		     "unknown section [%s]; sections are vm, qemu, firmware, cpu, memory, audio, "
+		     "display, hooks, sandbox and labelled gpu.NAME, pci.NAME, disk.NAME, "
+		     "cdrom.NAME, net.NAME, usb.NAME, input.NAME",
+		     kind);
+}
+
+static int check_label(struct parser *ps, const struct section_spec *spec, const char *label)
+{
+	const struct key_line *other;
+
+	if (spec->labelled && !label) {
+		fail(ps, ps->line, "[%s] needs a label, e.g. [%s.main]", spec->name, spec->name);
+		return -EINVAL;
+	}
+	if (!spec->labelled && label) {
+		fail(ps, ps->line, "[%s] takes no label; write [%s]", spec->name, spec->name);
+		return -EINVAL;
+	}
+	if (!label)
+		return 0;
+	if (!label_valid(label)) {
+		fail(ps, ps->line,
+		     "label '%s' is not valid: labels become QEMU device ids: a letter, then "
+		     "letters, digits, '_' or '-', at most %d characters",
+		     label, LABEL_MAX);
+		return -EINVAL;
+	}
+	other = find_label(ps->p, label);
+	if (other) {
+		fail(ps, ps->line,
+		     "label '%s' is already used by [%s] on line %d; labels become QEMU device ids "
+		     "and must be unique",
+		     label, other->section, other->line);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void open_section(struct parser *ps, const char *name)
+{
+	_cleanup_free_ char *kind = xstrdup(name);
+	char *label = strchr(kind, '.');
+	const struct key_line *dup = find_section(ps->p, name);
+	const struct section_spec *spec;
+
+	ps->spec = NULL;
+	if (label)
+		*label++ = '\0';
+	if (dup) {
+		fail(ps, ps->line, "duplicate section [%s] (first on line %d); merge the two", name,
+		     dup->line);
+		return;
+	}
+	spec = schema_find_section(kind);
+	if (!spec) {
+		unknown_section(ps, kind);
+		return;
+	}
+	if (check_label(ps, spec, label) < 0)
+		return;
+	record(&ps->p->sections, &ps->p->n_sections, name, NULL, ps->line);
+	free(ps->section);
+	ps->section = xstrdup(name);
+	ps->spec = spec;
+	ps->base = spec->open(ps->p, label, ps->line);
+}
+
+static void read_section_header(struct parser *ps, char *text)
+{
+	char *end = strchr(text, ']');
+	char *name = text + 1;
+
+	if (!end) {
+		fail(ps, ps->line, "a section header needs a closing ']', e.g. [cpu]");
+		return;
+	}
+	*end = '\0';
+	while (isspace((unsigned char)*name))
+		name++;
+	for (char *e = end - 1; e >= name && isspace((unsigned char)*e); e--)
+		*e = '\0';
+	open_section(ps, name);
+	*end = ']';
+}
+
+/* inih's reader: counts lines (so errors can name them), drops leading blanks
+ * (so no line is ever taken as a continuation of the one before) and sees
+ * every section header, even one with no keys. */
+static char *read_line(char *str, int num, void *stream)
+{
+	static char blank_line[] = "\n";
+	struct parser *ps = stream;
+	ssize_t len = getline(&ps->buf, &ps->buf_len, ps->f);
+	char *text;
+
+	if (len < 0)
+		return NULL;
+	ps->line++;
+	text = ps->buf;
+	if (ps->line == 1 && str_has_prefix(text, "\xEF\xBB\xBF"))
+		text += 3;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if ((int)strlen(text) >= num - 1) {
+		fail(ps, ps->line, "line is longer than %d characters", num - 2);
+		text = blank_line;
+	}
+	if (text[0] == '[')
+		read_section_header(ps, text);
+	snprintf(str, (size_t)num, "%s", text);
+	return str;
+}
+
+static void unknown_key(struct parser *ps, const char *key)
+{
+	const char *names[32];
+	size_t n = schema_key_names(ps->spec, names, N_ELEMENTS(names));
+	const char *close = suggest(key, names, n);
+
+	if (close) {
+		fail(ps, ps->line, "unknown key '%s' in [%s]; did you mean '%s'?", key, ps->section,
+		     close);
+		return;
+	}
+	for (const char *const *s =
+		 (const char *const[]){"vm", "qemu", "firmware", "cpu", "memory", "gpu", "pci",
+				       "disk", "cdrom", "net", "usb", "input", "audio", "display",
+				       "hooks", "sandbox", NULL};
+	     *s; s++) {
+		if (schema_find_key(schema_find_section(*s), key)) {
+			fail(ps, ps->line, "unknown key '%s' in [%s]; it belongs in [%s]", key,
+			     ps->section, *s);
+			return;
+		}
+	}
+	fail(ps, ps->line, "unknown key '%s' in [%s]; see passlaunch.ini(5) for the keys of [%s]",
+	     key, ps->section, ps->spec->name);
+}
+
+static int set_value(const struct key_spec *k, void *base, const char *value, char *why)
+{
+	void *field = (char *)base + k->offset;
+
+	switch (k->kind) {
+	case V_STRING:
+		return value_string(value, field, why);
+	case V_PATH:
+		return value_abs_path(value, field, why);
+	case V_AUTO_PATH:
+		return value_auto_or_path(value, field, why);
+	case V_BOOL:
+		return value_bool(value, field, why);
+	case V_UINT:
+		return value_uint(value, k->min, k->max, field, why);
+	case V_CHOICE:
+		return value_choice(value, k->choices, field, why);
+	case V_CUSTOM:
+		return k->parse(value, field, why);
+	}
+	return -EINVAL;
+}
+
+static int handle_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct parser *ps = user;
+	const struct key_spec *k;
+	char why[WHY_LEN];
+	int first;
+
+	(void)section; /* read_line tracks sections, including empty ones */
+	if (ps->err_line)
+		return 1;
+	if (!ps->section) {
+		fail(ps, ps->line,
+		     "'%s' is outside any section; put it under its section, e.g. [vm]", key);
+		return 1;
+	}
+	k = schema_find_key(ps->spec, key);
+	if (!k) {
+		unknown_key(ps, key);
+		return 1;
+	}
+	first = profile_key_line(ps->p, ps->section, key);
+	if (first) {
+		fail(ps, ps->line, "duplicate key '%s' in [%s] (first set on line %d)", key,
+		     ps->section, first);
+		return 1;
+	}
+	record(&ps->p->lines, &ps->p->n_lines, ps->section, key, ps->line);
+	if (!*value && k->empty_ok)
+		return 1;
+	if (set_value(k, ps->base, value, why) < 0) {
+		if (*value)
+			fail(ps, ps->line, "[%s] %s = %s: %s", ps->section, key, value, why);
+		else
+			fail(ps, ps->line, "[%s] %s is empty: %s", ps->section, key, why);
+	}
+	return 1;
+}
+
+static int derive_defaults(const char *file, struct profile *p, struct pl_err *err)
+{
+	_cleanup_free_ char *copy = xstrdup(file);
+	char *base = basename(copy);
+
+	if (!p->vm.name) {
+		if (str_has_suffix(base, ".ini"))
+			base[strlen(base) - 4] = '\0';
+		if (!vm_name_valid(base))
+			return err_input(err,
+					 "%s: the file name '%s' is not a valid VM name; set "
+					 "[vm] name (letters, digits, '_', '-', '.')",
+					 file, base);
+		p->vm.name = xstrdup(base);
+	}
+	if (!p->vm.state_dir)
+		p->vm.state_dir = xasprintf("/var/lib/passlaunch/%s", p->vm.name);
+	return 0;
+}
+
+int profile_parse_stream(FILE *f, const char *name, struct profile *p, struct pl_err *err)
+{
+	struct parser ps = {.p = p, .file = name, .f = f};
+	int r = ini_parse_stream(read_line, &ps, handle_key, &ps);
+
+	free(ps.buf);
+	free(ps.section);
+	if (r > 0 && (!ps.err_line || r < ps.err_line))
+		return err_input(err,
+				 "%s:%d: expected 'key = value', a [section] or a comment "
+				 "(';' or '#')",
+				 name, r);
+	if (ps.err_line) {
+		*err = ps.err;
+		return -EINVAL;
+	}
+	if (r < 0)
+		return err_set(err, ENOMEM, "%s: cannot parse: out of memory", name);
+	return derive_defaults(name, p, err);
+}

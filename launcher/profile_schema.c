@@ -1,0 +1,323 @@
+#include "profile_schema.h"
+
+#include <stddef.h>
+
+#define END_KEYS                                                                                   \
+	{                                                                                          \
+		NULL, V_STRING, 0, 0, 0, NULL, NULL, false                                         \
+	}
+#define KEY(n, kind, off)                                                                          \
+	{                                                                                          \
+		n, kind, off, 0, 0, NULL, NULL, false                                              \
+	}
+#define KEY_OPT(n, kind, off)                                                                      \
+	{                                                                                          \
+		n, kind, off, 0, 0, NULL, NULL, true                                               \
+	}
+#define KEY_UINT(n, off, lo, hi)                                                                   \
+	{                                                                                          \
+		n, V_UINT, off, lo, hi, NULL, NULL, false                                          \
+	}
+#define KEY_CHOICE(n, off, ch)                                                                     \
+	{                                                                                          \
+		n, V_CHOICE, off, 0, 0, ch, NULL, false                                            \
+	}
+#define KEY_CUSTOM(n, off, fn)                                                                     \
+	{                                                                                          \
+		n, V_CUSTOM, off, 0, 0, NULL, fn, false                                            \
+	}
+#define KEY_CUSTOM_OPT(n, off, fn)                                                                 \
+	{                                                                                          \
+		n, V_CUSTOM, off, 0, 0, NULL, fn, true                                             \
+	}
+#define P(field) offsetof(struct profile, field)
+
+static const struct choice accels[] = {
+    {"auto", ACCEL_AUTO}, {"kvm", ACCEL_KVM}, {"tcg", ACCEL_TCG}, {NULL, 0}};
+static const struct choice clocks[] = {
+    {"localtime", CLOCK_LOCALTIME}, {"utc", CLOCK_UTC}, {NULL, 0}};
+static const struct choice fw_types[] = {
+    {"ovmf", FW_OVMF}, {"ovmf-secboot", FW_OVMF_SECBOOT}, {"bios", FW_BIOS}, {NULL, 0}};
+static const struct choice hugepage_sizes[] = {
+    {"no", HUGEPAGES_NO}, {"2M", HUGEPAGES_2M}, {"1G", HUGEPAGES_1G}, {NULL, 0}};
+static const struct choice formats[] = {
+    {"auto", FORMAT_AUTO}, {"raw", FORMAT_RAW}, {"qcow2", FORMAT_QCOW2}, {NULL, 0}};
+static const struct choice buses[] = {
+    {"virtio", BUS_VIRTIO}, {"scsi", BUS_SCSI}, {"nvme", BUS_NVME}, {"sata", BUS_SATA}, {NULL, 0}};
+static const struct choice caches[] = {{"none", CACHE_NONE},
+				       {"writeback", CACHE_WRITEBACK},
+				       {"writethrough", CACHE_WRITETHROUGH},
+				       {"directsync", CACHE_DIRECTSYNC},
+				       {"unsafe", CACHE_UNSAFE},
+				       {NULL, 0}};
+static const struct choice aios[] = {{"auto", AIO_AUTO},
+				     {"io_uring", AIO_IO_URING},
+				     {"native", AIO_NATIVE},
+				     {"threads", AIO_THREADS},
+				     {NULL, 0}};
+static const struct choice tristates[] = {
+    {"auto", TRI_AUTO}, {"yes", TRI_YES}, {"no", TRI_NO}, {NULL, 0}};
+static const struct choice net_types[] = {
+    {"user", NET_USER}, {"bridge", NET_BRIDGE}, {"tap", NET_TAP}, {"none", NET_NONE}, {NULL, 0}};
+static const struct choice nic_models[] = {{"virtio", NIC_VIRTIO},
+					   {"e1000e", NIC_E1000E},
+					   {"e1000", NIC_E1000},
+					   {"rtl8139", NIC_RTL8139},
+					   {NULL, 0}};
+static const struct choice audio_backends[] = {{"none", AUDIO_NONE},
+					       {"pipewire", AUDIO_PIPEWIRE},
+					       {"pulseaudio", AUDIO_PULSEAUDIO},
+					       {NULL, 0}};
+static const struct choice display_types[] = {{"none", DISPLAY_NONE},
+					      {"spice", DISPLAY_SPICE},
+					      {"vnc", DISPLAY_VNC},
+					      {"gtk", DISPLAY_GTK},
+					      {NULL, 0}};
+
+static const struct key_spec vm_keys[] = {
+    KEY_CUSTOM("name", P(vm.name), value_vm_name),
+    KEY_CUSTOM_OPT("user", P(vm.user), value_user),
+    KEY("state_dir", V_PATH, P(vm.state_dir)),
+    KEY_UINT("stop_timeout", P(vm.stop_timeout), 1, 3600),
+    KEY_CHOICE("clock", P(vm.clock), clocks),
+    END_KEYS,
+};
+
+static const struct key_spec qemu_keys[] = {
+    KEY("binary", V_PATH, P(qemu.binary)),
+    KEY_CHOICE("accel", P(qemu.accel), accels),
+    KEY("machine", V_STRING, P(qemu.machine)),
+    KEY_CUSTOM_OPT("extra_args", P(qemu.extra_args), value_extra_args),
+    END_KEYS,
+};
+
+static const struct key_spec firmware_keys[] = {
+    KEY_CHOICE("type", P(firmware.type), fw_types),
+    KEY("code", V_AUTO_PATH, P(firmware.code)),
+    KEY("vars_template", V_AUTO_PATH, P(firmware.vars_template)),
+    KEY("tpm", V_BOOL, P(firmware.tpm)),
+    END_KEYS,
+};
+
+static const struct key_spec cpu_keys[] = {
+    KEY("model", V_STRING, P(cpu.model)),
+    KEY_UINT("sockets", P(cpu.sockets), 1, 16),
+    KEY_UINT("cores", P(cpu.cores), 1, 256),
+    KEY_UINT("threads", P(cpu.threads), 1, 8),
+    KEY_CUSTOM("vcpu_pin", 0, value_vcpu_pin),
+    KEY_CUSTOM_OPT("emulator_pin", P(cpu.emulator_pin), value_cpulist),
+    KEY_CUSTOM_OPT("iothread_pin", P(cpu.iothread_pin), value_cpulist),
+    KEY("isolate", V_BOOL, P(cpu.isolate)),
+    KEY_CUSTOM("governor", P(cpu.governor), value_governor),
+    KEY("hyperv", V_BOOL, P(cpu.hyperv)),
+    KEY("hide_hypervisor", V_BOOL, P(cpu.hide_hypervisor)),
+    END_KEYS,
+};
+
+static const struct key_spec memory_keys[] = {
+    KEY_CUSTOM("size", P(memory.size), value_size),
+    KEY_CHOICE("hugepages", P(memory.hugepages), hugepage_sizes),
+    KEY_CUSTOM("node", P(memory.node), value_numa_node),
+    END_KEYS,
+};
+
+static const struct key_spec audio_keys[] = {
+    KEY_CHOICE("backend", P(audio.backend), audio_backends),
+    END_KEYS,
+};
+
+static const struct key_spec display_keys[] = {
+    KEY_CHOICE("type", P(display.type), display_types),
+    KEY("looking_glass", V_BOOL, P(display.looking_glass)),
+    KEY_CUSTOM("resolution", 0, value_resolution),
+    KEY_UINT("port", P(display.port), 1, 65535),
+    END_KEYS,
+};
+
+static const struct key_spec hooks_keys[] = {
+    KEY_CUSTOM_OPT("use", P(hooks.use), value_hook_names),
+    KEY_OPT("dir", V_PATH, P(hooks.dir)),
+    KEY_UINT("timeout", P(hooks.timeout), 1, 3600),
+    END_KEYS,
+};
+
+static const struct key_spec sandbox_keys[] = {
+    KEY("seccomp", V_BOOL, P(sandbox.seccomp)),
+    END_KEYS,
+};
+
+#define GPU(field)   offsetof(struct profile_gpu, field)
+#define PCI(field)   offsetof(struct profile_pci, field)
+#define DISK(field)  offsetof(struct profile_disk, field)
+#define CDROM(field) offsetof(struct profile_cdrom, field)
+#define NET(field)   offsetof(struct profile_net, field)
+#define INPUT(field) offsetof(struct profile_input, field)
+
+static const struct key_spec gpu_keys[] = {
+    KEY_CUSTOM("address", GPU(address), value_pci_addr),
+    KEY_CUSTOM("functions", 0, value_functions),
+    KEY_OPT("rom", V_PATH, GPU(rom)),
+    KEY("primary", V_BOOL, GPU(primary)),
+    KEY_CUSTOM("host_driver", GPU(host_driver), value_driver),
+    END_KEYS,
+};
+
+static const struct key_spec pci_keys[] = {
+    KEY_CUSTOM("address", PCI(address), value_pci_addr),
+    KEY_OPT("rom", V_PATH, PCI(rom)),
+    END_KEYS,
+};
+
+static const struct key_spec disk_keys[] = {
+    KEY("source", V_PATH, DISK(source)),   KEY_CHOICE("format", DISK(format), formats),
+    KEY_CHOICE("bus", DISK(bus), buses),   KEY_CHOICE("cache", DISK(cache), caches),
+    KEY_CHOICE("aio", DISK(aio), aios),	   KEY_CHOICE("iothread", DISK(iothread), tristates),
+    KEY("discard", V_BOOL, DISK(discard)), KEY("readonly", V_BOOL, DISK(readonly)),
+    KEY_UINT("boot", DISK(boot), 1, 99),   END_KEYS,
+};
+
+static const struct key_spec cdrom_keys[] = {
+    KEY("source", V_PATH, CDROM(source)),
+    KEY_UINT("boot", CDROM(boot), 1, 99),
+    END_KEYS,
+};
+
+static const struct key_spec net_keys[] = {
+    KEY_CHOICE("type", NET(type), net_types),
+    KEY_CUSTOM("bridge", NET(bridge), value_ifname),
+    KEY_CUSTOM("ifname", NET(ifname), value_ifname),
+    KEY_CHOICE("model", NET(model), nic_models),
+    KEY_CUSTOM("mac", 0, value_mac),
+    END_KEYS,
+};
+
+static const struct key_spec usb_keys[] = {
+    KEY_CUSTOM("device", 0, value_usb_id),
+    END_KEYS,
+};
+
+static const struct key_spec input_keys[] = {
+    KEY("evdev", V_PATH, INPUT(evdev)),
+    KEY("grab_all", V_BOOL, INPUT(grab_all)),
+    KEY_CUSTOM("grab_toggle", INPUT(grab_toggle), value_grab_toggle),
+    END_KEYS,
+};
+
+static void *open_profile(struct profile *p, const char *label, int line)
+{
+	(void)label;
+	(void)line;
+	return p;
+}
+
+/* Appends a zeroed element to a profile's device array and labels it. */
+#define APPEND(array, count, lbl, ln)                                                              \
+	({                                                                                         \
+		(array) = xreallocarray((array), (count) + 1, sizeof(*(array)));                   \
+		memset(&(array)[(count)], 0, sizeof(*(array)));                                    \
+		(array)[(count)].ref = (struct section_ref){xstrdup(lbl), (ln)};                   \
+		&(array)[(count)++];                                                               \
+	})
+
+static void *open_gpu(struct profile *p, const char *label, int line)
+{
+	struct profile_gpu *gpu = APPEND(p->gpus, p->n_gpus, label, line);
+	gpu->all_functions = true;
+	return gpu;
+}
+
+static void *open_pci(struct profile *p, const char *label, int line)
+{
+	return APPEND(p->pcis, p->n_pcis, label, line);
+}
+
+static void *open_disk(struct profile *p, const char *label, int line)
+{
+	struct profile_disk *disk = APPEND(p->disks, p->n_disks, label, line);
+	disk->format = FORMAT_AUTO;
+	disk->bus = BUS_VIRTIO;
+	disk->cache = CACHE_NONE;
+	disk->aio = AIO_AUTO;
+	disk->iothread = TRI_AUTO;
+	disk->discard = true;
+	return disk;
+}
+
+static void *open_cdrom(struct profile *p, const char *label, int line)
+{
+	return APPEND(p->cdroms, p->n_cdroms, label, line);
+}
+
+static void *open_net(struct profile *p, const char *label, int line)
+{
+	struct profile_net *net = APPEND(p->nets, p->n_nets, label, line);
+	net->type = NET_USER;
+	net->model = NIC_VIRTIO;
+	return net;
+}
+
+static void *open_usb(struct profile *p, const char *label, int line)
+{
+	return APPEND(p->usbs, p->n_usbs, label, line);
+}
+
+static void *open_input(struct profile *p, const char *label, int line)
+{
+	struct profile_input *input = APPEND(p->inputs, p->n_inputs, label, line);
+	input->grab_all = true;
+	input->grab_toggle = xstrdup("ctrl-ctrl");
+	return input;
+}
+
+static const struct section_spec sections[] = {
+    {"vm", false, vm_keys, open_profile},
+    {"qemu", false, qemu_keys, open_profile},
+    {"firmware", false, firmware_keys, open_profile},
+    {"cpu", false, cpu_keys, open_profile},
+    {"memory", false, memory_keys, open_profile},
+    {"gpu", true, gpu_keys, open_gpu},
+    {"pci", true, pci_keys, open_pci},
+    {"disk", true, disk_keys, open_disk},
+    {"cdrom", true, cdrom_keys, open_cdrom},
+    {"net", true, net_keys, open_net},
+    {"usb", true, usb_keys, open_usb},
+    {"input", true, input_keys, open_input},
+    {"audio", false, audio_keys, open_profile},
+    {"display", false, display_keys, open_profile},
+    {"hooks", false, hooks_keys, open_profile},
+    {"sandbox", false, sandbox_keys, open_profile},
+};
+
+const struct section_spec *schema_find_section(const char *name)
+{
+	for (size_t i = 0; i < N_ELEMENTS(sections); i++)
+		if (streq(sections[i].name, name))
+			return &sections[i];
+	return NULL;
+}
+
+const struct key_spec *schema_find_key(const struct section_spec *s, const char *name)
+{
+	for (const struct key_spec *k = s->keys; k->name; k++)
+		if (streq(k->name, name))
+			return k;
+	return NULL;
+}
+
+size_t schema_section_names(const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_ELEMENTS(sections) && n < max; i++)
+		names[n++] = sections[i].name;
+	return n;
+}
+
+size_t schema_key_names(const struct section_spec *s, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (const struct key_spec *k = s->keys; k->name && n < max; k++)
+		names[n++] = k->name;
+	return n;
+}

@@ -1,0 +1,450 @@
+#include "profile_values.h"
+
+#include "cpulist.h"
+#include "pciaddr.h"
+#include "profile.h"
+#include "size.h"
+#include "strv.h"
+#include "suggest.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <net/if.h>
+
+const char *const shipped_hooks[] = {"display-manager", "vtconsole", "framebuffer", "gpu-driver",
+				     "vfio"};
+const size_t n_shipped_hooks = N_ELEMENTS(shipped_hooks);
+
+static int why_set(char *why, const char *fmt, ...) _printf_(2, 3);
+static int why_set(char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, WHY_LEN, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int value_bool(const char *text, bool *out, char *why)
+{
+	static const struct choice bools[] = {{"yes", 1},   {"no", 0}, {"true", 1},
+					      {"false", 0}, {"on", 1}, {"off", 0},
+					      {"1", 1},	    {"0", 0},  {NULL, 0}};
+	int v;
+
+	if (value_choice(text, bools, &v, why) < 0)
+		return why_set(why, "expected yes or no");
+	*out = v;
+	return 0;
+}
+
+int value_uint(const char *text, unsigned min, unsigned max, unsigned *out, char *why)
+{
+	unsigned long v = 0;
+	const char *p = text;
+
+	if (!*p)
+		return why_set(why, "expected a whole number from %u to %u", min, max);
+	for (; *p; p++) {
+		if (!isdigit((unsigned char)*p) || v > UINT_MAX / 10)
+			return why_set(why, "expected a whole number from %u to %u", min, max);
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v < min || v > max)
+		return why_set(why, "expected a whole number from %u to %u", min, max);
+	*out = (unsigned)v;
+	return 0;
+}
+
+int value_choice(const char *text, const struct choice *choices, int *out, char *why)
+{
+	const char *names[32];
+	char list[256] = "";
+	size_t n = 0;
+	const char *close;
+
+	for (; choices[n].name; n++) {
+		if (streq(text, choices[n].name)) {
+			*out = choices[n].value;
+			return 0;
+		}
+		names[n] = choices[n].name;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", n ? ", " : "",
+			 choices[n].name);
+	}
+	close = suggest(text, names, n);
+	if (close)
+		return why_set(why, "expected one of %s; did you mean '%s'?", list, close);
+	return why_set(why, "expected one of %s", list);
+}
+
+static bool has_control_chars(const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			return true;
+	return false;
+}
+
+int value_string(const char *text, char **out, char *why)
+{
+	if (!*text)
+		return why_set(why, "must not be empty");
+	if (has_control_chars(text))
+		return why_set(why, "must not hold control characters");
+	free(*out);
+	*out = xstrdup(text);
+	return 0;
+}
+
+int value_abs_path(const char *text, char **out, char *why)
+{
+	if (text[0] != '/')
+		return why_set(why, "expected an absolute path (starting with /)");
+	if (strstr(text, "/../") || str_has_suffix(text, "/.."))
+		return why_set(why, "expected a path without '..'");
+	if (has_control_chars(text) || strchr(text, ','))
+		return why_set(why, "a path here must not hold ',' or control characters");
+	free(*out);
+	*out = xstrdup(text);
+	return 0;
+}
+
+int value_auto_or_path(const char *text, char **out, char *why)
+{
+	if (streq(text, "auto")) {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	if (value_abs_path(text, out, why) < 0)
+		return why_set(why, "expected auto or an absolute path");
+	return 0;
+}
+
+/* Splits on blanks; with shell_quotes, '...' and "..." group words (no
+ * expansion of any kind: the words go to execve, never to a shell). */
+int value_word_list(const char *text, bool shell_quotes, void *strv_out, char *why)
+{
+	struct strv words = {0};
+	const char *p = text;
+
+	while (*p) {
+		_cleanup_free_ char *word = xcalloc(strlen(text) + 1, 1);
+		size_t n = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		while (*p && *p != ' ' && *p != '\t') {
+			char quote = *p;
+			if (!shell_quotes || (quote != '\'' && quote != '"')) {
+				word[n++] = *p++;
+				continue;
+			}
+			for (p++; *p && *p != quote; p++)
+				word[n++] = *p;
+			if (!*p) {
+				strv_free(&words);
+				return why_set(why, "a %c quote is not closed", quote);
+			}
+			p++;
+		}
+		strv_push(&words, word);
+	}
+	strv_free(strv_out);
+	*(struct strv *)strv_out = words;
+	return 0;
+}
+
+int value_size(const char *text, void *field, char *why)
+{
+	const char *what;
+
+	if (size_parse(text, field, &what) < 0)
+		return why_set(
+		    why, "%s; expected a whole number with a unit K, M, G or T, e.g. 16G", what);
+	return 0;
+}
+
+int value_cpulist(const char *text, void *field, char *why)
+{
+	struct cpulist list;
+	char what[128];
+
+	if (cpulist_parse(text, &list, what, sizeof(what)) < 0)
+		return why_set(why, "%s; expected host CPU numbers such as 2-5,8,10", what);
+	cpulist_free(field);
+	*(struct cpulist *)field = list;
+	return 0;
+}
+
+int value_vcpu_pin(const char *text, void *field, char *why)
+{
+	struct profile *p = field;
+
+	if (streq(text, "auto")) {
+		cpulist_free(&p->cpu.vcpu_pin);
+		p->cpu.vcpu_pin_auto = true;
+		return 0;
+	}
+	p->cpu.vcpu_pin_auto = false;
+	if (value_cpulist(text, &p->cpu.vcpu_pin, why) < 0) {
+		_cleanup_free_ char *reason = xstrdup(why);
+		return why_set(why, "%s, or auto", reason);
+	}
+	return 0;
+}
+
+int value_pci_addr(const char *text, void *field, char *why)
+{
+	const char *what;
+
+	if (pci_addr_parse(text, field, &what) < 0)
+		return why_set(why,
+			       "%s; expected DOMAIN:BUS:SLOT.FUNCTION as lspci -D shows it, "
+			       "e.g. 0000:0b:00.0",
+			       what);
+	return 0;
+}
+
+int value_functions(const char *text, void *field, char *why)
+{
+	struct profile_gpu *gpu = field;
+	struct cpulist list;
+	char what[128];
+	uint8_t mask = 0;
+
+	if (streq(text, "all")) {
+		gpu->all_functions = true;
+		return 0;
+	}
+	if (cpulist_parse(text, &list, what, sizeof(what)) < 0)
+		return why_set(why, "%s; expected all or function numbers 0-7 such as 0,1", what);
+	for (size_t i = 0; i < list.n; i++) {
+		unsigned fn = list.cpu[i];
+		if (fn > 7) {
+			cpulist_free(&list);
+			return why_set(why, "function %u does not exist; functions go from 0 to 7",
+				       fn);
+		}
+		mask |= (uint8_t)(1u << list.cpu[i]);
+	}
+	cpulist_free(&list);
+	gpu->all_functions = false;
+	gpu->function_mask = mask;
+	return 0;
+}
+
+static int hex_byte(const char *s, uint8_t *out)
+{
+	if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+		return -EINVAL;
+	*out = (uint8_t)strtoul((char[]){s[0], s[1], '\0'}, NULL, 16);
+	return 0;
+}
+
+int value_mac(const char *text, void *field, char *why)
+{
+	struct profile_net *net = field;
+	uint8_t mac[6];
+
+	if (strlen(text) != 17)
+		return why_set(why, "expected a MAC address such as 52:54:00:12:34:56");
+	for (int i = 0; i < 6; i++)
+		if (hex_byte(text + 3 * i, &mac[i]) < 0 || (i < 5 && text[3 * i + 2] != ':'))
+			return why_set(why, "expected a MAC address such as 52:54:00:12:34:56");
+	if (mac[0] & 1)
+		return why_set(why, "a multicast address cannot name a NIC; the first byte must "
+				    "be even, e.g. 52:54:00:12:34:56");
+	memcpy(net->mac, mac, sizeof(mac));
+	net->mac_set = true;
+	return 0;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+	for (int i = 0; i < 4; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+	*out = (unsigned)strtoul((char[]){s[0], s[1], s[2], s[3], '\0'}, NULL, 16);
+	return 0;
+}
+
+int value_usb_id(const char *text, void *field, char *why)
+{
+	struct profile_usb *usb = field;
+
+	if (strlen(text) != 9 || text[4] != ':' || hex4(text, &usb->vendor) < 0 ||
+	    hex4(text + 5, &usb->product) < 0)
+		return why_set(why, "expected VENDOR:PRODUCT as lsusb shows it, e.g. 046d:c52b");
+	return 0;
+}
+
+int value_resolution(const char *text, void *field, char *why)
+{
+	struct profile *p = field;
+	unsigned w, h;
+	char tail;
+
+	if (sscanf(text, "%5ux%5u%c", &w, &h, &tail) != 2 || w < 320 || h < 200 || w > 16384 ||
+	    h > 16384)
+		return why_set(why, "expected WIDTHxHEIGHT between 320x200 and 16384x16384, "
+				    "e.g. 2560x1440");
+	p->display.width = w;
+	p->display.height = h;
+	return 0;
+}
+
+int value_numa_node(const char *text, void *field, char *why)
+{
+	unsigned node;
+
+	if (streq(text, "any")) {
+		*(int *)field = -1;
+		return 0;
+	}
+	if (value_uint(text, 0, 1023, &node, why) < 0)
+		return why_set(why, "expected any or a NUMA node number from 0 to 1023");
+	*(int *)field = (int)node;
+	return 0;
+}
+
+/* Kernel object names that end up in sysfs paths: no '/', no dots only. */
+static bool sysfs_name_valid(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max || streq(s, ".") || streq(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_-.", *s))
+			return false;
+	return true;
+}
+
+int value_governor(const char *text, void *field, char *why)
+{
+	char **gov = field;
+
+	if (!sysfs_name_valid(text, 15))
+		return why_set(why, "expected keep or a cpufreq governor name such as performance");
+	free(*gov);
+	*gov = streq(text, "keep") ? NULL : xstrdup(text);
+	return 0;
+}
+
+int value_driver(const char *text, void *field, char *why)
+{
+	char **drv = field;
+
+	if (!sysfs_name_valid(text, 64))
+		return why_set(why, "expected auto or a kernel driver name such as amdgpu");
+	free(*drv);
+	*drv = streq(text, "auto") ? NULL : xstrdup(text);
+	return 0;
+}
+
+int value_user(const char *text, void *field, char *why)
+{
+	size_t n = strlen(text);
+
+	if (n == 0 || n > 32 || text[0] == '-' || isdigit((unsigned char)text[0]))
+		return why_set(why, "expected a user name such as alice");
+	for (const char *p = text; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_-.", *p) && !(*p == '$' && !p[1]))
+			return why_set(why, "expected a user name such as alice");
+	return value_string(text, field, why);
+}
+
+bool vm_name_valid(const char *name)
+{
+	if (!sysfs_name_valid(name, 64) || name[0] == '.' || name[0] == '-')
+		return false;
+	return true;
+}
+
+int value_vm_name(const char *text, void *field, char *why)
+{
+	if (!vm_name_valid(text))
+		return why_set(why, "expected 1 to 64 letters, digits, '_', '-' or '.', "
+				    "not starting with '.' or '-'");
+	return value_string(text, field, why);
+}
+
+int value_ifname(const char *text, void *field, char *why)
+{
+	if (!sysfs_name_valid(text, IFNAMSIZ - 1))
+		return why_set(why, "expected a network interface name of at most %d characters",
+			       IFNAMSIZ - 1);
+	return value_string(text, field, why);
+}
+
+int value_hook_names(const char *text, void *field, char *why)
+{
+	struct strv names = {0};
+	int r = value_word_list(text, false, &names, why);
+
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		const char *close = suggest(names.v[i], shipped_hooks, n_shipped_hooks);
+		bool known = false;
+		for (size_t j = 0; j < n_shipped_hooks; j++)
+			known |= streq(names.v[i], shipped_hooks[j]);
+		if (known && i > 0 && strv_contains(&(struct strv){names.v, i, i}, names.v[i]))
+			r = why_set(why, "hook '%s' is named twice", names.v[i]);
+		else if (!known && close)
+			r = why_set(why, "no shipped hook is named '%s'; did you mean '%s'?",
+				    names.v[i], close);
+		else if (!known)
+			r = why_set(why,
+				    "no shipped hook is named '%s'; the shipped hooks are "
+				    "display-manager, vtconsole, framebuffer, gpu-driver "
+				    "and vfio (own hooks go in [hooks] dir)",
+				    names.v[i]);
+	}
+	if (r < 0) {
+		strv_free(&names);
+		return r;
+	}
+	strv_free(field);
+	*(struct strv *)field = names;
+	return 0;
+}
+
+int value_extra_args(const char *text, void *field, char *why)
+{
+	struct strv args = {0};
+	int r = value_word_list(text, true, &args, why);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < args.n; i++) {
+		if (streq(args.v[i], "-daemonize") || streq(args.v[i], "-runas")) {
+			r = why_set(why,
+				    "%s is never allowed: passlaunch must watch QEMU and drops "
+				    "privileges itself",
+				    args.v[i]);
+			strv_free(&args);
+			return r;
+		}
+	}
+	strv_free(field);
+	*(struct strv *)field = args;
+	return 0;
+}
+
+int value_grab_toggle(const char *text, void *field, char *why)
+{
+	static const struct choice toggles[] = {
+	    {"ctrl-ctrl", 0},  {"alt-alt", 0},	       {"shift-shift", 0}, {"meta-meta", 0},
+	    {"scrolllock", 0}, {"ctrl-scrolllock", 0}, {NULL, 0}};
+	int unused;
+
+	if (value_choice(text, toggles, &unused, why) < 0)
+		return -EINVAL;
+	return value_string(text, field, why);
+}

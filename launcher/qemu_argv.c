@@ -1,0 +1,178 @@
+#include "qemu_argv_internal.h"
+
+#include "size.h"
+
+#include <stdarg.h>
+
+/* Hyper-V enlightenments for Windows guests, in dependency order (stimer
+ * needs synic and time; synic needs vpindex). KVM only. */
+static const char hyperv_flags[] = "hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,"
+				   "hv-runtime,hv-synic,hv-stimer,hv-reset,hv-frequencies,"
+				   "hv-time,hv-tlbflush,hv-ipi";
+
+void argv_opt(struct argv_builder *b, const char *opt, const char *fmt, ...)
+{
+	va_list ap;
+	char *value;
+
+	strv_push(b->argv, opt);
+	if (!fmt)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&value, fmt, ap) < 0)
+		die_oom();
+	va_end(ap);
+	strv_push_owned(b->argv, value);
+}
+
+/* FNV-1a: stable names and MAC addresses from the VM name and a label. */
+uint32_t argv_hash(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *s = a; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	h = (h ^ '/') * 16777619u;
+	for (const char *s = b; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+char *qemu_vars_path(const struct profile *p)
+{
+	return xasprintf("%s/OVMF_VARS.fd", p->vm.state_dir);
+}
+
+char *qemu_qmp_path(const struct host_facts *f)
+{
+	return xasprintf("%s/qmp.sock", f->run_dir);
+}
+
+char *qemu_swtpm_path(const struct host_facts *f)
+{
+	return xasprintf("%s/swtpm.sock", f->run_dir);
+}
+
+static bool needs_smm(const struct argv_builder *b)
+{
+	return b->p->firmware.type != FW_BIOS && b->f->firmware.requires_smm;
+}
+
+static void add_machine(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+
+	argv_opt(b, "-accel", "%s", b->f->accel == ACCEL_KVM ? "kvm" : "tcg");
+	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s", p->qemu.machine,
+		 needs_smm(b) ? "on" : "off", p->memory.hugepages ? ",memory-backend=mem" : "");
+	if (needs_smm(b))
+		argv_opt(b, "-global", "driver=cfi.pflash01,property=secure,value=on");
+	/* Sleep states leave passed-through GPUs in states they do not come back from. */
+	argv_opt(b, "-global", "ICH9-LPC.disable_s3=1");
+	argv_opt(b, "-global", "ICH9-LPC.disable_s4=1");
+	if (b->f->accel == ACCEL_KVM)
+		argv_opt(b, "-global", "kvm-pit.lost_tick_policy=discard");
+	argv_opt(b, "-rtc", "base=%s,driftfix=slew",
+		 p->vm.clock == CLOCK_LOCALTIME ? "localtime" : "utc");
+}
+
+static void add_cpu(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+	bool kvm = b->f->accel == ACCEL_KVM;
+	struct strv cpu = {0};
+	_cleanup_free_ char *joined = NULL;
+
+	/* TCG cannot offer the host CPU; "max" is the closest it has. */
+	strv_push(&cpu, !kvm && streq(p->cpu.model, "host") ? "max" : p->cpu.model);
+	if (p->cpu.threads > 1 && b->f->cpu_amd && kvm)
+		strv_push(&cpu, "topoext=on");
+	if (p->cpu.hyperv && kvm)
+		strv_push(&cpu, hyperv_flags);
+	/* Older NVIDIA drivers stop with Code 43 when they see a hypervisor. */
+	if (p->cpu.hide_hypervisor)
+		strv_push(&cpu, "kvm=off,hv-vendor-id=passlaunch");
+	joined = strv_join(&cpu, ",");
+	strv_free(&cpu);
+	argv_opt(b, "-cpu", "%s", joined);
+	argv_opt(b, "-smp", "%u,sockets=%u,cores=%u,threads=%u", profile_vcpus(p), p->cpu.sockets,
+		 p->cpu.cores, p->cpu.threads);
+}
+
+static void add_memory(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+	char size[32];
+	_cleanup_free_ char *node = NULL;
+
+	size_format(p->memory.size, size, sizeof(size));
+	argv_opt(b, "-m", "%s", size);
+	if (!p->memory.hugepages)
+		return;
+	if (p->memory.node >= 0)
+		node = xasprintf(",host-nodes=%d,policy=bind", p->memory.node);
+	argv_opt(b, "-object",
+		 "memory-backend-memfd,id=mem,size=%s,hugetlb=on,hugetlbsize=%s,prealloc=on%s",
+		 size, p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M", node ? node : "");
+}
+
+static void add_firmware(struct argv_builder *b)
+{
+	const struct firmware *fw = &b->f->firmware;
+	_cleanup_free_ char *vars = qemu_vars_path(b->p);
+
+	if (b->p->firmware.type == FW_BIOS)
+		return;
+	argv_opt(b, "-drive", "if=pflash,unit=0,format=%s,readonly=on,file=%s", fw->code_format,
+		 fw->code);
+	argv_opt(b, "-drive", "if=pflash,unit=1,format=%s,file=%s", fw->vars_format, vars);
+}
+
+static void add_iothreads(struct argv_builder *b)
+{
+	for (size_t i = 0; i < b->p->n_disks; i++) {
+		const struct profile_disk *d = &b->p->disks[i];
+		bool capable = d->bus == BUS_VIRTIO || d->bus == BUS_SCSI;
+		if (capable && d->iothread != TRI_NO)
+			argv_opt(b, "-object", "iothread,id=iothread.%s", d->ref.label);
+	}
+}
+
+static void add_control(struct argv_builder *b)
+{
+	_cleanup_free_ char *qmp = qemu_qmp_path(b->f);
+
+	argv_opt(b, "-chardev", "socket,id=qmp,path=%s,server=on,wait=off", qmp);
+	argv_opt(b, "-mon", "chardev=qmp,mode=control");
+	if (b->p->sandbox.seccomp)
+		argv_opt(b, "-sandbox",
+			 "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+}
+
+void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct strv *argv)
+{
+	struct argv_builder b = {p, f, argv, 1};
+
+	strv_push(argv, p->qemu.binary);
+	argv_opt(&b, "-name", "%s,debug-threads=on", p->vm.name);
+	/* Paused until the launcher has pinned every thread. */
+	argv_opt(&b, "-S", NULL);
+	argv_opt(&b, "-no-user-config", NULL);
+	argv_opt(&b, "-nodefaults", NULL);
+	argv_opt(&b, "-msg", "timestamp=on");
+	add_machine(&b);
+	add_cpu(&b);
+	add_memory(&b);
+	add_firmware(&b);
+	add_iothreads(&b);
+	argv_add_passthrough(&b);
+	argv_add_storage(&b);
+	argv_add_network(&b);
+	argv_add_usb_input(&b);
+	argv_add_audio(&b);
+	argv_add_display(&b);
+	argv_add_tpm(&b);
+	add_control(&b);
+	for (size_t i = 0; i < p->qemu.extra_args.n; i++)
+		strv_push(argv, p->qemu.extra_args.v[i]);
+}

@@ -1,0 +1,162 @@
+#include "qemu_argv_internal.h"
+
+#include "size.h"
+
+static const char *const nic_devices[] = {
+    [NIC_VIRTIO] = "virtio-net-pci",
+    [NIC_E1000E] = "e1000e",
+    [NIC_E1000] = "e1000",
+    [NIC_RTL8139] = "rtl8139",
+};
+
+char *qemu_bridge_tap_name(const struct profile *p, const struct profile_net *net)
+{
+	if (net->ifname)
+		return xstrdup(net->ifname);
+	return xasprintf("pl%08x", argv_hash(p->vm.name, net->ref.label));
+}
+
+/* A MAC that stays the same from run to run, so the guest keeps its NIC
+ * settings, and differs between VMs and NICs. */
+static void net_mac(const struct profile *p, const struct profile_net *net, char *buf)
+{
+	uint8_t mac[6] = {0x52, 0x54, 0x00};
+	uint32_t h = argv_hash(p->vm.name, net->ref.label);
+
+	if (net->mac_set) {
+		memcpy(mac, net->mac, sizeof(mac));
+	} else {
+		mac[3] = (uint8_t)(h >> 16);
+		mac[4] = (uint8_t)(h >> 8);
+		mac[5] = (uint8_t)h;
+	}
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+}
+
+/* A bridge is joined through a tap device the launcher creates for the
+ * VM's user: QEMU's bridge helper would need to spawn a setuid program,
+ * which the sandbox forbids. */
+static void add_nic(struct argv_builder *b, const struct profile_net *net)
+{
+	const char *l = net->ref.label;
+	_cleanup_free_ char *tap = NULL;
+	char mac[18];
+
+	if (net->type == NET_NONE)
+		return;
+	if (net->type == NET_USER) {
+		argv_opt(b, "-netdev", "user,id=net.%s", l);
+	} else {
+		tap = qemu_bridge_tap_name(b->p, net);
+		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no", l, tap);
+	}
+	net_mac(b->p, net, mac);
+	argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s", nic_devices[net->model], l, mac, l);
+}
+
+void argv_add_network(struct argv_builder *b)
+{
+	for (size_t i = 0; i < b->p->n_nets; i++)
+		add_nic(b, &b->p->nets[i]);
+}
+
+void argv_add_usb_input(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+
+	if (p->n_usbs)
+		argv_opt(b, "-device", "qemu-xhci,id=xhci");
+	for (size_t i = 0; i < p->n_usbs; i++)
+		argv_opt(b, "-device", "usb-host,bus=xhci.0,vendorid=0x%04x,productid=0x%04x,id=%s",
+			 p->usbs[i].vendor, p->usbs[i].product, p->usbs[i].ref.label);
+	for (size_t i = 0; i < p->n_inputs; i++) {
+		const struct profile_input *in = &p->inputs[i];
+		argv_opt(b, "-object",
+			 "input-linux,id=%s,evdev=%s,grab_all=%s,repeat=on,grab-toggle=%s",
+			 in->ref.label, in->evdev, in->grab_all ? "on" : "off", in->grab_toggle);
+	}
+}
+
+/* QEMU has spoken PipeWire natively since 8.1; older ones reach it through
+ * pipewire-pulse. */
+void argv_add_audio(struct argv_builder *b)
+{
+	const struct host_facts *f = b->f;
+	bool native_pw = f->qemu_major > 8 || (f->qemu_major == 8 && f->qemu_minor >= 1);
+
+	if (b->p->audio.backend == AUDIO_NONE)
+		return;
+	argv_opt(b, "-audiodev", "%s,id=audio0",
+		 b->p->audio.backend == AUDIO_PIPEWIRE && native_pw ? "pipewire" : "pa");
+	argv_opt(b, "-device", "ich9-intel-hda,id=sound0");
+	argv_opt(b, "-device", "hda-duplex,bus=sound0.0,audiodev=audio0");
+}
+
+/* Looking Glass: two frames of 32-bit pixels plus 10 MiB, rounded up to a
+ * power of two (its documented formula). */
+uint64_t qemu_looking_glass_size(const struct profile *p)
+{
+	uint64_t need = (uint64_t)p->display.width * p->display.height * 4 * 2 + 10 * MiB;
+	uint64_t size = MiB;
+
+	while (size < need)
+		size <<= 1;
+	return size;
+}
+
+static bool has_primary_gpu(const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_gpus; i++)
+		if (p->gpus[i].primary)
+			return true;
+	return false;
+}
+
+static void add_looking_glass(struct argv_builder *b)
+{
+	char size[32];
+
+	size_format(qemu_looking_glass_size(b->p), size, sizeof(size));
+	argv_opt(b, "-object",
+		 "memory-backend-file,id=looking-glass,mem-path=/dev/shm/looking-glass,size=%s,"
+		 "share=on",
+		 size);
+	argv_opt(b, "-device", "ivshmem-plain,memdev=looking-glass,id=looking-glass");
+}
+
+static void add_spice(struct argv_builder *b)
+{
+	argv_opt(b, "-spice", "port=%u,addr=127.0.0.1,disable-ticketing=on", b->p->display.port);
+	argv_opt(b, "-device", "virtio-serial-pci,id=vdagent-serial");
+	argv_opt(b, "-chardev", "spicevmc,id=vdagent,name=vdagent");
+	argv_opt(b, "-device", "virtserialport,chardev=vdagent,name=com.redhat.spice.0");
+}
+
+void argv_add_display(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+
+	argv_opt(b, "-display", "%s", p->display.type == DISPLAY_GTK ? "gtk" : "none");
+	/* With a primary GPU the emulated card must not claim the legacy VGA ranges. */
+	if (p->display.type != DISPLAY_NONE)
+		argv_opt(b, "-device", "%s,id=video0",
+			 has_primary_gpu(p) ? "secondary-vga" : "VGA");
+	if (p->display.type == DISPLAY_SPICE)
+		add_spice(b);
+	else if (p->display.type == DISPLAY_VNC)
+		argv_opt(b, "-vnc", "127.0.0.1:%u", p->display.port - 5900);
+	if (p->display.looking_glass)
+		add_looking_glass(b);
+}
+
+void argv_add_tpm(struct argv_builder *b)
+{
+	_cleanup_free_ char *sock = qemu_swtpm_path(b->f);
+
+	if (!b->p->firmware.tpm)
+		return;
+	argv_opt(b, "-chardev", "socket,id=swtpm,path=%s", sock);
+	argv_opt(b, "-tpmdev", "emulator,id=tpm0,chardev=swtpm");
+	argv_opt(b, "-device", "tpm-crb,tpmdev=tpm0");
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# The command line: usage, exit statuses, finding profiles, print's output.
+
+load common
+
+setup() {
+	common_setup
+	use_fake_host
+}
+
+@test "no arguments: usage on stderr, exit status 2" {
+	run --separate-stderr "$PASSLAUNCH"
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == *"usage: passlaunch COMMAND"* ]]
+}
+
+@test "--help lists print and exits 0" {
+	run "$PASSLAUNCH" --help
+	assert_success
+	assert_line --partial "print PROFILE"
+}
+
+@test "--version prints the version" {
+	run "$PASSLAUNCH" --version
+	assert_success
+	assert_output --regexp '^passlaunch [0-9]+\.[0-9]+'
+}
+
+@test "an unknown command is refused with exit status 2" {
+	run "$PASSLAUNCH" frobnicate
+	assert_failure 2
+	assert_output "passlaunch: error: unknown command 'frobnicate'; see passlaunch --help"
+}
+
+@test "print without a profile says how to call it" {
+	run "$PASSLAUNCH" print
+	assert_failure 2
+	assert_output "passlaunch: error: usage: passlaunch print PROFILE"
+}
+
+@test "a missing profile file is named with the reason" {
+	run "$PASSLAUNCH" print ./nothere.ini
+	assert_failure 2
+	assert_output "passlaunch: error: ./nothere.ini: cannot open the profile: No such file or directory"
+}
+
+@test "a profile is found by name in XDG_CONFIG_HOME/passlaunch" {
+	mkdir -p "$XDG_CONFIG_HOME/passlaunch"
+	printf '[memory]\nsize = 6G\n' >"$XDG_CONFIG_HOME/passlaunch/gamer.ini"
+	run "$PASSLAUNCH" print gamer
+	assert_success
+	assert_line "    -name gamer,debug-threads=on \\"
+	assert_line "    -m 6G \\"
+}
+
+@test "a name that matches no profile lists where it looked" {
+	run "$PASSLAUNCH" print nosuchvm
+	assert_failure 2
+	assert_output --partial "no profile named 'nosuchvm': looked for $XDG_CONFIG_HOME/passlaunch/nosuchvm.ini and /etc/passlaunch/nosuchvm.ini"
+}
+
+@test "a directory is not a profile" {
+	mkdir dir.ini
+	run "$PASSLAUNCH" print dir.ini
+	assert_failure 2
+	assert_output "passlaunch: error: dir.ini: not a regular file; give the path of an .ini profile"
+}
+
+@test "print's output is a shell command that gives back the exact argv" {
+	cat >odd.ini <<-'INI'
+	[vm]
+	state_dir = /srv/vm's dir/with space
+	[qemu]
+	extra_args = -device 'virtio-rng-pci,id=rng0' -fw_cfg "name=opt/x,string=a b$c"
+	INI
+	run --separate-stderr "$PASSLAUNCH" print odd.ini
+	assert_success
+	# A stand-in binary that prints each argument on its own line.
+	# shellcheck disable=SC2016  # the $a is the stand-in's, not ours
+	printf '#!/bin/sh\nfor a; do printf "%%s\\n" "$a"; done\n' >echo-args
+	chmod +x echo-args
+	eval "${output/\/usr\/bin\/qemu-system-x86_64/./echo-args}" >argv.txt
+	grep -qxF -- "if=pflash,unit=1,format=raw,file=/srv/vm's dir/with space/OVMF_VARS.fd" argv.txt
+	# shellcheck disable=SC2016  # a literal $c, as the profile has it
+	grep -qxF -- 'name=opt/x,string=a b$c' argv.txt
+	grep -qxF -- 'virtio-rng-pci,id=rng0' argv.txt
+}
+
+@test "print changes nothing on the host" {
+	cp "$GOLDEN/win11.ini" .
+	before=$(tree_state "$TMP")
+	run "$PASSLAUNCH" print win11.ini
+	assert_success
+	assert_equal "$(tree_state "$TMP")" "$before"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR"
+	assert_not_exists /srv/vms/win11
+}
+
+@test "accel = auto without hardware KVM warns and falls back to TCG" {
+	export PASSLAUNCH_DEVFS=$GOLDEN/host/dev-nokvm
+	printf '[memory]\nsize = 1G\n' >auto.ini
+	run --separate-stderr "$PASSLAUNCH" print auto.ini
+	assert_success
+	assert_line "    -accel tcg \\"
+	[[ $stderr == *"accel = auto: no hardware KVM (/dev/kvm does not exist); using TCG"* ]]
+}
+
+@test "/dev/kvm alone is not hardware KVM: kvm_intel or kvm_amd must be loaded" {
+	mkdir -p sys/bus/pci/devices
+	export PASSLAUNCH_SYSFS=$TMP/sys
+	printf '[memory]\nsize = 1G\n' >auto.ini
+	run --separate-stderr "$PASSLAUNCH" print auto.ini
+	assert_success
+	assert_line "    -accel tcg \\"
+	[[ $stderr == *"neither kvm_intel nor kvm_amd is loaded"* ]]
+}
+
+@test "a GPU not on this host is warned about, and only its own function is shown" {
+	printf '[gpu.main]\naddress = 0000:42:00.0\n' >gone.ini
+	run --separate-stderr "$PASSLAUNCH" print gone.ini
+	assert_success
+	assert_line --partial "vfio-pci,host=0000:42:00.0,id=main,bus=rp.main,addr=00.0 \\"
+	refute_line --partial "0000:42:00.1"
+	[[ $stderr == *"gone.ini:1: [gpu.main] 0000:42:00.0 is not on this host"* ]]
+}
+
+@test "no OVMF descriptor: exit status 1 with the package to install" {
+	export PASSLAUNCH_FIRMWARE_PATH=$TMP/empty
+	printf '[memory]\nsize = 1G\n' >nofw.ini
+	run "$PASSLAUNCH" print nofw.ini
+	assert_failure 1
+	assert_output --partial "nofw.ini: no OVMF firmware for q35: no descriptor in $TMP/empty offers it; install Debian's ovmf package"
+}

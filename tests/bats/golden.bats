@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# Golden argv files: tests/golden/NAME.ini must print exactly NAME.args.
+# After an intended change, run tests/helpers/update-golden and review the diff.
+
+load common
+
+check_golden() {
+	local name=$1
+	run --separate-stderr "$HELPERS/golden-print" "$GOLDEN/$name.ini"
+	assert_success
+	diff -u "$GOLDEN/$name.args" <(printf '%s\n' "$output")
+}
+
+@test "golden: minimal" { check_golden minimal; }
+@test "golden: win10" { check_golden win10; }
+@test "golden: win11" { check_golden win11; }
+@test "golden: single-gpu" { check_golden single-gpu; }
+@test "golden: looking-glass" { check_golden looking-glass; }
+@test "golden: tcg-bios" { check_golden tcg-bios; }
+@test "golden: hugepages-1g" { check_golden hugepages-1g; }
+@test "golden: disks" { check_golden disks; }
+@test "golden: network" { check_golden network; }
+@test "golden: usb-input" { check_golden usb-input; }
+@test "golden: vnc-pulse" { check_golden vnc-pulse; }
+@test "golden: gtk-pipewire" { check_golden gtk-pipewire; }
+@test "golden: pci-devices" { check_golden pci-devices; }
+@test "golden: amd-smt" { check_golden amd-smt; }
+@test "golden: no-kvm" { check_golden no-kvm; }
+@test "golden: sandbox-extra" { check_golden sandbox-extra; }
+@test "golden: firmware-paths" { check_golden firmware-paths; }
+@test "golden: secboot-code" { check_golden secboot-code; }
+
+@test "every golden profile has a test above" {
+	for ini in "$GOLDEN"/*.ini; do
+		name=$(basename "$ini" .ini)
+		grep -qF "check_golden $name;" "$BATS_TEST_FILENAME" || fail "no test for $name"
+	done
+}
+
+@test "every section and key of passlaunch.ini(5) appears in a golden profile" {
+	# The keys as the schema lists them, read from the source table.
+	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z_]+"' "$ROOT/launcher/profile_schema.c" |
+		grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	for key in $keys; do
+		grep -qE "^\s*$key\s*=" "$GOLDEN"/*.ini || fail "no golden profile sets '$key'"
+	done
+	for section in vm qemu firmware cpu memory gpu pci disk cdrom net usb input audio display hooks sandbox; do
+		grep -qE "^\[${section}[].]" "$GOLDEN"/*.ini || fail "no golden profile has [$section]"
+	done
+}

@@ -1,0 +1,593 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# One case per profile error: the exact FILE:LINE message, exit status 2, no
+# output on stdout, and nothing created or changed anywhere.
+
+load common
+
+setup() {
+	common_setup
+	use_fake_host
+}
+
+# profile [FILE]: the profile's text from stdin (default file bad.ini).
+profile() {
+	PROFILE=${1:-bad.ini}
+	cat >"$PROFILE"
+}
+
+expect_error() {
+	local before
+	before=$(tree_state "$TMP")
+	run --separate-stderr "$PASSLAUNCH" print "$PROFILE"
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "passlaunch: error: $1"
+	assert_equal "$(tree_state "$TMP")" "$before"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR"
+	assert_not_exists "/var/lib/passlaunch/${PROFILE%.ini}"
+}
+
+# --- the file's shape ---
+
+@test "unknown section, with the close name suggested" {
+	profile <<-'EOF'
+	[cpus]
+	cores = 2
+	EOF
+	expect_error "bad.ini:1: unknown section [cpus]; did you mean [cpu]?"
+}
+
+@test "unknown section, with the sections listed" {
+	profile <<-'EOF'
+	[gamepad]
+	EOF
+	expect_error "bad.ini:1: unknown section [gamepad]; sections are vm, qemu, firmware, cpu, memory, audio, display, hooks, sandbox and labelled gpu.NAME, pci.NAME, disk.NAME, cdrom.NAME, net.NAME, usb.NAME, input.NAME"
+}
+
+@test "unknown key, with the close name suggested" {
+	profile <<-'EOF'
+	[cpu]
+	; four cores
+	corse = 4
+	EOF
+	expect_error "bad.ini:3: unknown key 'corse' in [cpu]; did you mean 'cores'?"
+}
+
+@test "a key in the wrong section says where it belongs" {
+	profile <<-'EOF'
+	[cpu]
+	hugepages = 2M
+	EOF
+	expect_error "bad.ini:2: unknown key 'hugepages' in [cpu]; it belongs in [memory]"
+}
+
+@test "unknown key with nothing close points at the man page" {
+	profile <<-'EOF'
+	[display]
+	framerate = 144
+	EOF
+	expect_error "bad.ini:2: unknown key 'framerate' in [display]; see passlaunch.ini(5) for the keys of [display]"
+}
+
+@test "duplicate key names the first line" {
+	profile <<-'EOF'
+	[cpu]
+	cores = 4
+	threads = 2
+	cores = 6
+	EOF
+	expect_error "bad.ini:4: duplicate key 'cores' in [cpu] (first set on line 2)"
+}
+
+@test "duplicate section names the first line" {
+	profile <<-'EOF'
+	[cpu]
+	cores = 4
+	[cpu]
+	threads = 2
+	EOF
+	expect_error "bad.ini:3: duplicate section [cpu] (first on line 1); merge the two"
+}
+
+@test "a device section without a label" {
+	profile <<-'EOF'
+	[gpu]
+	address = 0000:0b:00.0
+	EOF
+	expect_error "bad.ini:1: [gpu] needs a label, e.g. [gpu.main]"
+}
+
+@test "a label on a section that takes none" {
+	profile <<-'EOF'
+	[vm.main]
+	EOF
+	expect_error "bad.ini:1: [vm] takes no label; write [vm]"
+}
+
+@test "a label that cannot be a QEMU device id" {
+	profile <<-'EOF'
+	[disk.1st]
+	source = /srv/a.img
+	EOF
+	expect_error "bad.ini:1: label '1st' is not valid: labels become QEMU device ids: a letter, then letters, digits, '_' or '-', at most 24 characters"
+}
+
+@test "a label used by two sections" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	[disk.main]
+	source = /srv/a.img
+	EOF
+	expect_error "bad.ini:3: label 'main' is already used by [gpu.main] on line 1; labels become QEMU device ids and must be unique"
+}
+
+@test "a key before any section" {
+	profile <<-'EOF'
+	name = win10
+	[vm]
+	EOF
+	expect_error "bad.ini:1: 'name' is outside any section; put it under its section, e.g. [vm]"
+}
+
+@test "a line that is not ini" {
+	profile <<-'EOF'
+	[vm]
+	name win10
+	EOF
+	expect_error "bad.ini:2: expected 'key = value', a [section] or a comment (';' or '#')"
+}
+
+@test "a section header without its closing bracket" {
+	profile <<-'EOF'
+	[vm
+	name = win10
+	EOF
+	expect_error "bad.ini:1: a section header needs a closing ']', e.g. [cpu]"
+}
+
+@test "a line too long to read" {
+	profile < <(echo "[vm]" && printf 'state_dir = /%0250d\n' 0)
+	expect_error "bad.ini:2: line is longer than 198 characters"
+}
+
+@test "a file name that is not a VM name, with no [vm] name" {
+	profile "my vm.ini" <<-'EOF'
+	[memory]
+	size = 2G
+	EOF
+	expect_error "my vm.ini: the file name 'my vm' is not a valid VM name; set [vm] name (letters, digits, '_', '-', '.')"
+}
+
+# --- single values ---
+
+@test "an empty value where one is needed" {
+	profile <<-'EOF'
+	[cpu]
+	cores =
+	EOF
+	expect_error "bad.ini:2: [cpu] cores is empty: expected a whole number from 1 to 256"
+}
+
+@test "yes/no" {
+	profile <<-'EOF'
+	[cpu]
+	isolate = maybe
+	EOF
+	expect_error "bad.ini:2: [cpu] isolate = maybe: expected yes or no"
+}
+
+@test "a number out of range" {
+	profile <<-'EOF'
+	[vm]
+	stop_timeout = 7200
+	EOF
+	expect_error "bad.ini:2: [vm] stop_timeout = 7200: expected a whole number from 1 to 3600"
+}
+
+@test "a choice, with the close one suggested" {
+	profile <<-'EOF'
+	[qemu]
+	accel = kmv
+	EOF
+	expect_error "bad.ini:2: [qemu] accel = kmv: expected one of auto, kvm, tcg; did you mean 'kvm'?"
+}
+
+@test "a size without a unit" {
+	profile <<-'EOF'
+	[memory]
+	size = 16384
+	EOF
+	expect_error "bad.ini:2: [memory] size = 16384: no unit; expected a whole number with a unit K, M, G or T, e.g. 16G"
+}
+
+@test "a size with an unknown unit" {
+	profile <<-'EOF'
+	[memory]
+	size = 16Q
+	EOF
+	expect_error "bad.ini:2: [memory] size = 16Q: unknown unit; expected a whole number with a unit K, M, G or T, e.g. 16G"
+}
+
+@test "a CPU range that goes backwards" {
+	profile <<-'EOF'
+	[cpu]
+	vcpu_pin = 5-2
+	EOF
+	expect_error "bad.ini:2: [cpu] vcpu_pin = 5-2: range 5-2 goes backwards; expected host CPU numbers such as 2-5,8,10, or auto"
+}
+
+@test "a CPU listed twice" {
+	profile <<-'EOF'
+	[cpu]
+	emulator_pin = 0,1,1
+	EOF
+	expect_error "bad.ini:2: [cpu] emulator_pin = 0,1,1: CPU 1 is listed twice; expected host CPU numbers such as 2-5,8,10"
+}
+
+@test "a PCI address that is cut short" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0b:00
+	EOF
+	expect_error "bad.ini:2: [gpu.main] address = 0b:00: not a PCI address; expected DOMAIN:BUS:SLOT.FUNCTION as lspci -D shows it, e.g. 0000:0b:00.0"
+}
+
+@test "a PCI slot past 1f" {
+	profile <<-'EOF'
+	[pci.nic]
+	address = 0000:0b:20.0
+	EOF
+	expect_error "bad.ini:2: [pci.nic] address = 0000:0b:20.0: the slot goes up to 1f; expected DOMAIN:BUS:SLOT.FUNCTION as lspci -D shows it, e.g. 0000:0b:00.0"
+}
+
+@test "a GPU function that cannot exist" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	functions = 0,9
+	EOF
+	expect_error "bad.ini:3: [gpu.main] functions = 0,9: function 9 does not exist; functions go from 0 to 7"
+}
+
+@test "a MAC address cut short" {
+	profile <<-'EOF'
+	[net.lan]
+	mac = 52:54:00:12:34
+	EOF
+	expect_error "bad.ini:2: [net.lan] mac = 52:54:00:12:34: expected a MAC address such as 52:54:00:12:34:56"
+}
+
+@test "a multicast MAC address" {
+	profile <<-'EOF'
+	[net.lan]
+	mac = 01:00:5e:00:00:01
+	EOF
+	expect_error "bad.ini:2: [net.lan] mac = 01:00:5e:00:00:01: a multicast address cannot name a NIC; the first byte must be even, e.g. 52:54:00:12:34:56"
+}
+
+@test "a USB id not in lsusb's form" {
+	profile <<-'EOF'
+	[usb.mouse]
+	device = 46d:c52b
+	EOF
+	expect_error "bad.ini:2: [usb.mouse] device = 46d:c52b: expected VENDOR:PRODUCT as lsusb shows it, e.g. 046d:c52b"
+}
+
+@test "a resolution not WIDTHxHEIGHT" {
+	profile <<-'EOF'
+	[display]
+	resolution = 2560*1440
+	EOF
+	expect_error "bad.ini:2: [display] resolution = 2560*1440: expected WIDTHxHEIGHT between 320x200 and 16384x16384, e.g. 2560x1440"
+}
+
+@test "a NUMA node that is not a number" {
+	profile <<-'EOF'
+	[memory]
+	hugepages = 2M
+	node = first
+	EOF
+	expect_error "bad.ini:3: [memory] node = first: expected any or a NUMA node number from 0 to 1023"
+}
+
+@test "a governor name that could escape sysfs" {
+	profile <<-'EOF'
+	[cpu]
+	governor = ../performance
+	EOF
+	expect_error "bad.ini:2: [cpu] governor = ../performance: expected keep or a cpufreq governor name such as performance"
+}
+
+@test "a user name that is not one" {
+	profile <<-'EOF'
+	[vm]
+	user = 0alice
+	EOF
+	expect_error "bad.ini:2: [vm] user = 0alice: expected a user name such as alice"
+}
+
+@test "a VM name that is a path" {
+	profile <<-'EOF'
+	[vm]
+	name = ../etc
+	EOF
+	expect_error "bad.ini:2: [vm] name = ../etc: expected 1 to 64 letters, digits, '_', '-' or '.', not starting with '.' or '-'"
+}
+
+@test "an interface name longer than the kernel allows" {
+	profile <<-'EOF'
+	[net.lan]
+	type = tap
+	ifname = averyverylongtapname
+	EOF
+	expect_error "bad.ini:3: [net.lan] ifname = averyverylongtapname: expected a network interface name of at most 15 characters"
+}
+
+@test "a hook that is not shipped, with the close one suggested" {
+	profile <<-'EOF'
+	[hooks]
+	use = display-manager vfoi
+	EOF
+	expect_error "bad.ini:2: [hooks] use = display-manager vfoi: no shipped hook is named 'vfoi'; did you mean 'vfio'?"
+}
+
+@test "a hook named twice" {
+	profile <<-'EOF'
+	[hooks]
+	use = vfio vtconsole vfio
+	EOF
+	expect_error "bad.ini:2: [hooks] use = vfio vtconsole vfio: hook 'vfio' is named twice"
+}
+
+@test "extra_args cannot daemonize QEMU" {
+	profile <<-'EOF'
+	[qemu]
+	extra_args = -daemonize
+	EOF
+	expect_error "bad.ini:2: [qemu] extra_args = -daemonize: -daemonize is never allowed: passlaunch must watch QEMU and drops privileges itself"
+}
+
+@test "extra_args with a quote left open" {
+	profile <<-'EOF'
+	[qemu]
+	extra_args = -device 'virtio-rng-pci
+	EOF
+	expect_error "bad.ini:2: [qemu] extra_args = -device 'virtio-rng-pci: a ' quote is not closed"
+}
+
+@test "a relative path" {
+	profile <<-'EOF'
+	[disk.system]
+	source = images/win.img
+	EOF
+	expect_error "bad.ini:2: [disk.system] source = images/win.img: expected an absolute path (starting with /)"
+}
+
+@test "a path with a comma, which QEMU would read as an option" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /srv/a.img,format=qcow2
+	EOF
+	expect_error "bad.ini:2: [disk.system] source = /srv/a.img,format=qcow2: a path here must not hold ',' or control characters"
+}
+
+# --- how keys fit together ---
+
+@test "a device section without its required key" {
+	profile <<-'EOF'
+	[vm]
+	name = x
+
+	[gpu.main]
+	primary = yes
+	EOF
+	expect_error "bad.ini:4: [gpu.main] has no address; add e.g. address = 0000:0b:00.0"
+}
+
+@test "vcpu_pin that does not match the vCPU count" {
+	profile <<-'EOF'
+	[cpu]
+	cores = 4
+	threads = 2
+	vcpu_pin = 2-7
+	EOF
+	expect_error "bad.ini:4: vcpu_pin names 6 CPUs but the guest has 8 vCPUs (sockets 1 × cores 4 × threads 2); name one host CPU per vCPU"
+}
+
+@test "isolate without vcpu_pin" {
+	profile <<-'EOF'
+	[cpu]
+	isolate = yes
+	EOF
+	expect_error "bad.ini:2: isolate = yes needs vcpu_pin: the host CPUs to keep for the guest"
+}
+
+@test "a governor without vcpu_pin" {
+	profile <<-'EOF'
+	[cpu]
+	governor = performance
+	EOF
+	expect_error "bad.ini:2: governor = performance needs vcpu_pin: the governor is set on the vCPUs' host CPUs"
+}
+
+@test "1G hugepages with a size that is not a multiple" {
+	profile <<-'EOF'
+	[memory]
+	size = 12800M
+	hugepages = 1G
+	EOF
+	expect_error "bad.ini:3: hugepages = 1G needs a size that is a multiple of 1G, but size is 12800M"
+}
+
+@test "a NUMA node without hugepages" {
+	profile <<-'EOF'
+	[memory]
+	node = 0
+	EOF
+	expect_error "bad.ini:2: node applies to hugepages; set hugepages = 2M or 1G, or remove node"
+}
+
+@test "memory too small to boot" {
+	profile <<-'EOF'
+	[memory]
+	size = 32M
+	EOF
+	expect_error "bad.ini:2: size = 32M is too small; a guest needs at least 64M"
+}
+
+@test "two primary GPUs" {
+	profile <<-'EOF'
+	[gpu.one]
+	address = 0000:0b:00.0
+	primary = yes
+	[gpu.two]
+	address = 0000:0e:00.0
+	primary = yes
+	EOF
+	expect_error "bad.ini:6: primary = yes is set on [gpu.one] (line 3) too; only one GPU can be the guest's primary display"
+}
+
+@test "GPU functions that leave out the address's own" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	functions = 1
+	EOF
+	expect_error "bad.ini:3: functions of [gpu.main] leave out the function of its address (0); add it"
+}
+
+@test "a GPU's slot passed again as a PCI device" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	[pci.audio]
+	address = 0000:0b:00.1
+	EOF
+	expect_error "bad.ini:3: [pci.audio] passes 0000:0b:00.1, which [gpu.main] (line 1) already passes (a GPU takes every function of its slot)"
+}
+
+@test "aio = native without O_DIRECT" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /srv/a.img
+	cache = writeback
+	aio = native
+	EOF
+	expect_error "bad.ini:4: aio = native needs cache = none or directsync (O_DIRECT); use aio = io_uring or threads with this cache"
+}
+
+@test "an iothread on a SATA disk" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /srv/a.img
+	bus = sata
+	iothread = yes
+	EOF
+	expect_error "bad.ini:4: iothread = yes needs bus = virtio or scsi; QEMU's SATA emulation has no iothread"
+}
+
+@test "one disk image given to two devices" {
+	profile <<-'EOF'
+	[disk.a]
+	source = /srv/same.img
+	[disk.b]
+	source = /srv/same.img
+	EOF
+	expect_error "bad.ini:3: /srv/same.img is also the source of [a] (line 1); two devices writing one disk corrupt it"
+}
+
+@test "one boot index given twice" {
+	profile <<-'EOF'
+	[disk.a]
+	source = /srv/a.img
+	boot = 1
+	[cdrom.b]
+	source = /srv/b.iso
+	boot = 1
+	EOF
+	expect_error "bad.ini:4: boot = 1 is also given to [a] (line 1); each boot device needs its own number"
+}
+
+@test "more SATA devices than q35 has ports" {
+	profile <<-'EOF'
+	[cdrom.a]
+	source = /srv/a.iso
+	[cdrom.b]
+	source = /srv/b.iso
+	[cdrom.c]
+	source = /srv/c.iso
+	[cdrom.d]
+	source = /srv/d.iso
+	[cdrom.e]
+	source = /srv/e.iso
+	[disk.f]
+	source = /srv/f.img
+	bus = sata
+	[disk.g]
+	source = /srv/g.img
+	bus = sata
+	EOF
+	expect_error "bad.ini: 7 SATA devices (cdroms and bus = sata disks) but q35 has 6 SATA ports; put disks on virtio, scsi or nvme"
+}
+
+@test "a bridged NIC without its bridge" {
+	profile <<-'EOF'
+	[net.lan]
+	type = bridge
+	EOF
+	expect_error "bad.ini:1: [net.lan] has type = bridge but no bridge; add e.g. bridge = br0"
+}
+
+@test "a bridge on a NIC that is not bridged" {
+	profile <<-'EOF'
+	[net.lan]
+	type = user
+	bridge = br0
+	EOF
+	expect_error "bad.ini:3: bridge applies to type = bridge; set type = bridge or remove bridge"
+}
+
+@test "a tap NIC without its tap device" {
+	profile <<-'EOF'
+	[net.lan]
+	type = tap
+	EOF
+	expect_error "bad.ini:1: [net.lan] has type = tap but no ifname; add the tap device, e.g. ifname = tap0"
+}
+
+@test "OVMF paths with SeaBIOS" {
+	profile <<-'EOF'
+	[firmware]
+	type = bios
+	code = /usr/share/OVMF/OVMF_CODE_4M.fd
+	EOF
+	expect_error "bad.ini:3: code applies to OVMF; with type = bios remove it"
+}
+
+@test "OVMF code whose VARS template no descriptor names" {
+	profile <<-'EOF'
+	[firmware]
+	code = /opt/custom/OVMF_CODE.fd
+	EOF
+	expect_error "bad.ini:2: vars_template = auto, but no firmware descriptor in $PASSLAUNCH_FIRMWARE_PATH names code /opt/custom/OVMF_CODE.fd; set [firmware] vars_template to its VARS file"
+}
+
+@test "a VNC port below 5900" {
+	profile <<-'EOF'
+	[display]
+	type = vnc
+	port = 5800
+	EOF
+	expect_error "bad.ini:3: port = 5800: VNC ports start at 5900 (display :0)"
+}
+
+@test "extra_args in a profile others can write" {
+	profile <<-'EOF'
+	[qemu]
+	extra_args = -device virtio-rng-pci
+	EOF
+	chmod 666 bad.ini
+	expect_error "bad.ini:2: extra_args is allowed only in a trusted profile (owned by root, or by you when not running as root, and not writable by group or others); fix with: chmod go-w bad.ini"
+}

@@ -187,6 +187,10 @@ static int check_disk(struct check *c, const struct profile_disk *d)
 		return bad(c, key_line(c, section, "aio"),
 			   "aio = native needs cache = none or directsync (O_DIRECT); use aio = "
 			   "io_uring or threads with this cache");
+	if (d->readonly && d->bus == BUS_SATA)
+		return bad(c, key_line(c, section, "readonly"),
+			   "readonly = yes needs bus = virtio, scsi or nvme: QEMU's SATA disks "
+			   "cannot be read-only (a [cdrom] can)");
 	if (d->iothread == TRI_YES && (d->bus == BUS_SATA || d->bus == BUS_NVME))
 		return bad(c, key_line(c, section, "iothread"),
 			   "iothread = yes needs bus = virtio or scsi; QEMU's %s emulation has no "

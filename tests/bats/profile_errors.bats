@@ -488,6 +488,16 @@ expect_error() {
 	expect_error "bad.ini:4: iothread = yes needs bus = virtio or scsi; QEMU's SATA emulation has no iothread"
 }
 
+@test "a read-only SATA disk, which QEMU cannot make" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /srv/a.img
+	bus = sata
+	readonly = yes
+	EOF
+	expect_error "bad.ini:4: readonly = yes needs bus = virtio, scsi or nvme: QEMU's SATA disks cannot be read-only (a [cdrom] can)"
+}
+
 @test "one disk image given to two devices" {
 	profile <<-'EOF'
 	[disk.a]

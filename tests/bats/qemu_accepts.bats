@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# Tier 3: the real qemu-system-x86_64 accepts what the builder emits. Each
+# golden and example profile, made runnable here by tests/helpers/tcg-variant
+# (TCG, host hardware left out), is started paused from `passlaunch print`'s
+# output, answers on its QMP socket with the expected devices, and quits cleanly.
+
+load common
+
+setup_file() {
+	# 2M hugepages for the memory backends; given back in teardown_file.
+	cat /proc/sys/vm/nr_hugepages >"$BATS_FILE_TMPDIR/hugepages"
+	echo 600 >/proc/sys/vm/nr_hugepages || true
+	# A sound server for -audiodev pa, private to this suite.
+	export XDG_RUNTIME_DIR=$BATS_FILE_TMPDIR/xdg HOME=$BATS_FILE_TMPDIR/xdg
+	mkdir -m 700 "$XDG_RUNTIME_DIR"
+	pulseaudio -n --daemonize=yes --exit-idle-time=-1 --use-pid-file=yes \
+		--load=module-null-sink --load=module-native-protocol-unix 2>/dev/null
+}
+
+teardown_file() {
+	pulseaudio --kill 2>/dev/null || true
+	cat "$BATS_FILE_TMPDIR/hugepages" >/proc/sys/vm/nr_hugepages
+	rm -f /dev/shm/looking-glass
+}
+
+setup() {
+	common_setup
+	unset PASSLAUNCH_QEMU_VERSION
+	[[ -w /proc/sys/vm/nr_hugepages ]] || skip "needs root for hugepages and tap devices"
+}
+
+teardown() {
+	[[ -n ${QEMU_PID:-} ]] && kill -9 "$QEMU_PID" 2>/dev/null
+	[[ -n ${SWTPM_PID:-} ]] && kill "$SWTPM_PID" 2>/dev/null
+	return 0
+}
+
+# The word after "id=" of every -device line whose driver is a PCI device.
+expected_pci_ids() {
+	grep -oE -- '-device (pcie-root-port|virtio-blk-pci|virtio-scsi-pci|nvme|virtio-net-pci|e1000e|e1000|rtl8139|qemu-xhci|ich9-intel-hda|VGA|secondary-vga|ivshmem-plain|virtio-serial-pci)[^ ]*' cmd |
+		grep -oE 'id=[^, ]+' | cut -d= -f2
+}
+
+make_images() {
+	local src
+	grep -oE '^source = .*' variant.ini | cut -d' ' -f3 | while read -r src; do
+		if [[ $src == *.qcow2 ]]; then
+			qemu-img create -q -f qcow2 "$src" 64M
+		else
+			qemu-img create -q -f raw "$src" 64M
+		fi
+	done
+}
+
+# The VARS template that goes with the code the builder chose.
+copy_vars() {
+	local code vars template
+	code=$(grep -oE 'if=pflash,unit=0,[^ ]*' cmd | sed 's/.*file=//')
+	[[ -n $code ]] || return 0
+	vars=$(grep -oE 'if=pflash,unit=1,[^ ]*' cmd | sed 's/.*file=//')
+	template=$(jq -r --arg code "$code" \
+		'select(.mapping.executable.filename == $code) | .mapping["nvram-template"].filename' \
+		/usr/share/qemu/firmware/*.json | head -n1)
+	[[ -n $template ]] || template=/usr/share/OVMF/OVMF_VARS_4M.fd
+	mkdir -p "$(dirname "$vars")"
+	cp "$template" "$vars"
+}
+
+start_swtpm() {
+	local sock=$1
+	mkdir -p "$TMP/tpm"
+	swtpm socket --tpm2 --tpmstate dir="$TMP/tpm" --ctrl type=unixio,path="$sock" \
+		--flags not-need-init,startup-clear &
+	SWTPM_PID=$!
+	wait_for_socket "$sock"
+}
+
+wait_for_socket() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[[ -S $1 ]] && return 0
+		kill -0 "${QEMU_PID:-$$}" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "no socket at $1; QEMU said: $(cat "$TMP/qemu.log" 2>/dev/null)"
+}
+
+accepts() {
+	local profile=$1 name qmp ids
+	name=$(basename "$profile" .ini)
+	"$HELPERS/tcg-variant" "$profile" "$TMP/disks" >"$name.ini"
+	cp "$name.ini" variant.ini
+	mkdir -p "$TMP/disks"
+	make_images
+	run --separate-stderr "$PASSLAUNCH" print "$name.ini"
+	assert_success
+	printf '%s\n' "$output" >cmd
+	copy_vars
+	qmp=$(grep -oE 'socket,id=qmp,path=[^,]+' cmd | sed 's/.*path=//')
+	# What `passlaunch run` prepares: the VM's runtime directory, its TPM.
+	mkdir -p "$(dirname "$qmp")"
+	if grep -q -- '-tpmdev' cmd; then
+		start_swtpm "$(dirname "$qmp")/swtpm.sock"
+	fi
+	local launcher=()
+	# A desktop for the GTK window. With no session bus GLib would fork
+	# dbus-launch, which the sandbox (spawn=deny) answers with SIGSYS; a
+	# desktop session has a bus, and here there is none to use.
+	grep -q -- '-display gtk' cmd && launcher=(env DBUS_SESSION_BUS_ADDRESS=disabled: xvfb-run -a)
+	# shellcheck disable=SC2294  # the printed command is shell-quoted on purpose
+	"${launcher[@]}" bash -c "exec $(cat cmd)" >"$TMP/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	wait_for_socket "$qmp"
+
+	run "$HELPERS/qmp" "$qmp" query-status query-pci query-block quit
+	((status == 0)) || fail "QMP failed: $output; QEMU said: $(cat "$TMP/qemu.log")"
+	# Paused: the guest has not run a single instruction.
+	assert_equal "$(sed -n 1p <<<"$output" | jq -r .status)" prelaunch
+	ids=$(sed -n 2p <<<"$output" | jq -r '.. | .qdev_id? // empty')
+	for id in $(expected_pci_ids); do
+		grep -qxF "$id" <<<"$ids" || fail "QEMU has no PCI device $id; it has: $ids"
+	done
+	local blocks drive
+	blocks=$(sed -n 3p <<<"$output")
+	while read -r drive; do
+		jq -e --arg d "$drive" 'any(.[]; .device == $d and .inserted != null)' <<<"$blocks" >/dev/null ||
+			fail "QEMU has no medium in $drive"
+	done < <(grep -oE 'id=drive\.[^,]+' cmd | cut -d= -f2)
+	wait "$QEMU_PID"
+	local status=$?
+	QEMU_PID=
+	assert_equal "$status" 0
+}
+
+@test "QEMU accepts golden: minimal" { accepts "$GOLDEN/minimal.ini"; }
+@test "QEMU accepts golden: win10" { accepts "$GOLDEN/win10.ini"; }
+@test "QEMU accepts golden: win11" { accepts "$GOLDEN/win11.ini"; }
+@test "QEMU accepts golden: single-gpu" { accepts "$GOLDEN/single-gpu.ini"; }
+@test "QEMU accepts golden: looking-glass" { accepts "$GOLDEN/looking-glass.ini"; }
+@test "QEMU accepts golden: tcg-bios" { accepts "$GOLDEN/tcg-bios.ini"; }
+@test "QEMU accepts golden: hugepages-1g" { accepts "$GOLDEN/hugepages-1g.ini"; }
+@test "QEMU accepts golden: disks" { accepts "$GOLDEN/disks.ini"; }
+@test "QEMU accepts golden: network" { accepts "$GOLDEN/network.ini"; }
+@test "QEMU accepts golden: usb-input" { accepts "$GOLDEN/usb-input.ini"; }
+@test "QEMU accepts golden: vnc-pulse" { accepts "$GOLDEN/vnc-pulse.ini"; }
+@test "QEMU accepts golden: gtk-pipewire" { accepts "$GOLDEN/gtk-pipewire.ini"; }
+@test "QEMU accepts golden: pci-devices" { accepts "$GOLDEN/pci-devices.ini"; }
+@test "QEMU accepts golden: amd-smt" { accepts "$GOLDEN/amd-smt.ini"; }
+@test "QEMU accepts golden: no-kvm" { accepts "$GOLDEN/no-kvm.ini"; }
+@test "QEMU accepts golden: sandbox-extra" { accepts "$GOLDEN/sandbox-extra.ini"; }
+@test "QEMU accepts golden: firmware-paths" { accepts "$GOLDEN/firmware-paths.ini"; }
+@test "QEMU accepts golden: secboot-code" { accepts "$GOLDEN/secboot-code.ini"; }
+
+@test "every golden profile is started by the real QEMU above" {
+	for ini in "$GOLDEN"/*.ini; do
+		name=$(basename "$ini" .ini)
+		grep -qF "accepts \"\$GOLDEN/$name.ini\"" "$BATS_TEST_FILENAME" || fail "no test for $name"
+	done
+}

@@ -152,7 +152,17 @@ accepts() {
 @test "QEMU accepts golden: firmware-paths" { accepts "$GOLDEN/firmware-paths.ini"; }
 @test "QEMU accepts golden: secboot-code" { accepts "$GOLDEN/secboot-code.ini"; }
 
-@test "every golden profile is started by the real QEMU above" {
+@test "QEMU accepts example: demo" { accepts "$ROOT/profiles/demo.ini"; }
+@test "QEMU accepts example: win10" { accepts "$ROOT/profiles/win10.ini"; }
+@test "QEMU accepts example: win11" { accepts "$ROOT/profiles/win11.ini"; }
+@test "QEMU accepts example: single-gpu" { accepts "$ROOT/profiles/single-gpu.ini"; }
+@test "QEMU accepts example: looking-glass" { accepts "$ROOT/profiles/looking-glass.ini"; }
+
+@test "every golden and example profile is started by the real QEMU above" {
+	for ini in "$ROOT"/profiles/*.ini; do
+		name=$(basename "$ini" .ini)
+		grep -qF "accepts \"\$ROOT/profiles/$name.ini\"" "$BATS_TEST_FILENAME" || fail "no test for $name"
+	done
 	for ini in "$GOLDEN"/*.ini; do
 		name=$(basename "$ini" .ini)
 		grep -qF "accepts \"\$GOLDEN/$name.ini\"" "$BATS_TEST_FILENAME" || fail "no test for $name"

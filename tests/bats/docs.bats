@@ -1,0 +1,35 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# The man pages: built from source, rendered without warnings, complete.
+
+load common
+
+@test "every man page renders without warnings" {
+	for page in "$ROOT"/build/man/*; do
+		run bash -c "MANWIDTH=80 man --warnings -l '$page' 2>&1 >/dev/null"
+		assert_success
+		assert_output ""
+	done
+	assert_exists "$ROOT/build/man/passlaunch.1"
+	assert_exists "$ROOT/build/man/passlaunch.ini.5"
+}
+
+@test "passlaunch.ini(5) documents every section and key the parser knows" {
+	man5=$ROOT/man/passlaunch.ini.5.scd
+	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z_]+"' "$ROOT/launcher/profile_schema.c" |
+		grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	for key in $keys; do
+		grep -qE "^(\*[a-z_]+\*, )*\*$key\*( =|,)" "$man5" || fail "passlaunch.ini(5) lacks '$key'"
+	done
+	sections=$(grep -oE '^\s*\{"[a-z]+", (true|false)' "$ROOT/launcher/profile_schema.c" | grep -oE '"[a-z]+"' | tr -d '"')
+	for section in $sections; do
+		grep -qE "^# \[$section(\.LABEL)?\]" "$man5" || fail "passlaunch.ini(5) lacks [$section]"
+	done
+}
+
+@test "passlaunch(1) documents every command --help lists" {
+	run "$PASSLAUNCH" --help
+	while read -r cmd; do
+		grep -qE "^\*$cmd\*" "$ROOT/man/passlaunch.1.scd" || fail "passlaunch(1) lacks $cmd"
+	done < <(sed -n 's/^  \([a-z]\+\) .*/\1/p' <<<"$output")
+}

@@ -37,7 +37,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 MAN_SRCS   := $(wildcard man/*.scd)
 MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps check test unit bats lint man clean install uninstall
+.PHONY: all deps check test unit bats lint man lab clean install uninstall
 
 all: passlaunch man
 
@@ -69,6 +69,10 @@ bats: passlaunch
 
 lint:
 	tests/helpers/lint
+
+# The GPU lab's guest kernel and initramfs (also built on demand by tests/lab/run).
+lab:
+	tests/lab/build
 
 # CI's entry point: install what is missing, build, lint, run every tier.
 check: deps

@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# GPU lab scenarios as ordinary bats tests: the body of lab_run runs inside the
+# lab guest (tests/lab/run), against its real kernel, IOMMU and PCI devices.
+
+LAB_GPU=0000:00:03.0
+LAB_GPU_AUDIO=0000:00:03.1
+export LAB_GPU LAB_GPU_AUDIO
+
+# lab_run [QEMU-OPTIONS...] <<'EOF' ... EOF: runs stdin as a bash script in
+# the guest; output and status land in bats' $output and $status.
+lab_run() {
+	local script=$BATS_TEST_TMPDIR/lab-script
+	{
+		echo '#!/usr/bin/env bash'
+		echo 'set -euo pipefail'
+		printf 'ROOT=%q PASSLAUNCH=%q\n' "$ROOT" "$PASSLAUNCH"
+		cat
+	} >"$script"
+	chmod +x "$script"
+	run "$ROOT/tests/lab/run" "$script" "$@"
+}

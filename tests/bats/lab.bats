@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# Tier 4: the GPU lab is real. Inside the guest: the two-function "GPU" sits in
+# one IOMMU group on bochs-drm and snd_hda_intel, moves to vfio-pci by
+# driver_override + unbind + drivers_probe, is realized by a nested QEMU with
+# vfio-pci, and goes back to its drivers.
+
+load common
+load lab
+
+@test "lab: the bed is a real kernel with an IOMMU and a two-function GPU" {
+	lab_run <<-'EOF'
+	dev=/sys/bus/pci/devices
+	group() { basename "$(readlink "$dev/$1/iommu_group")"; }
+	driver() { basename "$(readlink "$dev/$1/driver")"; }
+	echo "kernel $(uname -r)"
+	echo "gpu group $(group "$LAB_GPU") audio group $(group "$LAB_GPU_AUDIO") nic group $(group 0000:00:05.0)"
+	echo "drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	ls "/sys/kernel/iommu_groups/$(group "$LAB_GPU")/devices" | tr '\n' ' '
+	echo
+	cat /sys/class/graphics/fbcon/cursor_blink >/dev/null && echo "fbcon present"
+	EOF
+	assert_success
+	assert_line --regexp '^kernel [0-9.]+-[0-9]+-amd64$'
+	assert_line --regexp '^gpu group ([0-9]+) audio group \1 nic group [0-9]+$'
+	refute_line --regexp '^gpu group ([0-9]+) audio group \1 nic group \1$'
+	assert_line "drivers bochs-drm snd_hda_intel"
+	assert_line "0000:00:03.0 0000:00:03.1 "
+}
+
+@test "lab: the GPU goes to vfio-pci, a nested QEMU realizes it, and it comes back" {
+	LAB_TIMEOUT=300 lab_run <<-'EOF'
+	dev=/sys/bus/pci/devices
+	driver() { basename "$(readlink "$dev/$1/driver" 2>/dev/null)" 2>/dev/null || echo none; }
+	wait_for() { for _ in $(seq 100); do eval "$1" && return 0; sleep 0.1; done; echo "timed out: $1"; return 1; }
+	group=$(basename "$(readlink "$dev/$LAB_GPU/iommu_group")")
+	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
+		echo vfio-pci >"$dev/$fn/driver_override"
+		echo "$fn" >"$dev/$fn/driver/unbind"
+		echo "$fn" >/sys/bus/pci/drivers_probe
+	done
+	echo "detached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	wait_for "[ -c /dev/vfio/$group ]" && echo "vfio node /dev/vfio/$group"
+
+	# On the root bus: QEMU lists devices behind a root port only once the
+	# guest's firmware has numbered the buses, and this one stays paused.
+	qemu-system-x86_64 -S -nodefaults -no-user-config -display none -accel tcg -machine q35 -m 256M \
+		-device vfio-pci,host="$LAB_GPU",addr=04.0,multifunction=on \
+		-device vfio-pci,host="$LAB_GPU_AUDIO",addr=04.1 \
+		-qmp unix:/tmp/nested.qmp,server=on,wait=off &
+	wait_for "[ -S /tmp/nested.qmp ]"
+	"$ROOT/tests/helpers/qmp" /tmp/nested.qmp query-pci quit | jq -r '.. | .class_info?.desc? // empty' | sort | sed 's/^/nested: /'
+	wait
+
+	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
+		echo >"$dev/$fn/driver_override"
+		echo "$fn" >"$dev/$fn/driver/unbind"
+		echo "$fn" >/sys/bus/pci/drivers_probe
+	done
+	echo "attached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	wait_for "[ ! -e /dev/vfio/$group ]" && echo "vfio node gone"
+	EOF
+	assert_success
+	assert_line "detached: vfio-pci vfio-pci"
+	assert_line --regexp '^vfio node /dev/vfio/[0-9]+$'
+	assert_line "nested: VGA controller"
+	assert_line "nested: Audio controller"
+	assert_line "attached: bochs-drm snd_hda_intel"
+	assert_line "vfio node gone"
+}

@@ -37,7 +37,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 MAN_SRCS   := $(wildcard man/*.scd)
 MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps check test unit bats lint man lab clean install uninstall
+.PHONY: all deps check test unit bats lint man lab demo clean install uninstall
 
 all: passlaunch man
 
@@ -69,6 +69,15 @@ bats: passlaunch
 
 lint:
 	tests/helpers/lint
+
+# README's first command: the demo VM in the foreground, its state kept in
+# build/demo so it runs without root. OVMF's UEFI shell cannot answer the ACPI
+# power button, so after Ctrl-C it is stopped after stop_timeout (status 5).
+demo: passlaunch
+	@mkdir -p build/demo
+	@sed 's|^state_dir = .*|state_dir = $(CURDIR)/build/demo/state|' profiles/demo.ini >build/demo/demo.ini
+	@PASSLAUNCH_RUNTIME_DIR=$(CURDIR)/build/demo/run ./passlaunch run build/demo/demo.ini; \
+	  s=$$?; [ $$s = 0 ] || [ $$s = 5 ]
 
 # The GPU lab's guest kernel and initramfs (also built on demand by tests/lab/run).
 lab:

@@ -35,3 +35,14 @@ bool err_is_set(const struct pl_err *err)
 {
 	return err->msg[0] != '\0';
 }
+
+int err_exit_status(struct pl_err *err, int status, int r)
+{
+	err->exit_status = status;
+	return r;
+}
+
+void err_clear(struct pl_err *err)
+{
+	*err = (struct pl_err){0};
+}

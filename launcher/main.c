@@ -1,4 +1,6 @@
 #include "cmd_print.h"
+#include "cmd_run.h"
+#include "cmd_vm.h"
 #include "error.h"
 #include "log.h"
 
@@ -15,8 +17,25 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"run", cmd_run, "run PROFILE        run the VM in the foreground (also: passlaunch PROFILE)"},
+    {"stop", cmd_stop,
+     "stop NAME [--timeout S] [--force]\n                     shut a running VM down"},
+    {"status", cmd_status,
+     "status [NAME] [--json]\n                     what runs: PIDs, state, pinning"},
+    {"recover", cmd_recover, "recover NAME       undo what a killed run left on the host"},
     {"print", cmd_print, "print PROFILE      show the QEMU command line; changes nothing"},
 };
+
+static int run_command(int (*fn)(int, char **, struct pl_err *), int argc, char **argv)
+{
+	struct pl_err err = {0};
+
+	if (fn(argc, argv, &err) == 0)
+		return EXIT_OK;
+	if (err_is_set(&err))
+		log_error("%s", err.msg);
+	return err.exit_status ? err.exit_status : EXIT_FAILURE_RUN;
+}
 
 static void usage(FILE *out)
 {
@@ -30,8 +49,6 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	struct pl_err err = {0};
-
 	setlocale(LC_ALL, "C");
 	if (argc < 2) {
 		usage(stderr);
@@ -45,13 +62,13 @@ int main(int argc, char **argv)
 		printf("passlaunch %s\n", PASSLAUNCH_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < N_ELEMENTS(commands); i++) {
-		if (!streq(argv[1], commands[i].name))
-			continue;
-		if (commands[i].run(argc - 1, argv + 1, &err) == 0)
-			return EXIT_OK;
-		log_error("%s", err.msg);
-		return err.exit_status ? err.exit_status : EXIT_FAILURE_RUN;
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++)
+		if (streq(argv[1], commands[i].name))
+			return run_command(commands[i].run, argc - 1, argv + 1);
+	/* `passlaunch win10.ini` is `passlaunch run win10.ini`. */
+	if (argc == 2 && (strchr(argv[1], '/') || str_has_suffix(argv[1], ".ini"))) {
+		char *run_argv[] = {(char *)"run", argv[1], NULL};
+		return run_command(cmd_run, 2, run_argv);
 	}
 	log_error("unknown command '%s'; see passlaunch --help", argv[1]);
 	return EXIT_BAD_INPUT;

@@ -142,6 +142,7 @@ struct profile {
 		bool looking_glass;
 		unsigned width, height;
 		unsigned port;
+		bool serial; /* the guest's first serial port on the launcher's terminal */
 	} display;
 	struct {
 		struct strv use;

@@ -48,6 +48,16 @@ char *qemu_qmp_path(const struct host_facts *f)
 	return xasprintf("%s/qmp.sock", f->run_dir);
 }
 
+char *qemu_client_path(const struct host_facts *f)
+{
+	return xasprintf("%s/client.sock", f->run_dir);
+}
+
+char *qemu_serial_path(const struct host_facts *f)
+{
+	return xasprintf("%s/serial.sock", f->run_dir);
+}
+
 char *qemu_swtpm_path(const struct host_facts *f)
 {
 	return xasprintf("%s/swtpm.sock", f->run_dir);
@@ -138,12 +148,22 @@ static void add_iothreads(struct argv_builder *b)
 	}
 }
 
+/* Two monitors: one the launcher holds for the whole run, one for
+ * `passlaunch status` and the user's own tools. */
 static void add_control(struct argv_builder *b)
 {
 	_cleanup_free_ char *qmp = qemu_qmp_path(b->f);
+	_cleanup_free_ char *client = qemu_client_path(b->f);
+	_cleanup_free_ char *serial = qemu_serial_path(b->f);
 
 	argv_opt(b, "-chardev", "socket,id=qmp,path=%s,server=on,wait=off", qmp);
 	argv_opt(b, "-mon", "chardev=qmp,mode=control");
+	argv_opt(b, "-chardev", "socket,id=qmp-client,path=%s,server=on,wait=off", client);
+	argv_opt(b, "-mon", "chardev=qmp-client,mode=control");
+	if (b->p->display.serial) {
+		argv_opt(b, "-chardev", "socket,id=serial0,path=%s,server=on,wait=off", serial);
+		argv_opt(b, "-serial", "chardev:serial0");
+	}
 	if (b->p->sandbox.seccomp)
 		argv_opt(b, "-sandbox",
 			 "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");

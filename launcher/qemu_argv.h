@@ -13,6 +13,8 @@ void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct
 char *qemu_vars_path(const struct profile *p);
 char *qemu_qmp_path(const struct host_facts *f);
 char *qemu_swtpm_path(const struct host_facts *f);
+char *qemu_client_path(const struct host_facts *f);
+char *qemu_serial_path(const struct host_facts *f);
 char *qemu_bridge_tap_name(const struct profile *p, const struct profile_net *net);
 uint64_t qemu_looking_glass_size(const struct profile *p);
 

@@ -1,0 +1,225 @@
+#include "cmd_run.h"
+
+#include "governor.h"
+#include "hostfacts.h"
+#include "hugepages.h"
+#include "journal.h"
+#include "lock.h"
+#include "log.h"
+#include "nvram.h"
+#include "pinning.h"
+#include "procs.h"
+#include "profile_load.h"
+#include "qemu_argv.h"
+#include "runstate.h"
+#include "spawn.h"
+#include "supervise.h"
+#include "swtpm.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+
+struct run {
+	struct profile p;
+	struct host_facts facts;
+	struct strv argv;
+	struct pin_plan plan;
+	struct journal journal;
+	char *journal_path;
+	int lock_fd;
+	int sigfd;
+	pid_t swtpm;
+	pid_t qemu;
+};
+
+/* Signals are read from a signalfd, so they are blocked from the start:
+ * a Ctrl-C during preparation must still lead to a full release. */
+static int block_signals(struct run *r, struct pl_err *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return err_set(err, errno, "sigprocmask: %s", strerror(errno));
+	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (r->sigfd < 0)
+		return err_set(err, errno, "signalfd: %s", strerror(errno));
+	return 0;
+}
+
+static bool stop_requested(struct run *r)
+{
+	struct signalfd_siginfo si;
+	sigset_t pending;
+
+	sigpending(&pending);
+	if (!sigismember(&pending, SIGTERM) && !sigismember(&pending, SIGINT) &&
+	    !sigismember(&pending, SIGHUP) && !sigismember(&pending, SIGQUIT))
+		return false;
+	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo == SIGCHLD)
+		;
+	return true;
+}
+
+static int load(struct run *r, const char *arg, struct pl_err *err)
+{
+	_cleanup_free_ char *path = NULL;
+	int rc = profile_resolve(arg, &path, err);
+
+	if (rc == 0)
+		rc = profile_load(path, &r->p, err);
+	if (rc == 0)
+		rc = host_facts_gather(&r->p, &r->facts, err);
+	if (rc == 0)
+		rc = pin_plan_make(&r->p, &r->plan, err);
+	if (rc == 0)
+		qemu_argv_build(&r->p, &r->facts, &r->argv);
+	return rc;
+}
+
+static int take_ownership(struct run *r, struct pl_err *err)
+{
+	int rc = vm_lock(r->p.vm.name, &r->lock_fd, err);
+
+	if (rc < 0)
+		return err_exit_status(err, EXIT_BUSY, rc);
+	rc = runstate_create_dir(r->p.vm.name, err);
+	if (rc < 0)
+		return rc;
+	r->journal_path = runstate_file(r->p.vm.name, "journal");
+	rc = journal_open(&r->journal, r->journal_path, r->p.vm.name, err);
+	if (rc < 0) {
+		/* Not ours to replay: that is what `recover` is for. */
+		free(steal_pointer(&r->journal_path));
+		return rc == -EEXIST ? err_exit_status(err, EXIT_BUSY, rc) : rc;
+	}
+	return 0;
+}
+
+/* Every step journals what it changes before it changes it. */
+static int prepare(struct run *r, struct pl_err *err)
+{
+	int rc = nvram_prepare(&r->p, &r->facts, err);
+
+	if (rc == 0)
+		rc = hp_reserve(&r->p, &r->journal, err);
+	if (rc == 0 && r->p.cpu.governor)
+		rc = governor_set(r->p.vm.name, r->p.cpu.governor, &r->plan.vcpu, &r->journal, err);
+	if (rc == 0)
+		rc = swtpm_start(&r->p, &r->facts, &r->journal, &r->swtpm, err);
+	if (rc == 0 && stop_requested(r))
+		rc = err_set(err, EINTR, "%s: stopped before QEMU started", r->p.vm.name);
+	return rc;
+}
+
+static int start_qemu(struct run *r, struct pl_err *err)
+{
+	int rc = spawn_child(r->argv.v, &r->qemu, err);
+
+	if (rc == 0)
+		rc = journal_process(&r->journal, r->qemu, "QEMU", err);
+	if (rc == 0)
+		rc = runstate_write(&r->p, r->qemu, &r->plan, err);
+	return rc;
+}
+
+static int outcome_status(enum vm_outcome o)
+{
+	switch (o) {
+	case VM_GUEST_SHUTDOWN:
+		return EXIT_OK;
+	case VM_FORCED_OFF:
+		return EXIT_FORCED_OFF;
+	case VM_QEMU_FAILED:
+		return EXIT_QEMU_FAILED;
+	case VM_NOT_STARTED:
+		break;
+	}
+	return EXIT_FAILURE_RUN;
+}
+
+/* Ends what was started, then replays the journal. The journal goes only
+ * when everything in it was undone; else `recover` can finish the job. */
+static int release(struct run *r)
+{
+	if (r->qemu > 0 && proc_terminate(r->qemu, 5000) < 0)
+		log_error("%s: QEMU (PID %d) does not end", r->p.vm.name, (int)r->qemu);
+	if (r->swtpm > 0)
+		proc_terminate(r->swtpm, 5000);
+	journal_close(&r->journal);
+	if (!r->journal_path)
+		return 0;
+	if (journal_replay(r->journal_path) < 0) {
+		log_error("%s: the host is not fully restored; what is left is in %s; fix the "
+			  "cause and run: passlaunch recover %s",
+			  r->p.vm.name, r->journal_path, r->p.vm.name);
+		return -EIO;
+	}
+	runstate_remove(r->p.vm.name);
+	log_info("%s: host restored", r->p.vm.name);
+	return 0;
+}
+
+static void run_free(struct run *r)
+{
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
+	if (r->sigfd >= 0)
+		close(r->sigfd);
+	free(r->journal_path);
+	strv_free(&r->argv);
+	pin_plan_free(&r->plan);
+	host_facts_free(&r->facts);
+	profile_free(&r->p);
+}
+
+static int run_vm(struct run *r, struct pl_err *err)
+{
+	enum vm_outcome o;
+	int rc = prepare(r, err);
+
+	if (rc == 0)
+		rc = start_qemu(r, err);
+	if (rc < 0)
+		return rc;
+	o = vm_supervise(&r->p, &r->facts, r->qemu, &r->plan, r->sigfd, err);
+	r->qemu = o == VM_NOT_STARTED ? r->qemu : 0;
+	if (o == VM_NOT_STARTED)
+		return -ECHILD;
+	if (o != VM_GUEST_SHUTDOWN)
+		err_set(err, EIO, "%s: %s", r->p.vm.name,
+			o == VM_FORCED_OFF ? "the guest did not shut down and was stopped"
+					   : "QEMU failed while the guest ran");
+	err->exit_status = outcome_status(o);
+	return o == VM_GUEST_SHUTDOWN ? 0 : -EIO;
+}
+
+int cmd_run(int argc, char **argv, struct pl_err *err)
+{
+	struct run r = {.lock_fd = -1, .sigfd = -1, .journal = {.fd = -1}};
+	int rc;
+
+	if (argc != 2)
+		return err_input(err, "usage: passlaunch run PROFILE");
+	rc = block_signals(&r, err);
+	if (rc == 0)
+		rc = load(&r, argv[1], err);
+	if (rc == 0)
+		rc = take_ownership(&r, err);
+	if (rc == 0)
+		rc = run_vm(&r, err);
+	if (release(&r) < 0) {
+		if (!err_is_set(err))
+			err_set(err, EIO, "%s: the host could not be fully restored", r.p.vm.name);
+		err->exit_status = EXIT_NOT_RESTORED;
+		rc = -EIO;
+	}
+	run_free(&r);
+	return rc;
+}

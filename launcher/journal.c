@@ -1,0 +1,212 @@
+#include "journal.h"
+
+#include "log.h"
+#include "procs.h"
+#include "sysfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+/* One entry a line: ACTION TAB ARG TAB ARG, each field %-escaped. */
+
+static char *escape(const char *s)
+{
+	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+
+	for (; *s; s++) {
+		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r')
+			o += sprintf(o, "%%%02X", (unsigned char)*s);
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		unsigned v;
+		if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1) {
+			*o++ = (char)v;
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+bool journal_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+int journal_open(struct journal *j, const char *path, const char *vm, struct pl_err *err)
+{
+	*j = (struct journal){.fd = -1};
+	if (journal_exists(path))
+		return err_set(err, EEXIST,
+			       "%s: a previous run of %s did not give the host back completely "
+			       "(the undo journal %s is not empty); run: passlaunch recover %s",
+			       vm, vm, path, vm);
+	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (j->fd < 0)
+		return err_set(err, errno, "cannot create the undo journal %s: %s", path,
+			       strerror(errno));
+	j->path = xstrdup(path);
+	return 0;
+}
+
+static int append(struct journal *j, const char *action, const char *a, const char *b,
+		  struct pl_err *err)
+{
+	_cleanup_free_ char *ea = escape(a);
+	_cleanup_free_ char *eb = escape(b ? b : "");
+	_cleanup_free_ char *line = xasprintf("%s\t%s\t%s\n", action, ea, eb);
+	size_t len = strlen(line);
+
+	/* Durable before the change is made: a crash right after the change
+	 * must find it written down. */
+	if (write(j->fd, line, len) != (ssize_t)len || fdatasync(j->fd) < 0)
+		return err_set(err, errno ? errno : EIO,
+			       "cannot write the undo journal %s: %s; nothing was changed for "
+			       "this step",
+			       j->path, strerror(errno ? errno : EIO));
+	return 0;
+}
+
+int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err)
+{
+	return append(j, "write", path, old, err);
+}
+
+int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err)
+{
+	_cleanup_free_ char *id =
+	    xasprintf("%d:%llu", (int)pid, (unsigned long long)proc_start_time(pid));
+	return append(j, "process", id, what, err);
+}
+
+int journal_created(struct journal *j, const char *path, struct pl_err *err)
+{
+	return append(j, "created", path, NULL, err);
+}
+
+static int undo_process(const char *id, const char *what)
+{
+	int pid = 0;
+	unsigned long long start = 0;
+
+	if (sscanf(id, "%d:%llu", &pid, &start) != 2 || pid <= 0)
+		return -EINVAL;
+	/* The same PID with another start time is another process: leave it. */
+	if (proc_start_time(pid) != start)
+		return 0;
+	log_info("ending %s (PID %d) left from the run", what, pid);
+	return proc_terminate(pid, 5000);
+}
+
+static int undo(char *action, char *a, char *b)
+{
+	unescape(a);
+	unescape(b);
+	if (streq(action, "write"))
+		return sysfs_write_str(a, b);
+	if (streq(action, "process"))
+		return undo_process(a, b);
+	if (streq(action, "created")) {
+		if (unlink(a) == 0 || errno == ENOENT)
+			return 0;
+		if (errno == EISDIR && (rmdir(a) == 0 || errno == ENOENT))
+			return 0;
+		return -errno;
+	}
+	return -EINVAL;
+}
+
+static int read_lines(const char *path, char ***lines, size_t *n)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	*lines = NULL;
+	*n = 0;
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line)
+			continue;
+		*lines = xreallocarray(*lines, *n + 1, sizeof(**lines));
+		(*lines)[(*n)++] = xstrdup(line);
+	}
+	free(line);
+	return 0;
+}
+
+static int keep_failed(const char *path, char **failed, size_t n)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.new", path);
+	FILE *f = fopen(tmp, "we");
+
+	if (!f)
+		return -errno;
+	/* Written back oldest first, as they were recorded. */
+	for (size_t i = n; i-- > 0;)
+		fprintf(f, "%s\n", failed[i]);
+	if (fflush(f) != 0 || fdatasync(fileno(f)) < 0) {
+		fclose(f);
+		return -errno;
+	}
+	fclose(f);
+	return rename(tmp, path) < 0 ? -errno : 0;
+}
+
+int journal_replay(const char *path)
+{
+	char **lines, **failed;
+	size_t n, n_failed = 0;
+	int r = read_lines(path, &lines, &n);
+
+	if (r < 0) {
+		log_error("cannot read the undo journal %s: %s", path, strerror(-r));
+		return r;
+	}
+	failed = xcalloc(n, sizeof(*failed));
+	for (size_t i = n; i-- > 0;) {
+		_cleanup_free_ char *copy = xstrdup(lines[i]);
+		char *save = NULL;
+		char *action = strtok_r(copy, "\t", &save);
+		char *a = strtok_r(NULL, "\t", &save);
+		char *b = strtok_r(NULL, "\t", &save);
+		int u = action && a ? undo(action, a, b ? b : (char[]){""}) : -EINVAL;
+		if (u < 0) {
+			log_error("could not undo '%s': %s", lines[i], strerror(-u));
+			failed[n_failed++] = lines[i];
+		}
+	}
+	r = n_failed				  ? keep_failed(path, failed, n_failed)
+	    : unlink(path) < 0 && errno != ENOENT ? -errno
+						  : 0;
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(failed);
+	if (r < 0)
+		log_error("cannot update the undo journal %s: %s", path, strerror(-r));
+	return n_failed ? -EIO : r;
+}
+
+void journal_close(struct journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->path);
+	*j = (struct journal){.fd = -1};
+}

@@ -1,0 +1,33 @@
+/* The undo journal: every change to the host is written down, durably,
+ * before it is made, with what restores it. Release (and `passlaunch
+ * recover` after a crash) replays it newest first; the file goes away only
+ * when every entry has been undone. */
+#ifndef PASSLAUNCH_JOURNAL_H
+#define PASSLAUNCH_JOURNAL_H
+
+#include "error.h"
+
+#include <sys/types.h>
+
+struct journal {
+	char *path;
+	int fd;
+};
+
+/* Opens PATH for appending; refuses when it already holds entries: a
+ * previous run was not released. */
+int journal_open(struct journal *j, const char *path, const char *vm, struct pl_err *err);
+/* Records that PATH holds OLD now and is about to change; replay writes OLD back. */
+int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err);
+/* Records a process passlaunch started; replay ends it if it still runs. */
+int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
+/* Records a file or directory passlaunch is about to create; replay removes it. */
+int journal_created(struct journal *j, const char *path, struct pl_err *err);
+/* Undoes every entry, newest first, going on past failures (each is
+ * logged). Returns 0 and deletes the journal when all were undone; else
+ * keeps the entries that failed and returns -EIO. */
+int journal_replay(const char *path);
+bool journal_exists(const char *path);
+void journal_close(struct journal *j);
+
+#endif

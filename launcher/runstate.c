@@ -1,0 +1,89 @@
+#include "runstate.h"
+
+#include "paths.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char *const run_files[] = {"state.json",  "qmp.sock",   "client.sock",
+					"serial.sock", "swtpm.sock", "swtpm.sock.lock"};
+
+char *runstate_dir(const char *vm)
+{
+	return xasprintf("%s/%s", path_runtime(), vm);
+}
+
+char *runstate_file(const char *vm, const char *name)
+{
+	return xasprintf("%s/%s/%s", path_runtime(), vm, name);
+}
+
+int runstate_create_dir(const char *vm, struct pl_err *err)
+{
+	_cleanup_free_ char *dir = runstate_dir(vm);
+
+	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", path_runtime(), strerror(errno));
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+static json_object *gpu_list(const struct profile *p)
+{
+	json_object *gpus = json_object_new_array();
+
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		char addr[PCI_ADDR_LEN];
+		pci_addr_format(&p->gpus[i].address, addr);
+		json_object_array_add(gpus, json_object_new_string(addr));
+	}
+	return gpus;
+}
+
+static json_object *cpus(const struct cpulist *list)
+{
+	_cleanup_free_ char *text = cpulist_format(list);
+	return json_object_new_string(text);
+}
+
+int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
+		   struct pl_err *err)
+{
+	_cleanup_free_ char *path = runstate_file(p->vm.name, "state.json");
+	_cleanup_free_ char *tmp = xasprintf("%s.new", path);
+	json_object *o = json_object_new_object();
+	int r = 0;
+
+	json_object_object_add(o, "name", json_object_new_string(p->vm.name));
+	json_object_object_add(o, "profile", json_object_new_string(p->path));
+	json_object_object_add(o, "launcher_pid", json_object_new_int(getpid()));
+	json_object_object_add(o, "qemu_pid", json_object_new_int(qemu));
+	json_object_object_add(o, "started", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(o, "vcpu_pin", cpus(&plan->vcpu));
+	json_object_object_add(o, "emulator_pin", cpus(&plan->emulator));
+	json_object_object_add(o, "iothread_pin", cpus(&plan->iothread));
+	json_object_object_add(o, "gpus", gpu_list(p));
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) < 0 || rename(tmp, path) < 0)
+		r = err_set(err, errno ? errno : EIO, "cannot write %s", path);
+	json_object_put(o);
+	return r;
+}
+
+json_object *runstate_read(const char *vm)
+{
+	_cleanup_free_ char *path = runstate_file(vm, "state.json");
+	return access(path, F_OK) == 0 ? json_object_from_file(path) : NULL;
+}
+
+void runstate_remove(const char *vm)
+{
+	_cleanup_free_ char *dir = runstate_dir(vm);
+
+	for (size_t i = 0; i < N_ELEMENTS(run_files); i++) {
+		_cleanup_free_ char *path = runstate_file(vm, run_files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}

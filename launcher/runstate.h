@@ -1,0 +1,23 @@
+/* What a running VM leaves in /run/passlaunch/NAME/ for the other commands:
+ * state.json (launcher and QEMU PIDs, start time, pinning, GPUs) beside
+ * QEMU's sockets and the undo journal. */
+#ifndef PASSLAUNCH_RUNSTATE_H
+#define PASSLAUNCH_RUNSTATE_H
+
+#include "error.h"
+#include "pinning.h"
+#include "profile.h"
+
+#include <json-c/json.h>
+
+char *runstate_dir(const char *vm);
+char *runstate_file(const char *vm, const char *name);
+int runstate_create_dir(const char *vm, struct pl_err *err);
+int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
+		   struct pl_err *err);
+/* state.json of a running VM, or NULL. */
+json_object *runstate_read(const char *vm);
+/* Removes the sockets and state a run left; the journal must be gone. */
+void runstate_remove(const char *vm);
+
+#endif

@@ -1,0 +1,224 @@
+#include "supervise.h"
+
+#include "clock.h"
+#include "log.h"
+#include "procs.h"
+#include "qemu_argv.h"
+#include "qmp.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#define QMP_START_TIMEOUT_MS 60000
+#define QUIT_GRACE_MS	     10000
+
+struct supervisor {
+	const struct profile *p;
+	pid_t qemu;
+	struct qmp qmp;
+	int serial;
+	bool stopping, quit_sent, exited;
+	uint64_t deadline; /* 0: none */
+	int status;	   /* QEMU's wait status */
+};
+
+static void quit(struct supervisor *s, const char *why)
+{
+	struct pl_err err = {0};
+
+	log_info("%s: %s; telling QEMU to quit", s->p->vm.name, why);
+	s->quit_sent = true;
+	s->deadline = clock_ms() + QUIT_GRACE_MS;
+	if (s->qmp.fd < 0 || qmp_execute(&s->qmp, "quit", NULL, NULL, 5000, &err) < 0)
+		kill(s->qemu, SIGKILL);
+}
+
+static void powerdown(struct supervisor *s)
+{
+	struct pl_err err = {0};
+
+	log_info("%s: asking the guest to shut down (ACPI power button); it has %u s, a "
+		 "second signal ends it at once",
+		 s->p->vm.name, s->p->vm.stop_timeout);
+	s->stopping = true;
+	s->deadline = clock_ms() + (uint64_t)s->p->vm.stop_timeout * 1000;
+	if (qmp_execute(&s->qmp, "system_powerdown", NULL, NULL, 5000, &err) < 0)
+		quit(s, err.msg);
+}
+
+static void on_signal(struct supervisor *s, int sig)
+{
+	int status;
+
+	if (sig == SIGCHLD) {
+		while (waitpid(s->qemu, &status, WNOHANG) == s->qemu) {
+			s->status = status;
+			s->exited = true;
+		}
+		return;
+	}
+	if (s->quit_sent)
+		return;
+	if (sig == SIGQUIT || s->stopping)
+		quit(s, sig == SIGQUIT ? "stop forced" : "second signal");
+	else
+		powerdown(s);
+}
+
+static void on_events(struct supervisor *s)
+{
+	json_object *ev, *name, *data, *reason;
+
+	if (qmp_pump(&s->qmp) < 0) {
+		/* QEMU closed its monitor: it is exiting. */
+		qmp_close(&s->qmp);
+	}
+	while ((ev = qmp_next_event(&s->qmp))) {
+		json_object_object_get_ex(ev, "event", &name);
+		if (streq(json_object_get_string(name), "SHUTDOWN")) {
+			json_object_object_get_ex(ev, "data", &data);
+			json_object_object_get_ex(data, "reason", &reason);
+			log_info("%s: guest shut down (%s)", s->p->vm.name,
+				 reason ? json_object_get_string(reason) : "no reason");
+		} else if (streq(json_object_get_string(name), "RESET")) {
+			log_info("%s: guest reset", s->p->vm.name);
+		}
+		json_object_put(ev);
+	}
+}
+
+static void copy_serial(struct supervisor *s)
+{
+	char buf[4096];
+	ssize_t n = read(s->serial, buf, sizeof(buf));
+
+	if (n <= 0) {
+		close(s->serial);
+		s->serial = -1;
+		return;
+	}
+	if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
+		return;
+}
+
+static int open_serial(const struct host_facts *f)
+{
+	_cleanup_free_ char *path = qemu_serial_path(f);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	log_warn("cannot show the guest's serial console: %s: %s", path, strerror(errno));
+	return -1;
+}
+
+static void wait_loop(struct supervisor *s, int sigfd)
+{
+	while (!s->exited) {
+		struct pollfd fds[3] = {
+		    {sigfd, POLLIN, 0}, {s->qmp.fd, POLLIN, 0}, {s->serial, POLLIN, 0}};
+		uint64_t now = clock_ms();
+		int timeout = s->deadline ? (s->deadline > now ? (int)(s->deadline - now) : 0) : -1;
+		struct signalfd_siginfo si;
+
+		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents & POLLIN && read(sigfd, &si, sizeof(si)) == sizeof(si))
+			on_signal(s, (int)si.ssi_signo);
+		if (s->qmp.fd >= 0 && fds[1].revents & (POLLIN | POLLHUP))
+			on_events(s);
+		if (s->serial >= 0 && fds[2].revents & (POLLIN | POLLHUP))
+			copy_serial(s);
+		if (s->exited || !s->deadline || clock_ms() < s->deadline)
+			continue;
+		if (s->quit_sent) {
+			log_warn("%s: QEMU did not quit within %d s; killing it", s->p->vm.name,
+				 QUIT_GRACE_MS / 1000);
+			kill(s->qemu, SIGKILL);
+			s->deadline = 0;
+		} else {
+			quit(s, "the guest did not shut down in stop_timeout");
+		}
+	}
+}
+
+static enum vm_outcome outcome(struct supervisor *s)
+{
+	if (WIFSIGNALED(s->status)) {
+		log_error("%s: QEMU was killed by signal %d (%s)", s->p->vm.name,
+			  WTERMSIG(s->status), strsignal(WTERMSIG(s->status)));
+		return VM_QEMU_FAILED;
+	}
+	if (WEXITSTATUS(s->status) != 0) {
+		log_error("%s: QEMU exited with status %d", s->p->vm.name, WEXITSTATUS(s->status));
+		return VM_QEMU_FAILED;
+	}
+	return s->quit_sent ? VM_FORCED_OFF : VM_GUEST_SHUTDOWN;
+}
+
+/* Paused at start (-S): the state is read back, every thread pinned, and
+ * only then is the guest let run. */
+static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct pl_err *err)
+{
+	json_object *st = NULL, *status;
+	int r = qmp_execute(&s->qmp, "query-status", NULL, &st, 10000, err);
+
+	if (r < 0)
+		return r;
+	json_object_object_get_ex(st, "status", &status);
+	log_info("%s: QEMU %d is up, guest %s; pinning its threads", s->p->vm.name, (int)s->qemu,
+		 json_object_get_string(status));
+	json_object_put(st);
+	r = pin_threads(s->qemu, &s->qmp, plan, s->p->vm.name, err);
+	if (r == 0)
+		r = qmp_execute(&s->qmp, "cont", NULL, NULL, 10000, err);
+	if (r == 0)
+		log_info("%s: guest running", s->p->vm.name);
+	return r;
+}
+
+enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f, pid_t qemu,
+			     const struct pin_plan *plan, int sigfd, struct pl_err *err)
+{
+	_cleanup_free_ char *qmp_path = qemu_qmp_path(f);
+	struct supervisor s = {.p = p, .qemu = qemu, .serial = -1, .qmp = {.fd = -1}};
+	int r = qmp_connect(&s.qmp, qmp_path, QMP_START_TIMEOUT_MS, qemu, err);
+
+	if (r == 0 && p->display.serial)
+		s.serial = open_serial(f);
+	if (r == 0)
+		r = start_guest(&s, plan, err);
+	if (r < 0) {
+		int status = 0;
+		/* QEMU closing its monitor at start means it is on its way out. */
+		if (proc_wait_exit(qemu, 2000) && waitpid(qemu, &status, 0) == qemu &&
+		    WIFEXITED(status)) {
+			err_clear(err);
+			err_set(err, ECHILD,
+				"%s: QEMU exited with status %d before the guest started; its "
+				"message is above",
+				p->vm.name, WEXITSTATUS(status));
+		} else {
+			kill(qemu, SIGKILL);
+			waitpid(qemu, NULL, 0);
+		}
+		qmp_close(&s.qmp);
+		if (s.serial >= 0)
+			close(s.serial);
+		return VM_NOT_STARTED;
+	}
+	wait_loop(&s, sigfd);
+	qmp_close(&s.qmp);
+	if (s.serial >= 0)
+		close(s.serial);
+	return outcome(&s);
+}

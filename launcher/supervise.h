@@ -1,0 +1,23 @@
+/* The running VM: the guest starts paused, is pinned, then continued; the
+ * launcher waits for QEMU to end, turning signals into a graceful shutdown
+ * (ACPI power button, then quit after stop_timeout, then SIGKILL). */
+#ifndef PASSLAUNCH_SUPERVISE_H
+#define PASSLAUNCH_SUPERVISE_H
+
+#include "error.h"
+#include "hostfacts.h"
+#include "pinning.h"
+#include "profile.h"
+
+enum vm_outcome {
+	VM_GUEST_SHUTDOWN, /* the guest powered off, by itself or on request */
+	VM_FORCED_OFF,	   /* it ignored the request and QEMU was told to quit */
+	VM_QEMU_FAILED,	   /* QEMU was killed or exited with an error */
+	VM_NOT_STARTED,	   /* it never ran: err says why */
+};
+
+/* sigfd: a signalfd for SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGCHLD. */
+enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f, pid_t qemu,
+			     const struct pin_plan *plan, int sigfd, struct pl_err *err);
+
+#endif

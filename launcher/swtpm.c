@@ -1,0 +1,66 @@
+#include "swtpm.h"
+
+#include "clock.h"
+#include "log.h"
+#include "qemu_argv.h"
+#include "spawn.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#define SWTPM_BINARY	 "/usr/bin/swtpm"
+#define SWTPM_TIMEOUT_MS 10000
+
+static int wait_for_socket(const char *path, pid_t pid, struct pl_err *err)
+{
+	uint64_t deadline = clock_ms() + SWTPM_TIMEOUT_MS;
+	struct stat st;
+
+	while (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		if (kill(pid, 0) < 0)
+			return err_set(err, ECHILD, "swtpm exited before it opened %s", path);
+		if (clock_ms() >= deadline)
+			return err_set(err, ETIMEDOUT, "swtpm did not open %s within %d s", path,
+				       SWTPM_TIMEOUT_MS / 1000);
+		clock_wait_ms(20);
+	}
+	return 0;
+}
+
+int swtpm_start(const struct profile *p, const struct host_facts *f, struct journal *j, pid_t *pid,
+		struct pl_err *err)
+{
+	_cleanup_free_ char *state = xasprintf("%s/tpm", p->vm.state_dir);
+	_cleanup_free_ char *sock = qemu_swtpm_path(f);
+	_cleanup_free_ char *state_arg = xasprintf("dir=%s,mode=0600", state);
+	_cleanup_free_ char *ctrl_arg = xasprintf("type=unixio,path=%s", sock);
+	char *argv[] = {(char *)SWTPM_BINARY,
+			(char *)"socket",
+			(char *)"--tpm2",
+			(char *)"--tpmstate",
+			state_arg,
+			(char *)"--ctrl",
+			ctrl_arg,
+			(char *)"--terminate",
+			NULL};
+	int r;
+
+	*pid = 0;
+	if (!p->firmware.tpm)
+		return 0;
+	if (access(SWTPM_BINARY, X_OK) < 0)
+		return err_set(err, ENOENT, "tpm = yes needs %s: install Debian's swtpm package",
+			       SWTPM_BINARY);
+	if (mkdir(state, 0700) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", state, strerror(errno));
+	r = spawn_child(argv, pid, err);
+	if (r < 0)
+		return r;
+	r = journal_process(j, *pid, "swtpm", err);
+	if (r == 0)
+		r = wait_for_socket(sock, *pid, err);
+	if (r == 0)
+		log_info("%s: TPM 2.0 emulator started (swtpm PID %d)", p->vm.name, (int)*pid);
+	return r;
+}

@@ -1,0 +1,14 @@
+/* The TPM 2.0 emulator for tpm = yes: started before QEMU, its state in
+ * state_dir/tpm, ended after QEMU. */
+#ifndef PASSLAUNCH_SWTPM_H
+#define PASSLAUNCH_SWTPM_H
+
+#include "error.h"
+#include "hostfacts.h"
+#include "journal.h"
+#include "profile.h"
+
+int swtpm_start(const struct profile *p, const struct host_facts *f, struct journal *j, pid_t *pid,
+		struct pl_err *err);
+
+#endif

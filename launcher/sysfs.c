@@ -1,0 +1,47 @@
+#include "sysfs.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+
+int sysfs_read_str(const char *path, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int sysfs_read_ulong(const char *path, unsigned long *value)
+{
+	char buf[64], *end;
+	int r = sysfs_read_str(path, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	errno = 0;
+	*value = strtoul(buf, &end, 10);
+	return errno || end == buf ? -EINVAL : 0;
+}
+
+int sysfs_write_str(const char *path, const char *value)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(value);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}

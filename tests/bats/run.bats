@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# Tier 3: `passlaunch run` with the real QEMU (TCG). The guest is the lab's
+# kernel and busybox (tests/lab/init): lab.guest=acpi powers off on the ACPI
+# power button, lab.guest=deaf ignores it.
+
+load common
+
+setup_file() {
+	"$ROOT/tests/lab/build" >&2
+}
+
+setup() {
+	common_setup
+	[[ $EUID == 0 ]] || skip "needs root: hugepages, pinning of another user's threads"
+	LAB=$ROOT/build/lab
+	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+}
+
+teardown() {
+	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
+	pkill -9 -f "qemu-system-x86_64 -name $VM," 2>/dev/null
+	return 0
+}
+
+# vm NAME GUEST [LINE...]: writes NAME.ini for a TCG guest that boots the lab
+# kernel in GUEST mode (acpi or deaf): one vCPU on CPU 1, QEMU's other
+# threads on CPU 0 (CORES and VCPU_PIN change that).
+vm() {
+	VM=$1
+	local guest=$2
+	shift 2
+	cat >"$VM.ini" <<-INI
+	[vm]
+	state_dir = $TMP/state/$VM
+	stop_timeout = ${STOP_TIMEOUT:-60}
+	[qemu]
+	accel = tcg
+	extra_args = -kernel $LAB/vmlinuz -initrd $LAB/initramfs.gz -append 'console=ttyS0 quiet lab.guest=$guest'
+	[firmware]
+	type = bios
+	[cpu]
+	cores = ${CORES:-1}
+	vcpu_pin = ${VCPU_PIN:-1}
+	emulator_pin = 0
+	[memory]
+	size = 256M
+	$(printf '%s\n' "$@")
+	[display]
+	serial = yes
+	INI
+}
+
+start_vm() {
+	"$PASSLAUNCH" run "$VM.ini" >"$TMP/$VM.log" 2>&1 &
+	RUN_PID=$!
+}
+
+# Waits (bounded) until the run's log has a line matching the pattern.
+wait_for_log() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -qE "$1" "$TMP/$VM.log" && return 0
+		kill -0 "$RUN_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "no '$1' in the log: $(cat "$TMP/$VM.log")"
+}
+
+# Waits for the run to end; its exit status lands in RC.
+finish_vm() {
+	RC=0
+	wait "$RUN_PID" || RC=$?
+	RUN_PID=
+}
+
+qemu_pid() {
+	jq -r .qemu_pid "$PASSLAUNCH_RUNTIME_DIR/$VM/state.json"
+}
+
+assert_host_restored() {
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/$VM/journal"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/$VM"
+	assert_equal "$(cat /proc/sys/vm/nr_hugepages)" "$HUGEPAGES_BEFORE"
+	run pgrep -f "qemu-system-x86_64 -name $VM,"
+	assert_failure
+}
+
+@test "run: every vCPU thread on its CPU, the rest on the emulator CPUs, pinned before the guest ran" {
+	CORES=2 VCPU_PIN=1,0 vm pinned acpi
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	pid=$(qemu_pid)
+	for task in /proc/"$pid"/task/*; do
+		name=$(cat "$task/comm")
+		cpus=$(awk '/^Cpus_allowed_list/ {print $2}' "$task/status")
+		case $name in
+		"CPU 0/TCG") assert_equal "$cpus" 1 ;;
+		"CPU 1/TCG") assert_equal "$cpus" 0 ;;
+		worker) ;; # made later by whichever thread needs one, with its CPUs
+		*) assert_equal "$name: $cpus" "$name: 0" ;;
+		esac
+	done
+	# The guest stayed paused until every thread was pinned.
+	grep -nE 'guest (prelaunch|paused); pinning|vCPU [01] .* on CPU|guest running' "$TMP/$VM.log" >order
+	run cut -d: -f2- order
+	assert_line --index 0 --regexp 'guest (prelaunch|paused); pinning its threads$'
+	assert_line --index 3 --regexp 'guest running$'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+}
+
+@test "run: SIGTERM shuts the guest down through ACPI; exit 0 and the host restored" {
+	vm graceful acpi
+	sed -i 's/^size = 256M$/size = 256M\nhugepages = 2M/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	assert_equal "$(cat /proc/sys/vm/nr_hugepages)" "$((HUGEPAGES_BEFORE + 128))"
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	run cat "$TMP/$VM.log"
+	assert_line --partial "lab-guest: power button pressed, powering off"
+	assert_line --partial "guest shut down (guest-shutdown)"
+	assert_line --partial "graceful: host restored"
+	assert_host_restored
+}
+
+@test "stop: passlaunch stop NAME shuts the guest down; status shows it before" {
+	vm stopme acpi
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	run "$PASSLAUNCH" status stopme
+	assert_success
+	assert_line --regexp '^stopme: running, up [0-9]+ s$'
+	assert_line --regexp "^  QEMU PID +$(qemu_pid)$"
+	assert_line --regexp '^  vCPU CPUs +1$'
+	run "$PASSLAUNCH" status stopme --json
+	assert_success
+	assert_equal "$(jq -r .state <<<"$output")" running
+	run "$PASSLAUNCH" stop stopme
+	assert_success
+	finish_vm
+	assert_equal "$RC" 0
+	run "$PASSLAUNCH" status stopme
+	assert_failure 1
+	assert_output "stopme: stopped"
+	assert_host_restored
+}
+
+@test "run: a guest that ignores ACPI is quit after stop_timeout; exit 5" {
+	STOP_TIMEOUT=2 vm deafguest deaf
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 5
+	run cat "$TMP/$VM.log"
+	assert_line --partial "the guest did not shut down in stop_timeout; telling QEMU to quit"
+	assert_host_restored
+}
+
+@test "run: a second signal quits at once; stop --force likewise" {
+	vm impatient deaf
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -TERM "$RUN_PID"
+	wait_for_log 'asking the guest to shut down'
+	kill -INT "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 5
+	assert_host_restored
+	vm forced deaf
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	run "$PASSLAUNCH" stop forced --force
+	assert_success
+	finish_vm
+	assert_equal "$RC" 5
+	assert_host_restored
+}
+
+@test "run: QEMU killed with SIGKILL: release runs, exit 4" {
+	vm killed deaf
+	sed -i 's/^size = 256M$/size = 256M\nhugepages = 2M/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -KILL "$(qemu_pid)"
+	finish_vm
+	assert_equal "$RC" 4
+	run cat "$TMP/$VM.log"
+	assert_line --partial "QEMU was killed by signal 9"
+	assert_host_restored
+}
+
+@test "run: a second run of the same VM is refused with the first one's PID; exit 3" {
+	vm twice deaf
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	run "$PASSLAUNCH" run twice.ini
+	assert_failure 3
+	assert_output "passlaunch: error: twice is already running (passlaunch PID $RUN_PID); stop it with: passlaunch stop twice"
+	kill -QUIT "$RUN_PID"
+	finish_vm
+}
+
+@test "recover: after kill -9 of the launcher, run refuses and recover restores the host" {
+	vm crashed deaf
+	sed -i 's/^size = 256M$/size = 256M\nhugepages = 2M/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	qemu=$(qemu_pid)
+	kill -KILL "$RUN_PID"
+	finish_vm
+	# QEMU follows its launcher (parent-death signal).
+	timeout 10 tail --pid="$qemu" -f /dev/null
+	assert_exists "$PASSLAUNCH_RUNTIME_DIR/$VM/journal"
+	assert_equal "$(cat /proc/sys/vm/nr_hugepages)" "$((HUGEPAGES_BEFORE + 128))"
+	run "$PASSLAUNCH" run crashed.ini
+	assert_failure 3
+	assert_output --partial "crashed: a previous run of crashed did not give the host back completely"
+	assert_output --partial "run: passlaunch recover crashed"
+	run "$PASSLAUNCH" recover crashed
+	assert_success
+	assert_output --partial "crashed: host restored"
+	assert_host_restored
+}
+
+@test "run: QEMU that fails at start: exit 1 with QEMU's words, host restored" {
+	vm broken deaf
+	sed -i "s|^extra_args = .*|extra_args = -device no-such-device|" "$VM.ini"
+	run "$PASSLAUNCH" run broken.ini
+	assert_failure 1
+	assert_output --partial "'no-such-device' is not a valid device model name"
+	assert_output --partial "passlaunch: error: broken: QEMU exited with status 1 before the guest started; its message is above"
+	assert_host_restored
+}
+
+@test "run: a CPU this host does not have is refused before anything changes" {
+	vm nocpu deaf
+	sed -i 's/^vcpu_pin = 1$/vcpu_pin = 4000/' "$VM.ini"
+	run "$PASSLAUNCH" run nocpu.ini
+	assert_failure 2
+	assert_output --regexp "nocpu.ini:[0-9]+: vcpu_pin names CPU 4000, but this host's CPUs are"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/nocpu"
+}
+
+@test "run: OVMF NVRAM is created from the template once and never overwritten" {
+	vm nvram deaf
+	sed -i 's/^type = bios$/type = ovmf/' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	vars=$TMP/state/nvram/OVMF_VARS.fd
+	assert_exists "$vars"
+	cmp -s "$vars" /usr/share/OVMF/OVMF_VARS_4M.fd
+	# A setting the guest saved: it must survive the next start.
+	printf 'saved' | dd of="$vars" bs=1 seek=4096 conv=notrunc status=none
+	start_vm
+	wait_for_log 'guest running'
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_equal "$(dd if="$vars" bs=1 skip=4096 count=5 status=none)" saved
+}

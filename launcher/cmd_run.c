@@ -3,6 +3,7 @@
 #include "governor.h"
 #include "hostfacts.h"
 #include "hugepages.h"
+#include "isolate.h"
 #include "journal.h"
 #include "lock.h"
 #include "log.h"
@@ -109,6 +110,8 @@ static int prepare(struct run *r, struct pl_err *err)
 
 	if (rc == 0)
 		rc = hp_reserve(&r->p, &r->journal, err);
+	if (rc == 0)
+		rc = isolate_prepare(&r->p, &r->plan, &r->journal, err);
 	if (rc == 0 && r->p.cpu.governor)
 		rc = governor_set(r->p.vm.name, r->p.cpu.governor, &r->plan.vcpu, &r->journal, err);
 	if (rc == 0)
@@ -124,6 +127,8 @@ static int start_qemu(struct run *r, struct pl_err *err)
 
 	if (rc == 0)
 		rc = journal_process(&r->journal, r->qemu, "QEMU", err);
+	if (rc == 0)
+		rc = isolate_adopt(&r->p, r->qemu, err);
 	if (rc == 0)
 		rc = runstate_write(&r->p, r->qemu, &r->plan, err);
 	return rc;

@@ -85,6 +85,11 @@ int journal_sysfs_write(struct journal *j, const char *path, const char *old, st
 	return append(j, "write", path, old, err);
 }
 
+int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err)
+{
+	return append(j, "cpuset", path, old, err);
+}
+
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err)
 {
 	_cleanup_free_ char *id =
@@ -111,6 +116,26 @@ static int undo_process(const char *id, const char *what)
 	return proc_terminate(pid, 5000);
 }
 
+static int undo_cpuset(const char *path, const char *old)
+{
+	_cleanup_free_ char *parent = xstrdup(path);
+	char *slash, cpus[4096];
+	int r = sysfs_write_str(path, old);
+
+	if (r != -ENOSPC || *old)
+		return r;
+	/* cgroup/dir/cpuset.cpus → cgroup/cpuset.cpus.effective */
+	slash = strrchr(parent, '/');
+	*slash = '\0';
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return r;
+	strcpy(slash, "/cpuset.cpus.effective");
+	if (sysfs_read_str(parent, cpus, sizeof(cpus)) < 0)
+		return r;
+	return sysfs_write_str(path, cpus);
+}
+
 static int undo(char *action, char *a, char *b)
 {
 	unescape(a);
@@ -119,6 +144,8 @@ static int undo(char *action, char *a, char *b)
 		return sysfs_write_str(a, b);
 	if (streq(action, "process"))
 		return undo_process(a, b);
+	if (streq(action, "cpuset"))
+		return undo_cpuset(a, b);
 	if (streq(action, "created")) {
 		if (unlink(a) == 0 || errno == ENOENT)
 			return 0;

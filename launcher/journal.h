@@ -19,6 +19,10 @@ struct journal {
 int journal_open(struct journal *j, const char *path, const char *vm, struct pl_err *err);
 /* Records that PATH holds OLD now and is about to change; replay writes OLD back. */
 int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err);
+/* Records a cgroup's cpuset.cpus before it changes. Replay writes it back;
+ * an empty list ("as the parent") that the kernel refuses for a cgroup with
+ * tasks becomes the parent's CPUs, which is the same set. */
+int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err);
 /* Records a process passlaunch started; replay ends it if it still runs. */
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
 /* Records a file or directory passlaunch is about to create; replay removes it. */

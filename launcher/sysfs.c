@@ -35,7 +35,12 @@ int sysfs_read_ulong(const char *path, unsigned long *value)
 int sysfs_write_str(const char *path, const char *value)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(value);
+	size_t len;
+
+	/* An empty write never reaches the kernel; a lone newline is "empty". */
+	if (!*value)
+		value = "\n";
+	len = strlen(value);
 	ssize_t n;
 
 	if (fd < 0)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# isolate = yes against a real kernel's cgroup v2 cpuset controller, in the
+# GPU lab guest (4 CPUs): host tasks confined to the CPUs the vCPUs leave,
+# QEMU in a cgroup of its own, everything given back after the run.
+
+load common
+load lab
+
+@test "lab: isolate = yes confines host tasks to the other CPUs while the VM runs, then restores" {
+	LAB_TIMEOUT=200 lab_run <<-'EOF'
+	cg=/sys/fs/cgroup
+	mount -t cgroup2 none "$cg"
+	mkdir "$cg/user.slice" "$cg/system.slice"
+	sleep 1000 &
+	host_task=$!
+	echo "$host_task" >"$cg/user.slice/cgroup.procs"
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	printf '[vm]\nstate_dir = /tmp/iso-state\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[cpu]\ncores = 1\nvcpu_pin = 3\nemulator_pin = 0\nisolate = yes\n' >/tmp/iso.ini
+	cpus() { awk '/Cpus_allowed_list/ {print $2}' "/proc/$1/status"; }
+
+	run_vm() {
+		"$PASSLAUNCH" run /tmp/iso.ini >>/tmp/iso.log 2>&1 &
+		run_pid=$!
+		for _ in $(seq 600); do grep -q 'guest running' /tmp/iso.log && break; sleep 0.1; done
+		qemu=$(jq -r .qemu_pid /run/passlaunch/iso/state.json)
+		echo "during: user.slice $(cat "$cg/user.slice/cpuset.cpus.effective"), system.slice $(cat "$cg/system.slice/cpuset.cpus.effective")"
+		echo "during: host task on $(cpus "$host_task")"
+		echo "during: QEMU in $(cut -d: -f3 "/proc/$qemu/cgroup"), its cgroup has $(cat "$cg/passlaunch.iso/cpuset.cpus.effective")"
+		for t in /proc/"$qemu"/task/*; do
+			[ "$(cat "$t/comm")" = "CPU 0/TCG" ] && echo "during: vCPU 0 on $(cpus "${t#/proc/}")"
+		done
+		"$PASSLAUNCH" stop iso --force
+		wait "$run_pid" || true
+		sed -i 's/guest running/guest was running/' /tmp/iso.log
+		[ -d "$cg/passlaunch.iso" ] && echo "after: VM cgroup left" || echo "after: VM cgroup gone"
+		echo "after: host task on $(cpus "$host_task")"
+	}
+
+	echo "1: subtree before [$(cat "$cg/cgroup.subtree_control")]"
+	run_vm | sed 's/^/1: /'
+	echo "1: subtree after [$(cat "$cg/cgroup.subtree_control")]"
+
+	echo +cpuset >"$cg/cgroup.subtree_control"
+	echo 0-3 >"$cg/system.slice/cpuset.cpus"
+	echo "2: before: user.slice [$(cat "$cg/user.slice/cpuset.cpus")] system.slice [$(cat "$cg/system.slice/cpuset.cpus")]"
+	run_vm | sed 's/^/2: /'
+	echo "2: after: user.slice [$(cat "$cg/user.slice/cpuset.cpus")] system.slice [$(cat "$cg/system.slice/cpuset.cpus")] subtree [$(cat "$cg/cgroup.subtree_control")]"
+	cat /tmp/iso.log
+	EOF
+	assert_success
+	# passlaunch turned the cpuset controller on, and off again.
+	assert_line "1: subtree before []"
+	assert_line "1: during: user.slice 0-2, system.slice 0-2"
+	assert_line "1: during: host task on 0-2"
+	assert_line "1: during: QEMU in /passlaunch.iso, its cgroup has 0-3"
+	assert_line "1: during: vCPU 0 on 3"
+	assert_line "1: after: VM cgroup gone"
+	assert_line "1: after: host task on 0-3"
+	assert_line "1: subtree after []"
+	# The controller was on already: each cgroup gets its own list back.
+	assert_line "2: before: user.slice [] system.slice [0-3]"
+	assert_line "2: during: user.slice 0-2, system.slice 0-2"
+	assert_line "2: after: host task on 0-3"
+	# "As the parent" where the kernel allows it for a cgroup with tasks,
+	# else the parent's CPUs: the same set.
+	assert_line --regexp '^2: after: user.slice \[(|0-3)\] system.slice \[0-3\] subtree \[cpuset\]$'
+	assert_line --partial "iso: host tasks confined to CPUs 0-2"
+	refute_line --partial "error: could not undo"
+}

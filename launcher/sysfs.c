@@ -34,7 +34,8 @@ int sysfs_read_ulong(const char *path, unsigned long *value)
 
 int sysfs_write_str(const char *path, const char *value)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC as a shell's '>' does: sysfs ignores it, a plain file needs it. */
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	size_t len;
 
 	/* An empty write never reaches the kernel; a lone newline is "empty". */

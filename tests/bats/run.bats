@@ -264,3 +264,25 @@ assert_host_restored() {
 	finish_vm
 	assert_equal "$(dd if="$vars" bs=1 skip=4096 count=5 status=none)" saved
 }
+
+@test "run: governor set on the vCPUs' CPUs while running, the old one back after (fake cpufreq tree)" {
+	# This machine and the lab guest have no cpufreq: the sysfs root is moved
+	# to a tree with the files the kernel's cpufreq would have.
+	sysfs=$TMP/sys
+	mkdir -p "$sysfs/devices/system/cpu/cpu0/cpufreq" "$sysfs/devices/system/cpu/cpu1/cpufreq"
+	echo 0-1 >"$sysfs/devices/system/cpu/online"
+	for cpu in 0 1; do
+		echo schedutil >"$sysfs/devices/system/cpu/cpu$cpu/cpufreq/scaling_governor"
+		echo "performance schedutil powersave" >"$sysfs/devices/system/cpu/cpu$cpu/cpufreq/scaling_available_governors"
+	done
+	vm gov deaf
+	sed -i 's/^emulator_pin = 0$/emulator_pin = 0\ngovernor = performance/' "$VM.ini"
+	PASSLAUNCH_SYSFS=$sysfs start_vm
+	wait_for_log 'guest running'
+	assert_equal "$(cat "$sysfs/devices/system/cpu/cpu1/cpufreq/scaling_governor")" performance
+	assert_equal "$(cat "$sysfs/devices/system/cpu/cpu0/cpufreq/scaling_governor")" schedutil
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_equal "$(cat "$sysfs/devices/system/cpu/cpu1/cpufreq/scaling_governor")" schedutil
+	assert_host_restored
+}

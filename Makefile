@@ -33,6 +33,7 @@ OBJS       := $(SRCS:launcher/%.c=$(BUILD)/%.o)
 LIB_OBJS   := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+PROBE      := $(BUILD)/tests/syscall-probe
 
 MAN_SRCS   := $(wildcard man/*.scd)
 MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
@@ -53,6 +54,10 @@ $(BUILD):
 $(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Ilauncher -o $@ $^ $(ALL_LDFLAGS) $(LIBS) -lcmocka
 
+# Stands in for QEMU in the sandbox tests.
+$(PROBE): tests/helpers/syscall-probe.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
 man: $(MAN_PAGES)
 
 $(BUILD)/man/%: man/%.scd | $(BUILD)
@@ -64,20 +69,26 @@ deps:
 unit: $(UNIT_BINS)
 	tests/run-unit $(UNIT_BINS)
 
-bats: passlaunch
+bats: passlaunch $(PROBE)
 	bats --tap tests/bats
 
 lint:
 	tests/helpers/lint
 
-# README's first command: the demo VM in the foreground, its state kept in
-# build/demo so it runs without root. OVMF's UEFI shell cannot answer the ACPI
-# power button, so after Ctrl-C it is stopped after stop_timeout (status 5).
+# README's first command: the demo VM in the foreground. As a user, its state
+# and sockets stay in build/demo; as root, QEMU still runs unprivileged: as the
+# user behind sudo or pkexec, or else as nobody. OVMF's UEFI shell cannot answer
+# the ACPI power button, so after Ctrl-C it is stopped after stop_timeout (5).
 demo: passlaunch
 	@mkdir -p build/demo
-	@sed 's|^state_dir = .*|state_dir = $(CURDIR)/build/demo/state|' profiles/demo.ini >build/demo/demo.ini
-	@PASSLAUNCH_RUNTIME_DIR=$(CURDIR)/build/demo/run ./passlaunch run build/demo/demo.ini; \
-	  s=$$?; [ $$s = 0 ] || [ $$s = 5 ]
+	@if [ "$$(id -u)" = 0 ]; then \
+	  if [ -z "$$SUDO_UID$$PKEXEC_UID" ]; then sed 's|^\[vm\]$$|[vm]\nuser = nobody|' profiles/demo.ini; \
+	  else cat profiles/demo.ini; fi >build/demo/demo.ini; \
+	  ./passlaunch run build/demo/demo.ini; \
+	else \
+	  sed 's|^state_dir = .*|state_dir = $(CURDIR)/build/demo/state|' profiles/demo.ini >build/demo/demo.ini; \
+	  PASSLAUNCH_RUNTIME_DIR=$(CURDIR)/build/demo/run ./passlaunch run build/demo/demo.ini; \
+	fi; s=$$?; [ $$s = 0 ] || [ $$s = 5 ]
 
 # The GPU lab's guest kernel and initramfs (also built on demand by tests/lab/run).
 lab:
@@ -87,7 +98,7 @@ lab:
 check: deps
 	$(MAKE) all
 	$(MAKE) lint
-	$(MAKE) $(UNIT_BINS)
+	$(MAKE) $(UNIT_BINS) $(PROBE)
 	tests/run $(UNIT_BINS)
 
 test: check

@@ -3,6 +3,10 @@
 #include "governor.h"
 #include "hostfacts.h"
 #include "hugepages.h"
+#include "identity.h"
+#include "ownership.h"
+#include "qemu_env.h"
+#include "sandbox.h"
 #include "isolate.h"
 #include "journal.h"
 #include "lock.h"
@@ -25,6 +29,9 @@ struct run {
 	struct profile p;
 	struct host_facts facts;
 	struct strv argv;
+	struct strv env;
+	struct identity id;
+	scmp_filter_ctx seccomp;
 	struct pin_plan plan;
 	struct journal journal;
 	char *journal_path;
@@ -80,8 +87,18 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = pin_plan_make(&r->p, &r->plan, err);
 	if (rc == 0)
-		qemu_argv_build(&r->p, &r->facts, &r->argv);
-	return rc;
+		rc = identity_resolve(&r->p, &r->id, err);
+	if (rc == 0 && r->p.sandbox.seccomp)
+		rc = sandbox_filter(&r->seccomp, err);
+	if (rc < 0)
+		return rc;
+	if (!r->p.sandbox.seccomp)
+		log_warn("%s: SECCOMP IS OFF ([sandbox] seccomp = no): QEMU runs without "
+			 "passlaunch's filter and without its own -sandbox; use this only to debug",
+			 r->p.vm.name);
+	qemu_argv_build(&r->p, &r->facts, &r->argv);
+	qemu_env_build(&r->p, &r->id, &r->env);
+	return 0;
 }
 
 static int take_ownership(struct run *r, struct pl_err *err)
@@ -91,6 +108,8 @@ static int take_ownership(struct run *r, struct pl_err *err)
 	if (rc < 0)
 		return err_exit_status(err, EXIT_BUSY, rc);
 	rc = runstate_create_dir(r->p.vm.name, err);
+	if (rc == 0)
+		rc = runstate_create_qemu_dir(r->p.vm.name, r->id.uid, r->id.gid, err);
 	if (rc < 0)
 		return rc;
 	r->journal_path = runstate_file(r->p.vm.name, "journal");
@@ -115,15 +134,26 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0 && r->p.cpu.governor)
 		rc = governor_set(r->p.vm.name, r->p.cpu.governor, &r->plan.vcpu, &r->journal, err);
 	if (rc == 0)
-		rc = swtpm_start(&r->p, &r->facts, &r->journal, &r->swtpm, err);
+		rc = ownership_give(&r->p, &r->id, &r->journal, err);
+	if (rc == 0)
+		rc = swtpm_start(&r->p, &r->facts, &(struct child_setup){&r->id, r->env.v, 0, NULL},
+				 &r->journal, &r->swtpm, err);
 	if (rc == 0 && stop_requested(r))
 		rc = err_set(err, EINTR, "%s: stopped before QEMU started", r->p.vm.name);
 	return rc;
 }
 
+/* libvirt's formula: guest RAM plus 1 GiB, when devices are passed with
+ * vfio (which pins all of the guest's memory). */
+static uint64_t memlock_limit(const struct profile *p)
+{
+	return p->n_gpus + p->n_pcis ? p->memory.size + (UINT64_C(1) << 30) : 0;
+}
+
 static int start_qemu(struct run *r, struct pl_err *err)
 {
-	int rc = spawn_child(r->argv.v, &r->qemu, err);
+	struct child_setup setup = {&r->id, r->env.v, memlock_limit(&r->p), r->seccomp};
+	int rc = spawn_child(r->argv.v, &setup, &r->qemu, err);
 
 	if (rc == 0)
 		rc = journal_process(&r->journal, r->qemu, "QEMU", err);
@@ -179,6 +209,10 @@ static void run_free(struct run *r)
 		close(r->sigfd);
 	free(r->journal_path);
 	strv_free(&r->argv);
+	strv_free(&r->env);
+	identity_free(&r->id);
+	if (r->seccomp)
+		seccomp_release(r->seccomp);
 	pin_plan_free(&r->plan);
 	host_facts_free(&r->facts);
 	profile_free(&r->p);

@@ -67,7 +67,7 @@ int cmd_stop(int argc, char **argv, struct pl_err *err)
 
 static json_object *live_status(const char *vm)
 {
-	_cleanup_free_ char *sock = runstate_file(vm, "client.sock");
+	_cleanup_free_ char *sock = runstate_file(vm, "qemu/client.sock");
 	struct pl_err err = {0};
 	struct qmp q;
 	json_object *ret = NULL, *status = NULL;

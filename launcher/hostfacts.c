@@ -148,7 +148,7 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	*f = (struct host_facts){0};
 	f->accel = resolve_accel(p);
 	f->cpu_amd = cpu_is_amd();
-	f->run_dir = xasprintf("%s/%s", path_runtime(), p->vm.name);
+	f->run_dir = xasprintf("%s/%s/qemu", path_runtime(), p->vm.name);
 	gather_gpu_functions(p, f);
 	if (p->audio.backend == AUDIO_PIPEWIRE)
 		probe_qemu_version(p, f);

@@ -13,7 +13,7 @@ struct host_facts {
 	struct firmware firmware; /* empty for type = bios */
 	uint8_t *gpu_functions;	  /* per GPU: mask of the functions passed */
 	unsigned qemu_major, qemu_minor;
-	char *run_dir; /* per-VM runtime directory: QMP and swtpm sockets */
+	char *run_dir; /* QEMU's own runtime directory, owned by its user: its sockets */
 };
 
 /* Warnings (TCG fallback, a GPU not on this host) go to stderr. */

@@ -85,6 +85,14 @@ int journal_sysfs_write(struct journal *j, const char *path, const char *old, st
 	return append(j, "write", path, old, err);
 }
 
+int journal_chown(struct journal *j, const char *path, uid_t uid, gid_t gid, struct pl_err *err)
+{
+	char owner[64];
+
+	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)uid, (unsigned)gid);
+	return append(j, "chown", path, owner, err);
+}
+
 int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err)
 {
 	return append(j, "cpuset", path, old, err);
@@ -136,6 +144,17 @@ static int undo_cpuset(const char *path, const char *old)
 	return sysfs_write_str(path, cpus);
 }
 
+static int undo_chown(const char *path, const char *owner)
+{
+	unsigned uid, gid;
+
+	if (sscanf(owner, "%u:%u", &uid, &gid) != 2)
+		return -EINVAL;
+	if (chown(path, uid, gid) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return 0;
+}
+
 static int undo(char *action, char *a, char *b)
 {
 	unescape(a);
@@ -146,6 +165,8 @@ static int undo(char *action, char *a, char *b)
 		return undo_process(a, b);
 	if (streq(action, "cpuset"))
 		return undo_cpuset(a, b);
+	if (streq(action, "chown"))
+		return undo_chown(a, b);
 	if (streq(action, "created")) {
 		if (unlink(a) == 0 || errno == ENOENT)
 			return 0;

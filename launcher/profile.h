@@ -151,6 +151,7 @@ struct profile {
 	} hooks;
 	struct {
 		bool seccomp;
+		bool qemu_as_root;
 	} sandbox;
 
 	struct profile_gpu *gpus;

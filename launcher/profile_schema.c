@@ -144,6 +144,7 @@ static const struct key_spec hooks_keys[] = {
 
 static const struct key_spec sandbox_keys[] = {
     KEY("seccomp", V_BOOL, P(sandbox.seccomp)),
+    KEY("qemu_as_root", V_BOOL, P(sandbox.qemu_as_root)),
     END_KEYS,
 };
 

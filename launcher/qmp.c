@@ -30,9 +30,17 @@ static int connect_once(const char *path)
 	return fd;
 }
 
+/* Alive, and not a zombie: a child that exited stays findable by kill()
+ * until it is reaped. Looked at without reaping it. */
 static bool pid_alive(pid_t pid)
 {
-	return pid <= 0 || kill(pid, 0) == 0;
+	siginfo_t info = {0};
+
+	if (pid <= 0)
+		return true;
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid)
+		return false;
+	return kill(pid, 0) == 0;
 }
 
 /* Reads whatever is available, waiting at most timeout_ms for the first byte. */

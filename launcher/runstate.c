@@ -6,8 +6,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static const char *const run_files[] = {"state.json",  "qmp.sock",   "client.sock",
-					"serial.sock", "swtpm.sock", "swtpm.sock.lock"};
+static const char *const run_files[] = {"state.json",
+					"qemu/qmp.sock",
+					"qemu/client.sock",
+					"qemu/serial.sock",
+					"qemu/swtpm.sock",
+					"qemu/swtpm.sock.lock",
+					"qemu"};
 
 char *runstate_dir(const char *vm)
 {
@@ -27,6 +32,20 @@ int runstate_create_dir(const char *vm, struct pl_err *err)
 		return err_set(err, errno, "cannot create %s: %s", path_runtime(), strerror(errno));
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+/* QEMU's sockets live in a directory of their own that QEMU's user owns;
+ * the journal and state.json stay beside it, where only root can write. */
+int runstate_create_qemu_dir(const char *vm, uid_t uid, gid_t gid, struct pl_err *err)
+{
+	_cleanup_free_ char *dir = runstate_file(vm, "qemu");
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	if (chown(dir, uid, gid) < 0)
+		return err_set(err, errno, "cannot give %s to QEMU's user: %s", dir,
+			       strerror(errno));
 	return 0;
 }
 
@@ -83,7 +102,8 @@ void runstate_remove(const char *vm)
 
 	for (size_t i = 0; i < N_ELEMENTS(run_files); i++) {
 		_cleanup_free_ char *path = runstate_file(vm, run_files[i]);
-		unlink(path);
+		if (unlink(path) < 0 && errno == EISDIR)
+			rmdir(path);
 	}
 	rmdir(dir);
 }

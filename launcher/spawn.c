@@ -1,10 +1,14 @@
 #include "spawn.h"
 
+#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+
+extern char **environ;
 
 struct child_failure {
 	int error;
@@ -21,32 +25,68 @@ _noreturn_ static void child_fail(int fd, const char *step)
 	_exit(127);
 }
 
-_noreturn_ static void child(char *const argv[], pid_t parent, int report)
+static int close_inherited(int keep)
 {
-	sigset_t all;
+	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0)
+		return -1;
+	return close_range((unsigned)keep + 1, ~0U, 0);
+}
+
+static int drop_ids(const struct identity *id)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_change_id((int)id->uid, (int)id->gid,
+			    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0) {
+		if (!errno)
+			errno = EPERM;
+		return -1;
+	}
+	if (getuid() != id->uid || geteuid() != id->uid || getgid() != id->gid) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+_noreturn_ static void child(char *const argv[], const struct child_setup *s, pid_t parent,
+			     int report)
+{
+	sigset_t none;
 	int null;
 
-	sigemptyset(&all);
-	if (sigprocmask(SIG_SETMASK, &all, NULL) < 0)
-		child_fail(report, "unblocking signals");
-	if (setpgid(0, 0) < 0)
-		child_fail(report, "setpgid");
-	/* The launcher restores the host when it ends; what it started must not
-	 * outlive it. Checked against the parent afterwards: it may have died
-	 * between fork and prctl. */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setpgid(0, 0) < 0)
+		child_fail(report, "signals and process group");
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
+		child_fail(report, "stdin");
+	if (close_inherited(report) < 0)
+		child_fail(report, "closing inherited files");
+	if (chdir("/") < 0)
+		child_fail(report, "chdir /");
+	/* Before the uid change: raising the hard limit needs CAP_SYS_RESOURCE. */
+	if (s->memlock && setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){s->memlock, s->memlock}) < 0)
+		child_fail(report, "RLIMIT_MEMLOCK");
+	if (s->id && s->id->drop && drop_ids(s->id) < 0)
+		child_fail(report, "changing to the user's ids");
+	/* After the uid change, which clears it. The parent may have died
+	 * between fork and here: then nobody would restore the host. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
 		child_fail(report, "PR_SET_PDEATHSIG");
 	if (getppid() != parent)
 		_exit(127);
-	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
-		child_fail(report, "stdin");
-	execv(argv[0], argv);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(report, "PR_SET_NO_NEW_PRIVS");
+	/* Last: the filter must not stand in the way of the steps before. */
+	if (s->seccomp && (errno = -seccomp_load(s->seccomp)) != 0)
+		child_fail(report, "loading the seccomp filter");
+	execve(argv[0], argv, s->envp ? s->envp : environ);
 	child_fail(report, "exec");
 }
 
-int spawn_child(char *const argv[], pid_t *pid, struct pl_err *err)
+int spawn_child(char *const argv[], const struct child_setup *setup, pid_t *pid, struct pl_err *err)
 {
+	static const struct child_setup plain = {0};
 	pid_t parent = getpid();
 	struct child_failure f;
 	int fds[2];
@@ -60,8 +100,10 @@ int spawn_child(char *const argv[], pid_t *pid, struct pl_err *err)
 		close(fds[1]);
 		return err_set(err, errno, "cannot fork: %s", strerror(errno));
 	}
-	if (*pid == 0)
-		child(argv, parent, fds[1]);
+	if (*pid == 0) {
+		close(fds[0]);
+		child(argv, setup ? setup : &plain, parent, fds[1]);
+	}
 	close(fds[1]);
 	while ((n = read(fds[0], &f, sizeof(f))) < 0 && errno == EINTR)
 		;

@@ -1,15 +1,28 @@
 /* Starting the processes a run needs (QEMU, swtpm) so that they stay under
- * the launcher's control: own process group (the terminal's Ctrl-C reaches
- * only the launcher, which shuts the guest down properly), death signal
- * when the launcher dies, stdin from /dev/null. A failure before exec comes
- * back to the parent as a message. */
+ * the launcher's control and hold no more than they need: own process group
+ * (the terminal's Ctrl-C reaches only the launcher, which shuts the guest
+ * down properly), no inherited file descriptors, a clean environment, the
+ * user's ids with no capabilities, a death signal when the launcher dies,
+ * no_new_privs and a seccomp filter. A failure before exec comes back to the
+ * parent as a message. */
 #ifndef PASSLAUNCH_SPAWN_H
 #define PASSLAUNCH_SPAWN_H
 
 #include "error.h"
+#include "identity.h"
 
+#include <seccomp.h>
+#include <stdint.h>
 #include <sys/types.h>
 
-int spawn_child(char *const argv[], pid_t *pid, struct pl_err *err);
+struct child_setup {
+	const struct identity *id; /* NULL, or id->drop false: keep the launcher's ids */
+	char *const *envp;	   /* NULL: the launcher's environment */
+	uint64_t memlock;	   /* RLIMIT_MEMLOCK in bytes; 0: leave it */
+	scmp_filter_ctx seccomp;   /* NULL: none */
+};
+
+int spawn_child(char *const argv[], const struct child_setup *setup, pid_t *pid,
+		struct pl_err *err);
 
 #endif

@@ -28,8 +28,8 @@ static int wait_for_socket(const char *path, pid_t pid, struct pl_err *err)
 	return 0;
 }
 
-int swtpm_start(const struct profile *p, const struct host_facts *f, struct journal *j, pid_t *pid,
-		struct pl_err *err)
+int swtpm_start(const struct profile *p, const struct host_facts *f,
+		const struct child_setup *setup, struct journal *j, pid_t *pid, struct pl_err *err)
 {
 	_cleanup_free_ char *state = xasprintf("%s/tpm", p->vm.state_dir);
 	_cleanup_free_ char *sock = qemu_swtpm_path(f);
@@ -54,7 +54,10 @@ int swtpm_start(const struct profile *p, const struct host_facts *f, struct jour
 			       SWTPM_BINARY);
 	if (mkdir(state, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", state, strerror(errno));
-	r = spawn_child(argv, pid, err);
+	if (setup->id && setup->id->drop && chown(state, setup->id->uid, setup->id->gid) < 0)
+		return err_set(err, errno, "cannot give %s to %s: %s", state, setup->id->name,
+			       strerror(errno));
+	r = spawn_child(argv, setup, pid, err);
 	if (r < 0)
 		return r;
 	r = journal_process(j, *pid, "swtpm", err);

@@ -7,8 +7,9 @@
 #include "hostfacts.h"
 #include "journal.h"
 #include "profile.h"
+#include "spawn.h"
 
-int swtpm_start(const struct profile *p, const struct host_facts *f, struct journal *j, pid_t *pid,
-		struct pl_err *err);
+int swtpm_start(const struct profile *p, const struct host_facts *f,
+		const struct child_setup *setup, struct journal *j, pid_t *pid, struct pl_err *err);
 
 #endif

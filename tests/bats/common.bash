@@ -30,6 +30,16 @@ common_setup() {
 	cd "$TMP" || return 1
 }
 
+# For tests where QEMU runs as nobody: the test's directories must let it
+# through (bats makes them private).
+open_tmp_to_nobody() {
+	local dir=$TMP
+	while [[ $dir != / && $dir != /tmp ]]; do
+		chmod o+x "$dir"
+		dir=$(dirname "$dir")
+	done
+}
+
 # A listing of every file under a directory with its size and mode, to prove
 # that a command changed nothing there.
 tree_state() {

@@ -12,6 +12,7 @@ load lab
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
 	cat >/tmp/huge.ini <<-INI
 	[vm]
+	user = nobody
 	state_dir = /tmp/huge-state
 	[qemu]
 	accel = tcg
@@ -44,7 +45,7 @@ load lab
 	pool=/proc/sys/vm/nr_hugepages
 	echo 10 >"$pool"
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
-	printf '[vm]\nstate_dir = /tmp/big-state\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 8G\nhugepages = 2M\n' >/tmp/big.ini
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/big-state\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 8G\nhugepages = 2M\n' >/tmp/big.ini
 	rc=0
 	"$PASSLAUNCH" run /tmp/big.ini || rc=$?
 	echo "status $rc"

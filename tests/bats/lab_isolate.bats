@@ -16,7 +16,7 @@ load lab
 	host_task=$!
 	echo "$host_task" >"$cg/user.slice/cgroup.procs"
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
-	printf '[vm]\nstate_dir = /tmp/iso-state\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[cpu]\ncores = 1\nvcpu_pin = 3\nemulator_pin = 0\nisolate = yes\n' >/tmp/iso.ini
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/iso-state\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[cpu]\ncores = 1\nvcpu_pin = 3\nemulator_pin = 0\nisolate = yes\n' >/tmp/iso.ini
 	cpus() { awk '/Cpus_allowed_list/ {print $2}' "/proc/$1/status"; }
 
 	run_vm() {

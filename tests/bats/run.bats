@@ -14,6 +14,7 @@ setup() {
 	common_setup
 	[[ $EUID == 0 ]] || skip "needs root: hugepages, pinning of another user's threads"
 	LAB=$ROOT/build/lab
+	open_tmp_to_nobody
 	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
 }
 
@@ -32,6 +33,7 @@ vm() {
 	shift 2
 	cat >"$VM.ini" <<-INI
 	[vm]
+	user = nobody
 	state_dir = $TMP/state/$VM
 	stop_timeout = ${STOP_TIMEOUT:-60}
 	[qemu]

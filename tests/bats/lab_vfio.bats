@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# In the GPU lab: `passlaunch run` gives the lab GPU (both functions, moved to
+# vfio-pci here by hand) to a nested QEMU that runs as nobody, with no
+# capability: ownership of /dev/vfio/N and the memlock limit are enough.
+
+load common
+load lab
+
+@test "lab: QEMU as an unprivileged user realizes the GPU through vfio-pci" {
+	LAB_TIMEOUT=400 lab_run <<-'EOF'
+	dev=/sys/bus/pci/devices
+	driver() { basename "$(readlink "$dev/$1/driver")"; }
+	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
+		echo vfio-pci >"$dev/$fn/driver_override"
+		echo "$fn" >"$dev/$fn/driver/unbind"
+		echo "$fn" >/sys/bus/pci/drivers_probe
+	done
+	group=$(basename "$(readlink "$dev/$LAB_GPU/iommu_group")")
+	echo "before: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/vfio-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[gpu.main]\naddress = %s\n' "$LAB_GPU" >/tmp/gpuvm.ini
+	"$PASSLAUNCH" run /tmp/gpuvm.ini >/tmp/gpuvm.log 2>&1 &
+	run_pid=$!
+	for _ in $(seq 1200); do grep -q 'guest running' /tmp/gpuvm.log && break; sleep 0.1; done
+	qemu=$(jq -r .qemu_pid /run/passlaunch/gpuvm/state.json)
+	echo "during: QEMU $(awk '/^Uid:/ {print "uid " $2} /^CapEff:/ {print "capeff " $2}' "/proc/$qemu/status" | tr '\n' ' ')"
+	echo "during: $(grep 'Max locked memory' "/proc/$qemu/limits" | awk '{print "memlock " $4}')"
+	echo "during: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
+	# SeaBIOS numbers the buses behind the root port; then QMP lists the GPU.
+	for _ in $(seq 600); do
+		"$ROOT/tests/helpers/qmp" /run/passlaunch/gpuvm/qemu/client.sock query-pci >/tmp/pci.json
+		jq -r '.. | .class_info?.desc? // empty' /tmp/pci.json | grep -q 'Audio' && break
+		sleep 0.2
+	done
+	jq -r '.. | select(.qdev_id? == "main" or .qdev_id? == "main.1") | "guest device \(.qdev_id): \(.class_info.desc)"' /tmp/pci.json
+	"$PASSLAUNCH" stop gpuvm --force
+	wait "$run_pid" || true
+	echo "after: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
+	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
+		echo >"$dev/$fn/driver_override"
+		echo "$fn" >"$dev/$fn/driver/unbind"
+		echo "$fn" >/sys/bus/pci/drivers_probe
+	done
+	echo "after: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	cat /tmp/gpuvm.log
+	EOF
+	assert_success
+	assert_line "before: /dev/vfio/2 owned by root"
+	assert_line "during: QEMU uid 65534 capeff 0000000000000000 "
+	assert_line "during: memlock $(((128 + 1024) * 1024 * 1024))"
+	assert_line "during: /dev/vfio/2 owned by nobody"
+	assert_line "guest device main: VGA controller"
+	assert_line "guest device main.1: Audio controller"
+	assert_line "after: /dev/vfio/2 owned by root"
+	assert_line "after: drivers bochs-drm snd_hda_intel"
+	assert_line --partial "gpuvm: host restored"
+}

@@ -14,6 +14,10 @@ lab_run() {
 		echo '#!/usr/bin/env bash'
 		echo 'set -euo pipefail'
 		printf 'ROOT=%q PASSLAUNCH=%q\n' "$ROOT" "$PASSLAUNCH"
+		# rebind DRIVER BDF...: by hand, the way `gpu detach|attach` does
+		# it (an empty DRIVER: back to the driver the kernel picks).
+		# shellcheck disable=SC2016  # expanded in the guest, not here
+		echo 'rebind() { local drv=$1 fn; shift; for fn; do echo "$drv" >"/sys/bus/pci/devices/$fn/driver_override"; echo "$fn" >"/sys/bus/pci/devices/$fn/driver/unbind"; echo "$fn" >/sys/bus/pci/drivers_probe; done; }'
 		cat
 	} >"$script"
 	chmod +x "$script"

@@ -34,11 +34,7 @@ load lab
 	driver() { basename "$(readlink "$dev/$1/driver" 2>/dev/null)" 2>/dev/null || echo none; }
 	wait_for() { for _ in $(seq 100); do eval "$1" && return 0; sleep 0.1; done; echo "timed out: $1"; return 1; }
 	group=$(basename "$(readlink "$dev/$LAB_GPU/iommu_group")")
-	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
-		echo vfio-pci >"$dev/$fn/driver_override"
-		echo "$fn" >"$dev/$fn/driver/unbind"
-		echo "$fn" >/sys/bus/pci/drivers_probe
-	done
+	rebind vfio-pci "$LAB_GPU" "$LAB_GPU_AUDIO"
 	echo "detached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
 	wait_for "[ -c /dev/vfio/$group ]" && echo "vfio node /dev/vfio/$group"
 
@@ -52,11 +48,7 @@ load lab
 	"$ROOT/tests/helpers/qmp" /tmp/nested.qmp query-pci quit | jq -r '.. | .class_info?.desc? // empty' | sort | sed 's/^/nested: /'
 	wait
 
-	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
-		echo >"$dev/$fn/driver_override"
-		echo "$fn" >"$dev/$fn/driver/unbind"
-		echo "$fn" >/sys/bus/pci/drivers_probe
-	done
+	rebind "" "$LAB_GPU" "$LAB_GPU_AUDIO"
 	echo "attached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
 	wait_for "[ ! -e /dev/vfio/$group ]" && echo "vfio node gone"
 	EOF

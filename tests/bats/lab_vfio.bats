@@ -11,11 +11,7 @@ load lab
 	LAB_TIMEOUT=400 lab_run <<-'EOF'
 	dev=/sys/bus/pci/devices
 	driver() { basename "$(readlink "$dev/$1/driver")"; }
-	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
-		echo vfio-pci >"$dev/$fn/driver_override"
-		echo "$fn" >"$dev/$fn/driver/unbind"
-		echo "$fn" >/sys/bus/pci/drivers_probe
-	done
+	rebind vfio-pci "$LAB_GPU" "$LAB_GPU_AUDIO"
 	group=$(basename "$(readlink "$dev/$LAB_GPU/iommu_group")")
 	echo "before: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
@@ -37,11 +33,7 @@ load lab
 	"$PASSLAUNCH" stop gpuvm --force
 	wait "$run_pid" || true
 	echo "after: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
-	for fn in "$LAB_GPU" "$LAB_GPU_AUDIO"; do
-		echo >"$dev/$fn/driver_override"
-		echo "$fn" >"$dev/$fn/driver/unbind"
-		echo "$fn" >/sys/bus/pci/drivers_probe
-	done
+	rebind "" "$LAB_GPU" "$LAB_GPU_AUDIO"
 	echo "after: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
 	cat /tmp/gpuvm.log
 	EOF

@@ -1,6 +1,7 @@
 #include "journal.h"
 
 #include "log.h"
+#include "pci_sysfs.h"
 #include "procs.h"
 #include "sysfs.h"
 
@@ -62,6 +63,17 @@ int journal_open(struct journal *j, const char *path, const char *vm, struct pl_
 	return 0;
 }
 
+int journal_open_append(struct journal *j, const char *path, struct pl_err *err)
+{
+	*j = (struct journal){.fd = -1};
+	j->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (j->fd < 0)
+		return err_set(err, errno, "cannot open the undo journal %s: %s", path,
+			       strerror(errno));
+	j->path = xstrdup(path);
+	return 0;
+}
+
 static int append(struct journal *j, const char *action, const char *a, const char *b,
 		  struct pl_err *err)
 {
@@ -83,6 +95,11 @@ static int append(struct journal *j, const char *action, const char *a, const ch
 int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err)
 {
 	return append(j, "write", path, old, err);
+}
+
+int journal_driver(struct journal *j, const char *bdf, const char *driver, struct pl_err *err)
+{
+	return append(j, "driver", bdf, driver, err);
 }
 
 int journal_chown(struct journal *j, const char *path, uid_t uid, gid_t gid, struct pl_err *err)
@@ -167,6 +184,13 @@ static int undo(char *action, char *a, char *b)
 		return undo_cpuset(a, b);
 	if (streq(action, "chown"))
 		return undo_chown(a, b);
+	if (streq(action, "driver")) {
+		struct pl_err err = {0};
+		int r = pci_rebind(a, b, &err);
+		if (r < 0)
+			log_error("%s", err.msg);
+		return r;
+	}
 	if (streq(action, "created")) {
 		if (unlink(a) == 0 || errno == ENOENT)
 			return 0;

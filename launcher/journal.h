@@ -17,6 +17,11 @@ struct journal {
 /* Opens PATH for appending; refuses when it already holds entries: a
  * previous run was not released. */
 int journal_open(struct journal *j, const char *path, const char *vm, struct pl_err *err);
+/* Opens the journal of a run in progress to add to it (a hook's helper
+ * such as `passlaunch gpu detach`). */
+int journal_open_append(struct journal *j, const char *path, struct pl_err *err);
+/* Records the driver a PCI device had; replay binds it back. */
+int journal_driver(struct journal *j, const char *bdf, const char *driver, struct pl_err *err);
 /* Records that PATH holds OLD now and is about to change; replay writes OLD back. */
 int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err);
 /* Records a cgroup's cpuset.cpus before it changes. Replay writes it back;

@@ -1,3 +1,4 @@
+#include "cmd_gpu.h"
 #include "cmd_print.h"
 #include "cmd_run.h"
 #include "cmd_vm.h"
@@ -23,6 +24,9 @@ static const struct command commands[] = {
     {"status", cmd_status,
      "status [NAME] [--json]\n                     what runs: PIDs, state, pinning"},
     {"recover", cmd_recover, "recover NAME       undo what a killed run left on the host"},
+    {"gpu", cmd_gpu,
+     "gpu detach|attach BDF...\n                     hand devices (whole IOMMU groups) to vfio-pci "
+     "and back"},
     {"print", cmd_print, "print PROFILE      show the QEMU command line; changes nothing"},
 };
 

@@ -1,0 +1,193 @@
+#include "cmd_gpu.h"
+
+#include "clock.h"
+#include "journal.h"
+#include "log.h"
+#include "paths.h"
+#include "pci_sysfs.h"
+#include "pciaddr.h"
+#include "runstate.h"
+#include "sysfs.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+/* The driver each device had before detach, kept until attach. */
+static char *saved_driver_path(const char *bdf)
+{
+	return xasprintf("%s/devices/%s", path_runtime(), bdf);
+}
+
+static int normalize(int argc, char **argv, struct strv *bdfs, struct pl_err *err)
+{
+	for (int i = 0; i < argc; i++) {
+		struct pci_addr a;
+		const char *why;
+		char bdf[PCI_ADDR_LEN];
+		if (pci_addr_parse(argv[i], &a, &why) < 0)
+			return err_input(err,
+					 "%s: %s; give DOMAIN:BUS:SLOT.FUNCTION as lspci -D "
+					 "shows it",
+					 argv[i], why);
+		pci_addr_format(&a, bdf);
+		if (!pci_exists(bdf))
+			return err_input(err, "%s: no such PCI device on this host (lspci -D)",
+					 bdf);
+		if (!strv_contains(bdfs, bdf))
+			strv_push(bdfs, bdf);
+	}
+	return 0;
+}
+
+/* Every device of each named device's IOMMU group must be named too (bridges
+ * aside): vfio takes whole groups. Checked before anything changes. */
+static int check_groups(const struct strv *bdfs, struct pl_err *err)
+{
+	for (size_t i = 0; i < bdfs->n; i++) {
+		int group = pci_iommu_group(bdfs->v[i]);
+		struct strv members = {0};
+		int r = 0;
+		if (group < 0)
+			return err_set(
+			    err, ENODEV,
+			    "vfio: %s has no IOMMU group: is the IOMMU on? (intel_iommu=on "
+			    "or amd_iommu=on on the kernel command line, and VT-d / AMD-Vi "
+			    "in the firmware setup)",
+			    bdfs->v[i]);
+		pci_group_devices(group, &members);
+		for (size_t m = 0; r == 0 && m < members.n; m++) {
+			char desc[128];
+			if (strv_contains(bdfs, members.v[m]) || pci_is_bridge(members.v[m]))
+				continue;
+			pci_describe(members.v[m], desc, sizeof(desc));
+			r = err_input(
+			    err,
+			    "vfio: IOMMU group %d of %s also holds %s (%s), which is not "
+			    "passed; pass it too (a GPU's functions = all, or a [pci] "
+			    "section), or move the card to a slot with a group of its own",
+			    group, bdfs->v[i], members.v[m], desc);
+		}
+		strv_free(&members);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int save_driver(const char *bdf, const char *driver, struct journal *j, struct pl_err *err)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/devices", path_runtime());
+	_cleanup_free_ char *path = saved_driver_path(bdf);
+	FILE *f;
+
+	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", path_runtime(), strerror(errno));
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	if (j->fd >= 0 && journal_driver(j, bdf, driver, err) < 0)
+		return -EIO;
+	/* A second detach must not forget the first driver: "x" never replaces. */
+	f = fopen(path, "wxe");
+	if (!f)
+		return errno == EEXIST ? 0
+				       : err_set(err, errno, "cannot record %s's driver in %s: %s",
+						 bdf, path, strerror(errno));
+	fprintf(f, "%s\n", driver);
+	if (fclose(f) != 0)
+		return err_set(err, errno, "cannot record %s's driver in %s", bdf, path);
+	return 0;
+}
+
+static int wait_vfio_node(int group, struct pl_err *err)
+{
+	_cleanup_free_ char *node = xasprintf("%s/vfio/%d", path_devfs(), group);
+	uint64_t deadline = clock_ms() + PCI_BIND_TIMEOUT_MS;
+
+	while (access(node, F_OK) < 0) {
+		if (clock_ms() >= deadline)
+			return err_set(err, ETIMEDOUT, "vfio: %s did not appear within %d s", node,
+				       PCI_BIND_TIMEOUT_MS / 1000);
+		clock_wait_ms(10);
+	}
+	return 0;
+}
+
+/* Inside a run (a hook), the run's journal learns each driver too, so that
+ * `recover` gives the devices back after a crash. */
+static void open_run_journal(struct journal *j)
+{
+	const char *vm = getenv("PASSLAUNCH_VM");
+	_cleanup_free_ char *path = vm ? runstate_file(vm, "journal") : NULL;
+	struct pl_err ignored = {0};
+
+	*j = (struct journal){.fd = -1};
+	if (path && access(path, W_OK) == 0)
+		journal_open_append(j, path, &ignored);
+}
+
+static int detach(const struct strv *bdfs, struct pl_err *err)
+{
+	struct journal j;
+	int r = check_groups(bdfs, err);
+
+	open_run_journal(&j);
+	for (size_t i = 0; r == 0 && i < bdfs->n; i++) {
+		char driver[64];
+		uint64_t start = clock_ms();
+		pci_driver(bdfs->v[i], driver, sizeof(driver));
+		if (streq(driver, "vfio-pci"))
+			continue;
+		r = save_driver(bdfs->v[i], driver, &j, err);
+		if (r == 0)
+			r = pci_rebind(bdfs->v[i], "vfio-pci", err);
+		if (r == 0)
+			log_info("vfio: %s from %s to vfio-pci in %llu ms", bdfs->v[i],
+				 *driver ? driver : "no driver",
+				 (unsigned long long)(clock_ms() - start));
+	}
+	for (size_t i = 0; r == 0 && i < bdfs->n; i++)
+		r = wait_vfio_node(pci_iommu_group(bdfs->v[i]), err);
+	journal_close(&j);
+	return r;
+}
+
+static int attach(const struct strv *bdfs, struct pl_err *err)
+{
+	int r = 0;
+
+	/* Every device is tried: one that fails must not keep the others away
+	 * from their drivers. */
+	for (size_t i = 0; i < bdfs->n; i++) {
+		_cleanup_free_ char *path = saved_driver_path(bdfs->v[i]);
+		char driver[64] = "", now[64];
+		struct pl_err one = {0};
+		sysfs_read_str(path, driver, sizeof(driver));
+		pci_driver(bdfs->v[i], now, sizeof(now));
+		if (pci_rebind(bdfs->v[i], driver, &one) < 0) {
+			log_error("%s", one.msg);
+			if (!r)
+				*err = one;
+			r = -EIO;
+			continue;
+		}
+		unlink(path);
+		pci_driver(bdfs->v[i], driver, sizeof(driver));
+		log_info("vfio: %s from %s to %s", bdfs->v[i], *now ? now : "no driver",
+			 *driver ? driver : "no driver");
+	}
+	return r;
+}
+
+int cmd_gpu(int argc, char **argv, struct pl_err *err)
+{
+	struct strv bdfs = {0};
+	int r;
+
+	if (argc < 3 || (!streq(argv[1], "detach") && !streq(argv[1], "attach")))
+		return err_input(err, "usage: passlaunch gpu detach|attach BDF...");
+	r = normalize(argc - 2, argv + 2, &bdfs, err);
+	if (r == 0)
+		r = streq(argv[1], "detach") ? detach(&bdfs, err) : attach(&bdfs, err);
+	strv_free(&bdfs);
+	return r;
+}

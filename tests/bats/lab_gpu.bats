@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# passlaunch gpu detach|attach against the lab kernel's real PCI driver core.
+
+load common
+load lab
+
+@test "lab: gpu detach moves the whole GPU to vfio-pci, attach gives each function its driver back" {
+	LAB_TIMEOUT=200 lab_run <<-'EOF'
+	driver() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")" 2>/dev/null || echo none; }
+	group=$(basename "$(readlink "/sys/bus/pci/devices/$LAB_GPU/iommu_group")")
+	"$PASSLAUNCH" gpu detach "$LAB_GPU" "$LAB_GPU_AUDIO"
+	echo "detached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), node $( [ -c "/dev/vfio/$group" ] && echo present)"
+	# A second detach changes nothing and forgets nothing.
+	"$PASSLAUNCH" gpu detach "$LAB_GPU" "$LAB_GPU_AUDIO"
+	"$PASSLAUNCH" gpu attach "$LAB_GPU" "$LAB_GPU_AUDIO"
+	for _ in $(seq 100); do [ -e "/dev/vfio/$group" ] || break; sleep 0.05; done
+	echo "attached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), node $( [ -e "/dev/vfio/$group" ] && echo present || echo gone)"
+	echo "override: [$(cat "/sys/bus/pci/devices/$LAB_GPU/driver_override")]"
+	EOF
+	assert_success
+	assert_line "detached: vfio-pci vfio-pci, node present"
+	assert_line "attached: bochs-drm snd_hda_intel, node gone"
+	assert_line "override: [(null)]"
+	assert_line --regexp "passlaunch: vfio: 0000:00:03.0 from bochs-drm to vfio-pci in [0-9]+ ms"
+}
+
+@test "lab: passing one function of a two-function group is refused before anything changes" {
+	LAB_TIMEOUT=200 lab_run <<-'EOF'
+	driver() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
+	rc=0
+	"$PASSLAUNCH" gpu detach 00:03.0 || rc=$?
+	echo "status $rc, drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	EOF
+	assert_success
+	assert_line "status 2, drivers bochs-drm snd_hda_intel"
+	assert_line --regexp "^passlaunch: error: vfio: IOMMU group [0-9]+ of 0000:00:03.0 also holds 0000:00:03.1 \(audio device \[8086:2668\]\), which is not passed; pass it too"
+}
+
+@test "lab: a device held through vfio is reported after a bounded wait, and comes back once let go" {
+	LAB_TIMEOUT=300 lab_run <<-'EOF'
+	driver() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")" 2>/dev/null || echo none; }
+	"$PASSLAUNCH" gpu detach "$LAB_GPU" "$LAB_GPU_AUDIO"
+	qemu-system-x86_64 -S -nodefaults -display none -accel tcg -machine q35 -m 128M \
+		-device vfio-pci,host="$LAB_GPU",addr=04.0,multifunction=on \
+		-device vfio-pci,host="$LAB_GPU_AUDIO",addr=04.1 -qmp unix:/tmp/hold.qmp,server=on,wait=off &
+	holder=$!
+	# QMP answers once QEMU has realized its devices: then it holds them.
+	for _ in $(seq 300); do [ -S /tmp/hold.qmp ] && break; sleep 0.1; done
+	"$ROOT/tests/helpers/qmp" /tmp/hold.qmp query-status >/dev/null
+	start=$(date +%s)
+	rc=0
+	"$PASSLAUNCH" gpu attach "$LAB_GPU" "$LAB_GPU_AUDIO" || rc=$?
+	echo "attach while held: status $rc after $(($(date +%s) - start)) s"
+	kill -9 "$holder"
+	wait "$holder" || true
+	"$PASSLAUNCH" gpu attach "$LAB_GPU" "$LAB_GPU_AUDIO"
+	echo "after release: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	EOF
+	assert_success
+	# Each function waited its 5 s, neither forever.
+	assert_line --regexp '^attach while held: status 1 after (9|1[0-9]) s$'
+	assert_line --partial "vfio: 0000:00:03.0 is still bound to vfio-pci after 5 s; is a process using it?"
+	assert_line --partial "vfio: 0000:00:03.1 is still bound to vfio-pci after 5 s; is a process using it?"
+	assert_line "after release: bochs-drm snd_hda_intel"
+}

@@ -5,6 +5,7 @@
 #include "procs.h"
 #include "sysfs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -110,6 +111,14 @@ int journal_chown(struct journal *j, const char *path, uid_t uid, gid_t gid, str
 	return append(j, "chown", path, owner, err);
 }
 
+int journal_chown_tree(struct journal *j, const char *dir, uid_t uid, gid_t gid, struct pl_err *err)
+{
+	char owner[64];
+
+	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)uid, (unsigned)gid);
+	return append(j, "chown-tree", dir, owner, err);
+}
+
 int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err)
 {
 	return append(j, "cpuset", path, old, err);
@@ -172,6 +181,22 @@ static int undo_chown(const char *path, const char *owner)
 	return 0;
 }
 
+static int undo_chown_tree(const char *dir, const char *owner)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = undo_chown(dir, owner);
+
+	while (r == 0 && d && (e = readdir(d))) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
+		if (e->d_name[0] != '.')
+			r = undo_chown(path, owner);
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
 static int undo(char *action, char *a, char *b)
 {
 	unescape(a);
@@ -184,6 +209,8 @@ static int undo(char *action, char *a, char *b)
 		return undo_cpuset(a, b);
 	if (streq(action, "chown"))
 		return undo_chown(a, b);
+	if (streq(action, "chown-tree"))
+		return undo_chown_tree(a, b);
 	if (streq(action, "driver")) {
 		struct pl_err err = {0};
 		int r = pci_rebind(a, b, &err);

@@ -30,6 +30,9 @@ int journal_sysfs_write(struct journal *j, const char *path, const char *old, st
 int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err);
 /* Records a file's owner before it changes; replay gives it back. */
 int journal_chown(struct journal *j, const char *path, uid_t uid, gid_t gid, struct pl_err *err);
+/* The same for a directory and every file in it, those made meanwhile too. */
+int journal_chown_tree(struct journal *j, const char *dir, uid_t uid, gid_t gid,
+		       struct pl_err *err);
 /* Records a process passlaunch started; replay ends it if it still runs. */
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
 /* Records a file or directory passlaunch is about to create; replay removes it. */

@@ -25,17 +25,29 @@ static int give(const char *path, const struct identity *id, struct journal *j, 
 	return r;
 }
 
+/* A directory QEMU's helpers write in (swtpm's state): created if need be,
+ * and given back whole, with what was made in it during the run. */
 static int give_tree(const char *dir, const struct identity *id, struct journal *j,
 		     struct pl_err *err)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *e;
-	int r = give(dir, id, j, err);
+	struct stat st;
+	int r;
 
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	if (stat(dir, &st) < 0)
+		return err_set(err, errno, "%s: %s", dir, strerror(errno));
+	r = journal_chown_tree(j, dir, st.st_uid, st.st_gid, err);
+	if (r == 0 && chown(dir, id->uid, id->gid) < 0)
+		r = err_set(err, errno, "cannot give %s to %s: %s", dir, id->name, strerror(errno));
+	d = r == 0 ? opendir(dir) : NULL;
 	while (r == 0 && d && (e = readdir(d))) {
 		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.')
-			r = give(path, id, j, err);
+		if (e->d_name[0] != '.' && chown(path, id->uid, id->gid) < 0)
+			r = err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
+				    strerror(errno));
 	}
 	if (d)
 		closedir(d);

@@ -54,9 +54,6 @@ int swtpm_start(const struct profile *p, const struct host_facts *f,
 			       SWTPM_BINARY);
 	if (mkdir(state, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", state, strerror(errno));
-	if (setup->id && setup->id->drop && chown(state, setup->id->uid, setup->id->gid) < 0)
-		return err_set(err, errno, "cannot give %s to %s: %s", state, setup->id->name,
-			       strerror(errno));
 	r = spawn_child(argv, setup, pid, err);
 	if (r < 0)
 		return r;

@@ -30,6 +30,6 @@ load common
 @test "passlaunch(1) documents every command --help lists" {
 	run "$PASSLAUNCH" --help
 	while read -r cmd; do
-		grep -qE "^\*$cmd[* ]" "$ROOT/man/passlaunch.1.scd" || fail "passlaunch(1) lacks $cmd"
+		grep -qE "^\*${cmd}[* ]" "$ROOT/man/passlaunch.1.scd" || fail "passlaunch(1) lacks $cmd"
 	done < <(sed -n 's/^  \([a-z]\+\) .*/\1/p' <<<"$output")
 }

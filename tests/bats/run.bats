@@ -288,3 +288,34 @@ assert_host_restored() {
 	assert_equal "$(cat "$sysfs/devices/system/cpu/cpu1/cpufreq/scaling_governor")" schedutil
 	assert_host_restored
 }
+
+@test "run: vcpu_pin = auto leaves CPU 0's core to the host and puts QEMU's own threads there" {
+	vm autopin deaf
+	sed -i 's/^vcpu_pin = 1$/vcpu_pin = auto/; /^emulator_pin = 0$/d' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	run grep -E 'vCPU 0 .* on CPU|QEMU thread .* on CPU' "$TMP/$VM.log"
+	assert_line --regexp 'vCPU 0 \(thread [0-9]+\) on CPU 1$'
+	refute_line --regexp 'QEMU thread .* on CPU 1$'
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+}
+
+@test "run: tpm = yes starts swtpm as the VM's user before QEMU and ends it after" {
+	vm tpm deaf
+	sed -i 's/^type = bios$/type = ovmf\ntpm = yes/' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	swtpm=$(pgrep -f "swtpm socket --tpm2 --tpmstate dir=$TMP/state/tpm/tpm")
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$swtpm/status")" 65534
+	run "$ROOT/tests/helpers/qmp" "$PASSLAUNCH_RUNTIME_DIR/tpm/qemu/client.sock" query-tpm
+	assert_success
+	assert_equal "$(jq -r '.[0].model' <<<"$output")" tpm-crb
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+	run pgrep -f "swtpm socket --tpm2 --tpmstate dir=$TMP/state/tpm/tpm"
+	assert_failure
+	assert_equal "$(stat -c %U "$TMP/state/tpm/tpm")" root
+}

@@ -73,7 +73,7 @@ static int fill(struct qmp *q, int timeout_ms)
 /* The next complete line as JSON, or NULL when no whole line is buffered. */
 static json_object *take_message(struct qmp *q)
 {
-	char *nl = memchr(q->buf, '\n', q->len);
+	char *nl = q->len ? memchr(q->buf, '\n', q->len) : NULL;
 	json_object *msg;
 	size_t used;
 

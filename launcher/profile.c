@@ -118,8 +118,3 @@ unsigned profile_vcpus(const struct profile *p)
 {
 	return p->cpu.sockets * p->cpu.cores * p->cpu.threads;
 }
-
-unsigned profile_gpu_function_count(const struct profile_gpu *gpu)
-{
-	return (unsigned)__builtin_popcount(gpu->function_mask);
-}

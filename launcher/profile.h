@@ -182,6 +182,5 @@ void profile_free(struct profile *p);
 int profile_key_line(const struct profile *p, const char *section, const char *key);
 int profile_section_line(const struct profile *p, const char *section);
 unsigned profile_vcpus(const struct profile *p);
-unsigned profile_gpu_function_count(const struct profile_gpu *gpu);
 
 #endif

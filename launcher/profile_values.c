@@ -384,6 +384,14 @@ int value_ifname(const char *text, void *field, char *why)
 	return value_string(text, field, why);
 }
 
+static bool named_before(const struct strv *names, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (streq(names->v[j], names->v[i]))
+			return true;
+	return false;
+}
+
 int value_hook_names(const char *text, void *field, char *why)
 {
 	struct strv names = {0};
@@ -394,7 +402,7 @@ int value_hook_names(const char *text, void *field, char *why)
 		bool known = false;
 		for (size_t j = 0; j < n_shipped_hooks; j++)
 			known |= streq(names.v[i], shipped_hooks[j]);
-		if (known && i > 0 && strv_contains(&(struct strv){names.v, i, i}, names.v[i]))
+		if (known && named_before(&names, i))
 			r = why_set(why, "hook '%s' is named twice", names.v[i]);
 		else if (!known && close)
 			r = why_set(why, "no shipped hook is named '%s'; did you mean '%s'?",

@@ -1,6 +1,5 @@
 #include "ownership.h"
 
-#include "log.h"
 #include "paths.h"
 #include "qemu_argv.h"
 

@@ -6,10 +6,15 @@ LAB_GPU=0000:00:03.0
 LAB_GPU_AUDIO=0000:00:03.1
 export LAB_GPU LAB_GPU_AUDIO
 
-# lab_run [QEMU-OPTIONS...] <<'EOF' ... EOF: runs stdin as a bash script in
-# the guest; output and status land in bats' $output and $status.
+# lab_run [--systemd] [QEMU-OPTIONS...] <<'EOF' ... EOF: runs stdin as a bash
+# script in the guest (booted by the host's systemd with --systemd); output and
+# status land in bats' $output and $status.
 lab_run() {
-	local script=$BATS_TEST_TMPDIR/lab-script
+	local script=$BATS_TEST_TMPDIR/lab-script mode=()
+	if [[ ${1-} == --systemd ]]; then
+		mode=(--systemd)
+		shift
+	fi
 	{
 		echo '#!/usr/bin/env bash'
 		echo 'set -euo pipefail'
@@ -21,5 +26,5 @@ lab_run() {
 		cat
 	} >"$script"
 	chmod +x "$script"
-	run "$ROOT/tests/lab/run" "$script" "$@"
+	run "$ROOT/tests/lab/run" "${mode[@]}" "$script" "$@"
 }

@@ -60,3 +60,22 @@ load lab
 	assert_line "attached: bochs-drm snd_hda_intel"
 	assert_line "vfio node gone"
 }
+
+@test "lab: the systemd mode boots the host's systemd as PID 1 with cgroup v2" {
+	lab_run --systemd <<-'EOF'
+	echo "pid1 $(cat /proc/1/comm) virt $(systemd-detect-virt)"
+	echo "cgroup $(stat -fc %T /sys/fs/cgroup) $(cat /proc/self/cgroup)"
+	printf '%s\n' '[Service]' 'Type=oneshot' 'AllowedCPUs=1' 'StandardOutput=file:/tmp/probe.out' \
+		'ExecStart=/bin/grep Cpus_allowed_list /proc/self/status' >/etc/systemd/system/lab-probe.service
+	systemctl daemon-reload
+	systemctl start lab-probe.service
+	sed 's/^/unit: /' /tmp/probe.out
+	systemctl list-units --state=running --type=service --no-legend --plain | awk '{print "running " $1}'
+	EOF
+	assert_success
+	assert_line "pid1 systemd virt qemu"
+	assert_line "cgroup cgroup2fs 0::/system.slice/lab-job.service"
+	assert_line --regexp '^unit: Cpus_allowed_list:\s+1$'
+	assert_line "running systemd-journald.service"
+	refute_line --regexp '^running (getty|serial-getty|systemd-logind|cron)'
+}

@@ -17,7 +17,7 @@ HARDENING  := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protect
               -fcf-protection -fPIE
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
-              -DPASSLAUNCH_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+              -DPASSLAUNCH_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' -DHOOKSDIR='"$(DATADIR)/passlaunch/hooks.d"' \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -109,6 +109,7 @@ test: check
 install: all
 	install -Dm755 passlaunch $(DESTDIR)$(BINDIR)/passlaunch
 	for p in profiles/*.ini; do install -Dm644 $$p $(DESTDIR)$(DATADIR)/passlaunch/$$p; done
+	for h in hooks.d/*; do install -Dm755 $$h $(DESTDIR)$(DATADIR)/passlaunch/$$h; done
 	for m in $(MAN_PAGES); do n=$${m##*/}; \
 	  install -Dm644 $$m $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 

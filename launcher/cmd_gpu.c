@@ -12,12 +12,6 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-/* The driver each device had before detach, kept until attach. */
-static char *saved_driver_path(const char *bdf)
-{
-	return xasprintf("%s/devices/%s", path_runtime(), bdf);
-}
-
 static int normalize(int argc, char **argv, struct strv *bdfs, struct pl_err *err)
 {
 	for (int i = 0; i < argc; i++) {
@@ -77,7 +71,7 @@ static int check_groups(const struct strv *bdfs, struct pl_err *err)
 static int save_driver(const char *bdf, const char *driver, struct journal *j, struct pl_err *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/devices", path_runtime());
-	_cleanup_free_ char *path = saved_driver_path(bdf);
+	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
 	FILE *f;
 
 	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
@@ -158,7 +152,7 @@ static int attach(const struct strv *bdfs, struct pl_err *err)
 	/* Every device is tried: one that fails must not keep the others away
 	 * from their drivers. */
 	for (size_t i = 0; i < bdfs->n; i++) {
-		_cleanup_free_ char *path = saved_driver_path(bdfs->v[i]);
+		_cleanup_free_ char *path = pci_saved_driver_path(bdfs->v[i]);
 		char driver[64] = "", now[64];
 		struct pl_err one = {0};
 		sysfs_read_str(path, driver, sizeof(driver));

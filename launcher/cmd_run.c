@@ -2,6 +2,7 @@
 
 #include "governor.h"
 #include "hostfacts.h"
+#include "hooks.h"
 #include "hugepages.h"
 #include "identity.h"
 #include "ownership.h"
@@ -20,6 +21,7 @@
 #include "spawn.h"
 #include "supervise.h"
 #include "swtpm.h"
+#include "trust.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -34,11 +36,14 @@ struct run {
 	scmp_filter_ctx seccomp;
 	struct pin_plan plan;
 	struct journal journal;
+	struct hooks hooks;
 	char *journal_path;
 	int lock_fd;
 	int sigfd;
 	pid_t swtpm;
 	pid_t qemu;
+	pid_t qemu_ran; /* for the hooks' environment, after QEMU is gone */
+	int outcome_status;
 };
 
 /* Signals are read from a signalfd, so they are blocked from the start:
@@ -75,13 +80,33 @@ static bool stop_requested(struct run *r)
 	return true;
 }
 
+/* As root: every file this run executes or hands to QEMU as code. */
+static int check_trust(const struct profile *p, struct pl_err *err)
+{
+	int rc = trust_require(p->qemu.binary, "a program", err);
+
+	for (size_t i = 0; rc == 0 && i < p->n_gpus; i++)
+		if (p->gpus[i].rom)
+			rc = trust_require(p->gpus[i].rom, "a ROM", err);
+	for (size_t i = 0; rc == 0 && i < p->n_pcis; i++)
+		if (p->pcis[i].rom)
+			rc = trust_require(p->pcis[i].rom, "a ROM", err);
+	return rc;
+}
+
 static int load(struct run *r, const char *arg, struct pl_err *err)
 {
 	_cleanup_free_ char *path = NULL;
 	int rc = profile_resolve(arg, &path, err);
 
 	if (rc == 0)
+		rc = trust_require(path, "the profile", err);
+	if (rc == 0)
 		rc = profile_load(path, &r->p, err);
+	if (rc == 0)
+		rc = check_trust(&r->p, err);
+	if (rc == 0)
+		rc = hooks_collect(&r->p, &r->hooks, err);
 	if (rc == 0)
 		rc = host_facts_gather(&r->p, &r->facts, err);
 	if (rc == 0)
@@ -98,6 +123,7 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 			 r->p.vm.name);
 	qemu_argv_build(&r->p, &r->facts, &r->argv);
 	qemu_env_build(&r->p, &r->id, &r->env);
+	hooks_env_build(&r->hooks, &r->p, &r->facts, &r->plan, &r->id);
 	return 0;
 }
 
@@ -119,14 +145,18 @@ static int take_ownership(struct run *r, struct pl_err *err)
 		free(steal_pointer(&r->journal_path));
 		return rc == -EEXIST ? err_exit_status(err, EXIT_BUSY, rc) : rc;
 	}
+	runstate_remove_hook_state(r->p.vm.name);
 	return 0;
 }
 
-/* Every step journals what it changes before it changes it. */
+/* Every step journals what it changes before it changes it; the hooks
+ * come first (a display manager stopped frees memory for hugepages). */
 static int prepare(struct run *r, struct pl_err *err)
 {
-	int rc = nvram_prepare(&r->p, &r->facts, err);
+	int rc = hooks_prepare(&r->hooks, &r->journal, err);
 
+	if (rc == 0)
+		rc = nvram_prepare(&r->p, &r->facts, err);
 	if (rc == 0)
 		rc = hp_reserve(&r->p, &r->journal, err);
 	if (rc == 0)
@@ -183,6 +213,9 @@ static int outcome_status(enum vm_outcome o)
  * when everything in it was undone; else `recover` can finish the job. */
 static int release(struct run *r)
 {
+	struct strv release_env = {0};
+	int rc;
+
 	if (r->qemu > 0 && proc_terminate(r->qemu, 5000) < 0)
 		log_error("%s: QEMU (PID %d) does not end", r->p.vm.name, (int)r->qemu);
 	if (r->swtpm > 0)
@@ -190,7 +223,10 @@ static int release(struct run *r)
 	journal_close(&r->journal);
 	if (!r->journal_path)
 		return 0;
-	if (journal_replay(r->journal_path) < 0) {
+	hooks_env_set_run(&release_env, r->qemu_ran, r->outcome_status);
+	rc = journal_replay(r->journal_path, release_env.v);
+	strv_free(&release_env);
+	if (rc < 0) {
 		log_error("%s: the host is not fully restored; what is left is in %s; fix the "
 			  "cause and run: passlaunch recover %s",
 			  r->p.vm.name, r->journal_path, r->p.vm.name);
@@ -208,6 +244,7 @@ static void run_free(struct run *r)
 	if (r->sigfd >= 0)
 		close(r->sigfd);
 	free(r->journal_path);
+	hooks_free(&r->hooks);
 	strv_free(&r->argv);
 	strv_free(&r->env);
 	identity_free(&r->id);
@@ -218,8 +255,17 @@ static void run_free(struct run *r)
 	profile_free(&r->p);
 }
 
+static void guest_running(void *ctx)
+{
+	struct run *r = ctx;
+
+	hooks_env_set_run(&r->hooks.env, r->qemu, -1);
+	hooks_notify(&r->hooks, "started");
+}
+
 static int run_vm(struct run *r, struct pl_err *err)
 {
+	struct vm_running running = {guest_running, r};
 	enum vm_outcome o;
 	int rc = prepare(r, err);
 
@@ -227,10 +273,14 @@ static int run_vm(struct run *r, struct pl_err *err)
 		rc = start_qemu(r, err);
 	if (rc < 0)
 		return rc;
-	o = vm_supervise(&r->p, &r->facts, r->qemu, &r->plan, r->sigfd, err);
+	o = vm_supervise(&r->p, &r->facts, r->qemu, &r->plan, r->sigfd, &running, err);
+	r->qemu_ran = r->qemu;
 	r->qemu = o == VM_NOT_STARTED ? r->qemu : 0;
 	if (o == VM_NOT_STARTED)
 		return -ECHILD;
+	r->outcome_status = outcome_status(o);
+	hooks_env_set_run(&r->hooks.env, r->qemu_ran, r->outcome_status);
+	hooks_notify(&r->hooks, "stopped");
 	if (o != VM_GUEST_SHUTDOWN)
 		err_set(err, EIO, "%s: %s", r->p.vm.name,
 			o == VM_FORCED_OFF ? "the guest did not shut down and was stopped"
@@ -241,7 +291,7 @@ static int run_vm(struct run *r, struct pl_err *err)
 
 int cmd_run(int argc, char **argv, struct pl_err *err)
 {
-	struct run r = {.lock_fd = -1, .sigfd = -1, .journal = {.fd = -1}};
+	struct run r = {.lock_fd = -1, .sigfd = -1, .journal = {.fd = -1}, .outcome_status = -1};
 	int rc;
 
 	if (argc != 2)

@@ -201,7 +201,7 @@ int cmd_recover(int argc, char **argv, struct pl_err *err)
 		return 0;
 	}
 	log_info("%s: undoing what the last run left (%s)", argv[1], journal);
-	if (journal_replay(journal) < 0)
+	if (journal_replay(journal, NULL) < 0)
 		return err_exit_status(err, EXIT_NOT_RESTORED,
 				       err_set(err, EIO,
 					       "%s: some changes could not be undone; they stay in "

@@ -64,23 +64,13 @@ static int create_vm_cgroup(const struct profile *p, struct journal *j, struct p
 
 static char *host_cpus(const struct pin_plan *plan, struct pl_err *err)
 {
-	_cleanup_free_ char *online_path = xasprintf("%s/devices/system/cpu/online", path_sysfs());
-	struct cpulist online, host = {0};
-	char text[4096], why[128];
+	struct cpulist host = {0};
 	char *out;
 
-	if (sysfs_read_str(online_path, text, sizeof(text)) < 0 ||
-	    cpulist_parse(text, &online, why, sizeof(why)) < 0) {
-		err_set(err, EIO, "cannot read %s", online_path);
+	if (pin_host_cpus(plan, &host) < 0) {
+		err_set(err, EIO, "cannot read %s/devices/system/cpu/online", path_sysfs());
 		return NULL;
 	}
-	for (size_t i = 0; i < online.n; i++) {
-		if (cpulist_contains(&plan->vcpu, online.cpu[i]))
-			continue;
-		host.cpu = xreallocarray(host.cpu, host.n + 1, sizeof(*host.cpu));
-		host.cpu[host.n++] = online.cpu[i];
-	}
-	cpulist_free(&online);
 	if (!host.n) {
 		err_set(err, EINVAL,
 			"isolate = yes would leave the host no CPU: vcpu_pin takes them all");

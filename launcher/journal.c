@@ -1,5 +1,6 @@
 #include "journal.h"
 
+#include "hook_exec.h"
 #include "log.h"
 #include "pci_sysfs.h"
 #include "procs.h"
@@ -10,7 +11,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-/* One entry a line: ACTION TAB ARG TAB ARG, each field %-escaped. */
+/* One entry a line: ACTION TAB ARG TAB ARG..., each field %-escaped. */
 
 static char *escape(const char *s)
 {
@@ -75,14 +76,20 @@ int journal_open_append(struct journal *j, const char *path, struct pl_err *err)
 	return 0;
 }
 
-static int append(struct journal *j, const char *action, const char *a, const char *b,
-		  struct pl_err *err)
+static int append_fields(struct journal *j, const char *action, const char *const *fields, size_t n,
+			 struct pl_err *err)
 {
-	_cleanup_free_ char *ea = escape(a);
-	_cleanup_free_ char *eb = escape(b ? b : "");
-	_cleanup_free_ char *line = xasprintf("%s\t%s\t%s\n", action, ea, eb);
-	size_t len = strlen(line);
+	_cleanup_free_ char *line = xstrdup(action);
+	size_t len;
 
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *e = escape(fields[i] ? fields[i] : "");
+		char *longer = xasprintf("%s\t%s", line, e);
+		free(line);
+		line = longer;
+	}
+	len = strlen(line) + 1;
+	line[len - 1] = '\n';
 	/* Durable before the change is made: a crash right after the change
 	 * must find it written down. */
 	if (write(j->fd, line, len) != (ssize_t)len || fdatasync(j->fd) < 0)
@@ -91,6 +98,13 @@ static int append(struct journal *j, const char *action, const char *a, const ch
 			       "this step",
 			       j->path, strerror(errno ? errno : EIO));
 	return 0;
+}
+
+static int append(struct journal *j, const char *action, const char *a, const char *b,
+		  struct pl_err *err)
+{
+	const char *fields[] = {a, b};
+	return append_fields(j, action, fields, 2, err);
 }
 
 int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err)
@@ -129,6 +143,24 @@ int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_er
 	_cleanup_free_ char *id =
 	    xasprintf("%d:%llu", (int)pid, (unsigned long long)proc_start_time(pid));
 	return append(j, "process", id, what, err);
+}
+
+int journal_hook(struct journal *j, const char *name, const char *path, const char *vm,
+		 unsigned timeout_s, char *const *env, struct pl_err *err)
+{
+	_cleanup_free_ char *timeout = xasprintf("%u", timeout_s);
+	struct strv fields = {0};
+	int r;
+
+	strv_push(&fields, name);
+	strv_push(&fields, path);
+	strv_push(&fields, vm);
+	strv_push(&fields, timeout);
+	for (size_t i = 0; env && env[i]; i++)
+		strv_push(&fields, env[i]);
+	r = append_fields(j, "hook", (const char *const *)fields.v, fields.n, err);
+	strv_free(&fields);
+	return r;
 }
 
 int journal_created(struct journal *j, const char *path, struct pl_err *err)
@@ -197,10 +229,54 @@ static int undo_chown_tree(const char *dir, const char *owner)
 	return r;
 }
 
-static int undo(char *action, char *a, char *b)
+/* The device's driver back; `gpu attach` has nothing left to do for it. */
+static int undo_driver(const char *bdf, const char *driver)
 {
-	unescape(a);
-	unescape(b);
+	_cleanup_free_ char *saved = pci_saved_driver_path(bdf);
+	struct pl_err err = {0};
+	int r = pci_rebind(bdf, driver, &err);
+
+	if (r < 0)
+		log_error("%s", err.msg);
+	else
+		unlink(saved);
+	return r;
+}
+
+/* "hook NAME PATH VM TIMEOUT ENV...": the hook's release. */
+static int undo_hook(char **f, size_t n, char *const *extra_env)
+{
+	struct strv env = {0};
+	struct pl_err err = {0};
+	unsigned timeout;
+	int r;
+
+	if (n < 4 || sscanf(f[3], "%u", &timeout) != 1)
+		return -EINVAL;
+	for (size_t i = 4; i < n; i++)
+		strv_push(&env, f[i]);
+	for (size_t i = 0; extra_env && extra_env[i]; i++) {
+		char *eq = strchr(extra_env[i], '=');
+		_cleanup_free_ char *name = xstrndup(extra_env[i], (size_t)(eq - extra_env[i]));
+		strv_set_env(&env, name, eq + 1);
+	}
+	log_info("%s: hook %s: release", f[2], f[0]);
+	r = hook_exec(&(struct hook_call){f[0], f[1], f[2], "release", env.v, timeout}, &err);
+	if (r < 0)
+		log_error("%s", err.msg);
+	strv_free(&env);
+	return r;
+}
+
+static int undo(const char *action, char **f, size_t n, char *const *extra_env)
+{
+	const char *a = n > 0 ? f[0] : "";
+	const char *b = n > 1 ? f[1] : "";
+
+	if (streq(action, "hook"))
+		return undo_hook(f, n, extra_env);
+	if (!n)
+		return -EINVAL;
 	if (streq(action, "write"))
 		return sysfs_write_str(a, b);
 	if (streq(action, "process"))
@@ -211,13 +287,8 @@ static int undo(char *action, char *a, char *b)
 		return undo_chown(a, b);
 	if (streq(action, "chown-tree"))
 		return undo_chown_tree(a, b);
-	if (streq(action, "driver")) {
-		struct pl_err err = {0};
-		int r = pci_rebind(a, b, &err);
-		if (r < 0)
-			log_error("%s", err.msg);
-		return r;
-	}
+	if (streq(action, "driver"))
+		return undo_driver(a, b);
 	if (streq(action, "created")) {
 		if (unlink(a) == 0 || errno == ENOENT)
 			return 0;
@@ -267,7 +338,7 @@ static int keep_failed(const char *path, char **failed, size_t n)
 	return rename(tmp, path) < 0 ? -errno : 0;
 }
 
-int journal_replay(const char *path)
+int journal_replay(const char *path, char *const *extra_env)
 {
 	char **lines, **failed;
 	size_t n, n_failed = 0;
@@ -280,15 +351,25 @@ int journal_replay(const char *path)
 	failed = xcalloc(n, sizeof(*failed));
 	for (size_t i = n; i-- > 0;) {
 		_cleanup_free_ char *copy = xstrdup(lines[i]);
-		char *save = NULL;
-		char *action = strtok_r(copy, "\t", &save);
-		char *a = strtok_r(NULL, "\t", &save);
-		char *b = strtok_r(NULL, "\t", &save);
-		int u = action && a ? undo(action, a, b ? b : (char[]){""}) : -EINVAL;
+		char *rest = copy, *action = strsep(&rest, "\t");
+		char **fields = NULL;
+		size_t n_fields = 0;
+		int u;
+		while (rest) {
+			fields = xreallocarray(fields, n_fields + 1, sizeof(*fields));
+			fields[n_fields] = strsep(&rest, "\t");
+			unescape(fields[n_fields++]);
+		}
+		u = undo(action, fields, n_fields, extra_env);
 		if (u < 0) {
-			log_error("could not undo '%s': %s", lines[i], strerror(-u));
+			/* A hook's entry carries its environment: its name says enough. */
+			log_error(
+			    "could not undo: %s %s%s%s: %s", action, n_fields ? fields[0] : "",
+			    n_fields > 1 && !streq(action, "hook") ? " " : "",
+			    n_fields > 1 && !streq(action, "hook") ? fields[1] : "", strerror(-u));
 			failed[n_failed++] = lines[i];
 		}
+		free(fields);
 	}
 	r = n_failed				  ? keep_failed(path, failed, n_failed)
 	    : unlink(path) < 0 && errno != ENOENT ? -errno

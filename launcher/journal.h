@@ -6,6 +6,7 @@
 #define PASSLAUNCH_JOURNAL_H
 
 #include "error.h"
+#include "strv.h"
 
 #include <sys/types.h>
 
@@ -37,10 +38,15 @@ int journal_chown_tree(struct journal *j, const char *dir, uid_t uid, gid_t gid,
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
 /* Records a file or directory passlaunch is about to create; replay removes it. */
 int journal_created(struct journal *j, const char *path, struct pl_err *err);
+/* Records a hook about to run its prepare, with its environment; replay
+ * runs its release. */
+int journal_hook(struct journal *j, const char *name, const char *path, const char *vm,
+		 unsigned timeout_s, char *const *env, struct pl_err *err);
 /* Undoes every entry, newest first, going on past failures (each is
- * logged). Returns 0 and deletes the journal when all were undone; else
- * keeps the entries that failed and returns -EIO. */
-int journal_replay(const char *path);
+ * logged). EXTRA_ENV (or NULL) is added to each hook's environment.
+ * Returns 0 and deletes the journal when all were undone; else keeps the
+ * entries that failed and returns -EIO. */
+int journal_replay(const char *path, char *const *extra_env);
 bool journal_exists(const char *path);
 void journal_close(struct journal *j);
 

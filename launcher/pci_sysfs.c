@@ -167,6 +167,9 @@ int pci_rebind(const char *bdf, const char *driver, struct pl_err *err)
 	pci_driver(bdf, now, sizeof(now));
 	if (*driver && streq(now, driver))
 		return 0;
+	/* Back to whatever the kernel picks, and a host driver has it already. */
+	if (!*driver && *now && !streq(now, "vfio-pci"))
+		return 0;
 	r = sysfs_write_str(override, driver);
 	if (r < 0)
 		return err_set(err, -r, "vfio: cannot set the driver_override of %s: %s", bdf,
@@ -189,4 +192,9 @@ int pci_rebind(const char *bdf, const char *driver, struct pl_err *err)
 		return err_set(err, -r, "vfio: cannot clear the driver_override of %s: %s", bdf,
 			       strerror(-r));
 	return 0;
+}
+
+char *pci_saved_driver_path(const char *bdf)
+{
+	return xasprintf("%s/devices/%s", path_runtime(), bdf);
 }

@@ -21,6 +21,8 @@ bool pci_is_bridge(const char *bdf);
 void pci_describe(const char *bdf, char *buf, size_t len);
 /* Binds bdf to driver ("" for the kernel's choice) through driver_override,
  * unbind and drivers_probe, waiting (bounded) for each state. */
+/* Where `gpu detach` keeps the driver a device had, until `attach`. */
+char *pci_saved_driver_path(const char *bdf);
 int pci_rebind(const char *bdf, const char *driver, struct pl_err *err);
 
 #endif

@@ -240,3 +240,23 @@ void pin_plan_free(struct pin_plan *plan)
 	cpulist_free(&plan->emulator);
 	cpulist_free(&plan->iothread);
 }
+
+int pin_host_cpus(const struct pin_plan *plan, struct cpulist *host)
+{
+	_cleanup_free_ char *online_path = xasprintf("%s/devices/system/cpu/online", path_sysfs());
+	struct cpulist online;
+	char text[4096], why[128];
+
+	*host = (struct cpulist){0};
+	if (sysfs_read_str(online_path, text, sizeof(text)) < 0 ||
+	    cpulist_parse(text, &online, why, sizeof(why)) < 0)
+		return -EIO;
+	for (size_t i = 0; i < online.n; i++) {
+		if (cpulist_contains(&plan->vcpu, online.cpu[i]))
+			continue;
+		host->cpu = xreallocarray(host->cpu, host->n + 1, sizeof(*host->cpu));
+		host->cpu[host->n++] = online.cpu[i];
+	}
+	cpulist_free(&online);
+	return 0;
+}

@@ -20,6 +20,8 @@ int pin_plan_make(const struct profile *p, struct pin_plan *plan, struct pl_err 
  * iothread_pin, all others to emulator_pin. Thread ids come from QMP. */
 int pin_threads(pid_t qemu, struct qmp *q, const struct pin_plan *plan, const char *vm,
 		struct pl_err *err);
+/* The online CPUs left to the host: those no vCPU is pinned to. */
+int pin_host_cpus(const struct pin_plan *plan, struct cpulist *host);
 bool pin_plan_empty(const struct pin_plan *plan);
 void pin_plan_free(struct pin_plan *plan);
 

@@ -3,6 +3,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -96,9 +97,26 @@ json_object *runstate_read(const char *vm)
 	return access(path, F_OK) == 0 ? json_object_from_file(path) : NULL;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+void runstate_remove_hook_state(const char *vm)
+{
+	_cleanup_free_ char *hooks = runstate_file(vm, "hooks");
+
+	nftw(hooks, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void runstate_remove(const char *vm)
 {
 	_cleanup_free_ char *dir = runstate_dir(vm);
+
+	runstate_remove_hook_state(vm);
 
 	for (size_t i = 0; i < N_ELEMENTS(run_files); i++) {
 		_cleanup_free_ char *path = runstate_file(vm, run_files[i]);

@@ -18,6 +18,9 @@ int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *p
 		   struct pl_err *err);
 /* state.json of a running VM, or NULL. */
 json_object *runstate_read(const char *vm);
+/* Removes what hooks kept in /run/passlaunch/VM/hooks/: left by a run
+ * whose journal is gone, it has nothing left to undo. */
+void runstate_remove_hook_state(const char *vm);
 /* Removes the sockets and state a run left; the journal must be gone. */
 void runstate_remove(const char *vm);
 

@@ -58,3 +58,17 @@ char *strv_join(const struct strv *s, const char *sep)
 		p = stpcpy(stpcpy(p, i ? sep : ""), s->v[i]);
 	return out;
 }
+
+void strv_set_env(struct strv *s, const char *name, const char *value)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!strncmp(s->v[i], name, len) && s->v[i][len] == '=') {
+			free(s->v[i]);
+			s->v[i] = xasprintf("%s=%s", name, value);
+			return;
+		}
+	}
+	strv_pushf(s, "%s=%s", name, value);
+}

@@ -15,6 +15,8 @@ void strv_pushf(struct strv *s, const char *fmt, ...) _printf_(2, 3);
 void strv_push_owned(struct strv *s, char *str);
 /* The strings joined with sep between them. Caller frees. */
 char *strv_join(const struct strv *s, const char *sep);
+/* In an environment vector: sets NAME=VALUE, replacing NAME's entry. */
+void strv_set_env(struct strv *s, const char *name, const char *value);
 bool strv_contains(const struct strv *s, const char *str);
 void strv_free(struct strv *s);
 

@@ -187,7 +187,8 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 }
 
 enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f, pid_t qemu,
-			     const struct pin_plan *plan, int sigfd, struct pl_err *err)
+			     const struct pin_plan *plan, int sigfd,
+			     const struct vm_running *running, struct pl_err *err)
 {
 	_cleanup_free_ char *qmp_path = qemu_qmp_path(f);
 	struct supervisor s = {.p = p, .qemu = qemu, .serial = -1, .qmp = {.fd = -1}};
@@ -216,6 +217,8 @@ enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f
 			close(s.serial);
 		return VM_NOT_STARTED;
 	}
+	if (running)
+		running->fn(running->ctx);
 	wait_loop(&s, sigfd);
 	qmp_close(&s.qmp);
 	if (s.serial >= 0)

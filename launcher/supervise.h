@@ -16,8 +16,16 @@ enum vm_outcome {
 	VM_NOT_STARTED,	   /* it never ran: err says why */
 };
 
-/* sigfd: a signalfd for SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGCHLD. */
+/* Called once the guest runs (pinned and continued). */
+struct vm_running {
+	void (*fn)(void *ctx);
+	void *ctx;
+};
+
+/* sigfd: a signalfd for SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGCHLD;
+ * signals that come while RUNNING's function runs are handled after it. */
 enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f, pid_t qemu,
-			     const struct pin_plan *plan, int sigfd, struct pl_err *err);
+			     const struct pin_plan *plan, int sigfd,
+			     const struct vm_running *running, struct pl_err *err);
 
 #endif

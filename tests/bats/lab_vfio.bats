@@ -1,21 +1,21 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154  # bats sets output, stderr and status
-# In the GPU lab: `passlaunch run` gives the lab GPU (both functions, moved to
-# vfio-pci here by hand) to a nested QEMU that runs as nobody, with no
-# capability: ownership of /dev/vfio/N and the memlock limit are enough.
+# In the GPU lab, the two-GPU case: `passlaunch run` with the shipped vfio
+# hook moves the lab GPU (both functions) to vfio-pci, gives it to a nested
+# QEMU that runs as nobody, with no capability (ownership of /dev/vfio/N and
+# the memlock limit are enough), and gives both functions back after.
 
 load common
 load lab
 
-@test "lab: QEMU as an unprivileged user realizes the GPU through vfio-pci" {
+@test "lab: two-GPU case: the vfio hook hands the GPU to an unprivileged QEMU and back" {
 	LAB_TIMEOUT=400 lab_run <<-'EOF'
 	dev=/sys/bus/pci/devices
 	driver() { basename "$(readlink "$dev/$1/driver")"; }
-	rebind vfio-pci "$LAB_GPU" "$LAB_GPU_AUDIO"
 	group=$(basename "$(readlink "$dev/$LAB_GPU/iommu_group")")
-	echo "before: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
+	echo "before: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), /dev/vfio/$group $(test -e "/dev/vfio/$group" && echo present || echo absent)"
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
-	printf '[vm]\nuser = nobody\nstate_dir = /tmp/vfio-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[gpu.main]\naddress = %s\n' "$LAB_GPU" >/tmp/gpuvm.ini
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/vfio-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[gpu.main]\naddress = %s\n[hooks]\nuse = vfio\n' "$LAB_GPU" >/tmp/gpuvm.ini
 	"$PASSLAUNCH" run /tmp/gpuvm.ini >/tmp/gpuvm.log 2>&1 &
 	run_pid=$!
 	for _ in $(seq 1200); do grep -q 'guest running' /tmp/gpuvm.log && break; sleep 0.1; done
@@ -23,6 +23,7 @@ load lab
 	echo "during: QEMU $(awk '/^Uid:/ {print "uid " $2} /^CapEff:/ {print "capeff " $2}' "/proc/$qemu/status" | tr '\n' ' ')"
 	echo "during: $(grep 'Max locked memory' "/proc/$qemu/limits" | awk '{print "memlock " $4}')"
 	echo "during: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
+	echo "during: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
 	# SeaBIOS numbers the buses behind the root port; then QMP lists the GPU.
 	for _ in $(seq 600); do
 		"$ROOT/tests/helpers/qmp" /run/passlaunch/gpuvm/qemu/client.sock query-pci >/tmp/pci.json
@@ -32,19 +33,18 @@ load lab
 	jq -r '.. | select(.qdev_id? == "main" or .qdev_id? == "main.1") | "guest device \(.qdev_id): \(.class_info.desc)"' /tmp/pci.json
 	"$PASSLAUNCH" stop gpuvm --force
 	wait "$run_pid" || true
-	echo "after: /dev/vfio/$group owned by $(stat -c %U "/dev/vfio/$group")"
-	rebind "" "$LAB_GPU" "$LAB_GPU_AUDIO"
-	echo "after: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	echo "after: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), /dev/vfio/$group $(test -e "/dev/vfio/$group" && echo present || echo absent)"
 	cat /tmp/gpuvm.log
 	EOF
 	assert_success
-	assert_line "before: /dev/vfio/2 owned by root"
+	assert_line "before: drivers bochs-drm snd_hda_intel, /dev/vfio/2 absent"
+	assert_line "during: drivers vfio-pci vfio-pci"
 	assert_line "during: QEMU uid 65534 capeff 0000000000000000 "
 	assert_line "during: memlock $(((128 + 1024) * 1024 * 1024))"
 	assert_line "during: /dev/vfio/2 owned by nobody"
 	assert_line "guest device main: VGA controller"
 	assert_line "guest device main.1: Audio controller"
-	assert_line "after: /dev/vfio/2 owned by root"
-	assert_line "after: drivers bochs-drm snd_hda_intel"
+	assert_line "after: drivers bochs-drm snd_hda_intel, /dev/vfio/2 absent"
+	assert_line --partial "passlaunch: hook vfio: vfio: 0000:00:03.0 from bochs-drm to vfio-pci"
 	assert_line --partial "gpuvm: host restored"
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154  # bats sets output, stderr and status
+# shellcheck disable=SC2154,SC2034  # bats sets output and status; runvm.bash reads LAB
 # Tier 3: `passlaunch run` with the real QEMU (TCG). The guest is the lab's
 # kernel and busybox (tests/lab/init): lab.guest=acpi powers off on the ACPI
 # power button, lab.guest=deaf ignores it.
 
 load common
+load runvm
 
 setup_file() {
 	"$ROOT/tests/lab/build" >&2
@@ -22,70 +23,6 @@ teardown() {
 	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
 	pkill -9 -f "qemu-system-x86_64 -name $VM," 2>/dev/null
 	return 0
-}
-
-# vm NAME GUEST [LINE...]: writes NAME.ini for a TCG guest that boots the lab
-# kernel in GUEST mode (acpi or deaf): one vCPU on CPU 1, QEMU's other
-# threads on CPU 0 (CORES and VCPU_PIN change that).
-vm() {
-	VM=$1
-	local guest=$2
-	shift 2
-	cat >"$VM.ini" <<-INI
-	[vm]
-	user = nobody
-	state_dir = $TMP/state/$VM
-	stop_timeout = ${STOP_TIMEOUT:-60}
-	[qemu]
-	accel = tcg
-	extra_args = -kernel $LAB/vmlinuz -initrd $LAB/initramfs.gz -append 'console=ttyS0 quiet lab.guest=$guest'
-	[firmware]
-	type = bios
-	[cpu]
-	cores = ${CORES:-1}
-	vcpu_pin = ${VCPU_PIN:-1}
-	emulator_pin = 0
-	[memory]
-	size = 256M
-	$(printf '%s\n' "$@")
-	[display]
-	serial = yes
-	INI
-}
-
-start_vm() {
-	"$PASSLAUNCH" run "$VM.ini" >"$TMP/$VM.log" 2>&1 &
-	RUN_PID=$!
-}
-
-# Waits (bounded) until the run's log has a line matching the pattern.
-wait_for_log() {
-	local i
-	for ((i = 0; i < 600; i++)); do
-		grep -qE "$1" "$TMP/$VM.log" && return 0
-		kill -0 "$RUN_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fail "no '$1' in the log: $(cat "$TMP/$VM.log")"
-}
-
-# Waits for the run to end; its exit status lands in RC.
-finish_vm() {
-	RC=0
-	wait "$RUN_PID" || RC=$?
-	RUN_PID=
-}
-
-qemu_pid() {
-	jq -r .qemu_pid "$PASSLAUNCH_RUNTIME_DIR/$VM/state.json"
-}
-
-assert_host_restored() {
-	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/$VM/journal"
-	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/$VM"
-	assert_equal "$(cat /proc/sys/vm/nr_hugepages)" "$HUGEPAGES_BEFORE"
-	run pgrep -f "qemu-system-x86_64 -name $VM,"
-	assert_failure
 }
 
 @test "run: every vCPU thread on its CPU, the rest on the emulator CPUs, pinned before the guest ran" {

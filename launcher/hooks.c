@@ -1,0 +1,305 @@
+#include "hooks.h"
+
+#include "hook_exec.h"
+#include "log.h"
+#include "paths.h"
+#include "runstate.h"
+#include "trust.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#ifndef HOOKSDIR
+#define HOOKSDIR "/usr/local/share/passlaunch/hooks.d"
+#endif
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* PASSLAUNCH_HOOKS_DIR; else hooks.d beside the binary (a checkout's
+ * ./passlaunch uses its own hooks); else the installed ones. */
+const char *hooks_shipped_dir(void)
+{
+	static char beside[PATH_MAX];
+	const char *env = getenv("PASSLAUNCH_HOOKS_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env == '/')
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		if (snprintf(beside, sizeof(beside), "%s/hooks.d", exe) < (int)sizeof(beside) &&
+		    is_dir(beside))
+			return beside;
+	}
+	return HOOKSDIR;
+}
+
+static void add_hook(struct hooks *h, const char *name, const char *path)
+{
+	h->v = xreallocarray(h->v, h->n + 1, sizeof(*h->v));
+	h->v[h->n++] = (struct hook){xstrdup(name), xstrdup(path)};
+}
+
+static int add_shipped(const struct profile *p, struct hooks *h, struct pl_err *err)
+{
+	const char *dir = hooks_shipped_dir();
+
+	for (size_t i = 0; i < p->hooks.use.n; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, p->hooks.use.v[i]);
+		if (access(path, X_OK) < 0)
+			return err_input(err,
+					 "%s: [hooks] use names '%s', but %s is missing or not "
+					 "executable: is passlaunch installed (make install), or "
+					 "PASSLAUNCH_HOOKS_DIR wrong?",
+					 p->path, p->hooks.use.v[i], path);
+		add_hook(h, p->hooks.use.v[i], path);
+	}
+	return 0;
+}
+
+static bool skipped_name(const char *name)
+{
+	return name[0] == '.' || str_has_suffix(name, "~") || strstr(name, ".dpkg-") ||
+	       str_has_suffix(name, ".rpmnew") || str_has_suffix(name, ".rpmsave");
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int add_own_one(const struct profile *p, struct hooks *h, const char *name,
+		       struct pl_err *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", p->hooks.dir, name);
+	struct stat st;
+
+	if (skipped_name(name) || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (!(st.st_mode & S_IXUSR)) {
+		log_warn("%s: not executable, so not run as a hook (chmod +x to run it)", path);
+		return 0;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		if (streq(h->v[i].name, name))
+			return err_input(err,
+					 "%s: has the name of the shipped hook '%s' that [hooks] "
+					 "use names; rename one of them",
+					 path, name);
+	add_hook(h, name, path);
+	return 0;
+}
+
+static int add_own(const struct profile *p, struct hooks *h, struct pl_err *err)
+{
+	struct dirent **entries;
+	int n, r;
+
+	if (!p->hooks.dir)
+		return 0;
+	r = trust_require(p->hooks.dir, "a directory of hooks", err);
+	if (r < 0)
+		return r;
+	n = scandir(p->hooks.dir, &entries, NULL, by_name);
+	if (n < 0)
+		return err_input(err, "%s: [hooks] dir %s cannot be read: %s", p->path,
+				 p->hooks.dir, strerror(errno));
+	for (int i = 0; i < n; i++) {
+		if (r == 0)
+			r = add_own_one(p, h, entries[i]->d_name, err);
+		free(entries[i]);
+	}
+	free(entries);
+	return r;
+}
+
+int hooks_collect(const struct profile *p, struct hooks *h, struct pl_err *err)
+{
+	int r;
+
+	*h = (struct hooks){.vm = p->vm.name, .timeout_s = p->hooks.timeout};
+	r = add_shipped(p, h, err);
+	if (r == 0)
+		r = add_own(p, h, err);
+	for (size_t i = 0; r == 0 && i < h->n; i++)
+		r = trust_require(h->v[i].path, "a hook", err);
+	return r;
+}
+
+static void pass(struct strv *env, const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v)
+		strv_set_env(env, name, v);
+}
+
+static char *passed_devices(const struct profile *p, const struct host_facts *f, bool gpus)
+{
+	struct strv list = {0};
+	char *out;
+
+	for (size_t i = 0; gpus && i < p->n_gpus; i++) {
+		for (unsigned fn = 0; fn < 8; fn++) {
+			struct pci_addr a = p->gpus[i].address;
+			char bdf[PCI_ADDR_LEN];
+			if (!(f->gpu_functions[i] & (1u << fn)))
+				continue;
+			a.func = fn;
+			pci_addr_format(&a, bdf);
+			strv_push(&list, bdf);
+		}
+	}
+	for (size_t i = 0; !gpus && i < p->n_pcis; i++) {
+		char bdf[PCI_ADDR_LEN];
+		pci_addr_format(&p->pcis[i].address, bdf);
+		strv_push(&list, bdf);
+	}
+	out = strv_join(&list, " ");
+	strv_free(&list);
+	return out;
+}
+
+static char *self_path(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return xstrdup("passlaunch");
+	exe[n] = '\0';
+	return xstrdup(exe);
+}
+
+void hooks_env_build(struct hooks *h, const struct profile *p, const struct host_facts *f,
+		     const struct pin_plan *plan, const struct identity *id)
+{
+	_cleanup_free_ char *gpus = passed_devices(p, f, true);
+	_cleanup_free_ char *pcis = passed_devices(p, f, false);
+	_cleanup_free_ char *vcpus = cpulist_format(&plan->vcpu);
+	_cleanup_free_ char *self = self_path();
+	_cleanup_free_ char *profile = realpath(p->path, NULL);
+	struct cpulist host;
+	char *host_cpus = NULL;
+
+	if (pin_host_cpus(plan, &host) == 0) {
+		host_cpus = cpulist_format(&host);
+		cpulist_free(&host);
+	}
+	strv_set_env(&h->env, "PATH",
+		     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	strv_set_env(&h->env, "PASSLAUNCH_VM", p->vm.name);
+	strv_set_env(&h->env, "PASSLAUNCH_PROFILE", profile ? profile : p->path);
+	strv_set_env(&h->env, "PASSLAUNCH_GPUS", gpus);
+	strv_set_env(&h->env, "PASSLAUNCH_PCI", pcis);
+	strv_set_env(&h->env, "PASSLAUNCH_VCPU_CPUS", vcpus);
+	strv_set_env(&h->env, "PASSLAUNCH_HOST_CPUS", host_cpus ? host_cpus : "");
+	strv_set_env(&h->env, "PASSLAUNCH_USER", id->name);
+	strv_set_env(&h->env, "PASSLAUNCH_BIN", self);
+	/* The roots a test gives passlaunch hold for the hooks' own calls to it. */
+	pass(&h->env, "PASSLAUNCH_SYSFS");
+	pass(&h->env, "PASSLAUNCH_PROCFS");
+	pass(&h->env, "PASSLAUNCH_DEVFS");
+	pass(&h->env, "PASSLAUNCH_RUNTIME_DIR");
+	pass(&h->env, "PASSLAUNCH_HOOKS_DIR");
+	free(host_cpus);
+}
+
+/* Where a hook keeps what it must undo: /run/passlaunch/VM/hooks/NAME. */
+static int state_dir(const struct hooks *h, const struct hook *k, char **out, struct pl_err *err)
+{
+	_cleanup_free_ char *parent = runstate_file(h->vm, "hooks");
+
+	*out = xasprintf("%s/%s", parent, k->name);
+	if ((mkdir(parent, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(*out, 0700) < 0 && errno != EEXIST))
+		return err_set(err, errno, "cannot create %s: %s", *out, strerror(errno));
+	return 0;
+}
+
+static void hook_env(const struct hooks *h, const char *dir, struct strv *env)
+{
+	for (size_t i = 0; i < h->env.n; i++)
+		strv_push(env, h->env.v[i]);
+	strv_set_env(env, "PASSLAUNCH_STATE_DIR", dir);
+}
+
+static int run_one(const struct hooks *h, const struct hook *k, const char *phase,
+		   struct journal *j, struct pl_err *err)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct strv env = {0};
+	int r = state_dir(h, k, &dir, err);
+
+	if (r < 0)
+		return r;
+	hook_env(h, dir, &env);
+	if (j)
+		r = journal_hook(j, k->name, k->path, h->vm, h->timeout_s, env.v, err);
+	if (r == 0) {
+		struct hook_call call = {k->name, k->path, h->vm, phase, env.v, h->timeout_s};
+		log_info("%s: hook %s: %s", h->vm, k->name, phase);
+		r = hook_exec(&call, err);
+	}
+	strv_free(&env);
+	return r;
+}
+
+int hooks_prepare(struct hooks *h, struct journal *j, struct pl_err *err)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		int r = run_one(h, &h->v[i], "prepare", j, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hooks_notify(struct hooks *h, const char *phase)
+{
+	bool reverse = streq(phase, "stopped");
+	int failed = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		struct pl_err err = {0};
+		if (run_one(h, &h->v[reverse ? h->n - 1 - i : i], phase, NULL, &err) < 0) {
+			log_error("%s", err.msg);
+			failed++;
+		}
+	}
+	return failed;
+}
+
+void hooks_env_set_run(struct strv *env, pid_t qemu, int exit_status)
+{
+	char text[32];
+
+	if (qemu > 0) {
+		snprintf(text, sizeof(text), "%d", (int)qemu);
+		strv_set_env(env, "PASSLAUNCH_QEMU_PID", text);
+	}
+	if (exit_status >= 0) {
+		snprintf(text, sizeof(text), "%d", exit_status);
+		strv_set_env(env, "PASSLAUNCH_EXIT_STATUS", text);
+	}
+}
+
+void hooks_free(struct hooks *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].name);
+		free(h->v[i].path);
+	}
+	free(h->v);
+	strv_free(&h->env);
+	*h = (struct hooks){0};
+}

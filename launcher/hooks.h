@@ -1,0 +1,49 @@
+/* The hooks of a run (DESIGN.md, "Hooks"): the shipped hooks the profile's
+ * [hooks] use names, in that order, then every executable of [hooks] dir in
+ * ascending name order. prepare and started run in that order; stopped and
+ * release in reverse. Each hook is journaled before its prepare, so release
+ * (and `passlaunch recover` after a crash) is a journal replay that unwinds
+ * hooks and built-in steps together, like a stack. */
+#ifndef PASSLAUNCH_HOOKS_H
+#define PASSLAUNCH_HOOKS_H
+
+#include "error.h"
+#include "hostfacts.h"
+#include "identity.h"
+#include "journal.h"
+#include "pinning.h"
+#include "profile.h"
+
+struct hook {
+	char *name;
+	char *path;
+};
+
+struct hooks {
+	struct hook *v;
+	size_t n;
+	const char *vm;
+	unsigned timeout_s;
+	struct strv env; /* shared by every hook; PASSLAUNCH_STATE_DIR is per hook */
+};
+
+/* Finds the hooks and checks them (as root: owned by root, not writable by
+ * others, with their directories). Changes nothing. */
+int hooks_collect(const struct profile *p, struct hooks *h, struct pl_err *err);
+void hooks_env_build(struct hooks *h, const struct profile *p, const struct host_facts *f,
+		     const struct pin_plan *plan, const struct identity *id);
+/* Runs prepare in order, each hook journaled first; stops at the first that
+ * fails (the journal replay then releases it and those before it). */
+int hooks_prepare(struct hooks *h, struct journal *j, struct pl_err *err);
+/* started (in order) or stopped (in reverse): failures are reported, and
+ * the other hooks still run. Returns the number that failed. */
+int hooks_notify(struct hooks *h, const char *phase);
+/* PASSLAUNCH_QEMU_PID (from started on) and PASSLAUNCH_EXIT_STATUS (from
+ * stopped on; -1: not known) in ENV: the hooks' own, or the extra
+ * environment of the journal replay that releases them. */
+void hooks_env_set_run(struct strv *env, pid_t qemu, int exit_status);
+/* The directory of the shipped hooks. */
+const char *hooks_shipped_dir(void);
+void hooks_free(struct hooks *h);
+
+#endif

@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2034,SC2016  # bats sets output and status; runvm.bash reads LAB and STOP_TIMEOUT; hook bodies expand in the hook
+# Tier 3: the hook runner with real processes: order of the phases, the
+# environment, output into the log, timeouts, unwinding after a failed
+# prepare, release by `recover` after a crash, and the refusal of hooks
+# others could change. The VM is the lab kernel under TCG (runvm.bash).
+
+load common
+load runvm
+
+setup_file() {
+	"$ROOT/tests/lab/build" >&2
+}
+
+setup() {
+	common_setup
+	[[ $EUID == 0 ]] || skip "needs root: hooks run as root"
+	LAB=$ROOT/build/lab
+	open_tmp_to_nobody
+	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+	mkdir -p hooks
+	STOP_TIMEOUT=20
+}
+
+teardown() {
+	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
+	pkill -9 -f "qemu-system-x86_64 -name $VM," 2>/dev/null
+	return 0
+}
+
+# hook NAME [BODY]: a hook in $TMP/hooks that records each call in
+# $TMP/calls, then runs BODY (shell, with $2 the phase).
+hook() {
+	cat >"hooks/$1" <<-EOF
+	#!/bin/sh
+	echo "\$(basename "\$0") \$1 \$2 env=\$PASSLAUNCH_PHASE pid=\${PASSLAUNCH_QEMU_PID:-} status=\${PASSLAUNCH_EXIT_STATUS:-} state=\$PASSLAUNCH_STATE_DIR stdin=\$(readlink /proc/self/fd/0)" >>$TMP/calls
+	echo "said by \$(basename "\$0") in \$2"
+	${2:-}
+	EOF
+	chmod 755 "hooks/$1"
+}
+
+hooked_vm() {
+	vm "$1" "$2" "[hooks]" "dir = $TMP/hooks" "timeout = ${HOOK_TIMEOUT:-10}"
+}
+
+calls() {
+	cut -d' ' -f1-3 "$TMP/calls"
+}
+
+@test "hooks: prepare and started in order, stopped and release in reverse, with their environment" {
+	hook 10-first
+	hook 20-second
+	hook 30-third
+	hooked_vm ordered acpi
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	wait_for_log 'hook 30-third: said by 30-third in started'
+	pid=$(qemu_pid)
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	run calls
+	assert_output "10-first ordered prepare
+20-second ordered prepare
+30-third ordered prepare
+10-first ordered started
+20-second ordered started
+30-third ordered started
+30-third ordered stopped
+20-second ordered stopped
+10-first ordered stopped
+30-third ordered release
+20-second ordered release
+10-first ordered release"
+	run grep '^20-second' "$TMP/calls"
+	assert_line --index 0 "20-second ordered prepare env=prepare pid= status= state=$PASSLAUNCH_RUNTIME_DIR/ordered/hooks/20-second stdin=/dev/null"
+	assert_line --index 1 --partial "started env=started pid=$pid status= "
+	assert_line --index 2 --partial "stopped env=stopped pid=$pid status=0 "
+	assert_line --index 3 --partial "release env=release pid=$pid status=0 "
+	run cat "$TMP/$VM.log"
+	assert_line "passlaunch: hook 10-first: said by 10-first in prepare"
+	assert_host_restored
+}
+
+@test "hooks: a failed prepare at position 2 releases 2 and 1 in reverse, QEMU never starts; exit 1" {
+	hook 10-first
+	hook 20-second 'if [ "$2" = prepare ]; then exit 3; fi'
+	hook 30-third
+	hooked_vm failing acpi
+	run "$PASSLAUNCH" run failing.ini
+	assert_equal "$status" 1
+	assert_line "passlaunch: error: hook 20-second failed in prepare (exit status 3)"
+	run calls
+	assert_output "10-first failing prepare
+20-second failing prepare
+20-second failing release
+10-first failing release"
+	run pgrep -f "qemu-system-x86_64 -name failing,"
+	assert_failure
+	assert_host_restored
+}
+
+@test "hooks: a hook past its timeout gets SIGTERM, then SIGKILL, and has failed" {
+	hook 10-stuck 'if [ "$2" = prepare ]; then trap "" TERM; while :; do sleep 1; done; fi'
+	HOOK_TIMEOUT=1 hooked_vm stuck acpi
+	run "$PASSLAUNCH" run stuck.ini
+	assert_equal "$status" 1
+	assert_line "passlaunch: error: hook 10-stuck: still running after 1 s in prepare; sending SIGTERM"
+	assert_line "passlaunch: error: hook 10-stuck: ignored SIGTERM; sending SIGKILL"
+	assert_line "passlaunch: error: hook 10-stuck did not finish prepare within 1 s ([hooks] timeout) and was killed"
+	run calls
+	assert_output "10-stuck stuck prepare
+10-stuck stuck release"
+	run pgrep -f "hooks/10-stuck"
+	assert_failure
+	assert_host_restored
+}
+
+@test "hooks: a failing release is reported, the others still run, and recover retries it; exit 6" {
+	hook 10-first
+	hook 20-flaky 'if [ "$2" = release ] && [ ! -e '"$TMP"'/fixed ]; then exit 1; fi'
+	hook 30-third
+	hooked_vm flaky acpi
+	start_vm
+	wait_for_log 'guest running'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 6
+	run grep release "$TMP/calls"
+	assert_line --index 0 --partial "30-third flaky release"
+	assert_line --index 1 --partial "20-flaky flaky release"
+	assert_line --index 2 --partial "10-first flaky release"
+	assert_file_exists "$PASSLAUNCH_RUNTIME_DIR/flaky/journal"
+	touch fixed
+	: >calls
+	run "$PASSLAUNCH" recover flaky
+	assert_success
+	run calls
+	assert_output "20-flaky flaky release"
+	assert_host_restored
+}
+
+@test "hooks: after kill -9 of the launcher, recover runs every release in reverse" {
+	hook 10-first
+	hook 20-second
+	hooked_vm crashed acpi
+	start_vm
+	wait_for_log 'guest running'
+	kill -KILL "$RUN_PID"
+	finish_vm
+	pkill -9 -f "qemu-system-x86_64 -name crashed," || true
+	: >calls
+	run "$PASSLAUNCH" recover crashed
+	assert_success
+	assert_line "passlaunch: hook 20-second: said by 20-second in release"
+	run calls
+	assert_output "20-second crashed release
+10-first crashed release"
+	assert_host_restored
+}
+
+@test "hooks: as root, a group-writable hook, a hook directory or profile others own are refused before anything runs" {
+	hook 10-first
+	hook 20-open
+	chmod g+w hooks/20-open
+	hooked_vm trust acpi
+	run "$PASSLAUNCH" run trust.ini
+	assert_equal "$status" 2
+	assert_output "passlaunch: error: $TMP/hooks/20-open: $TMP/hooks/20-open is writable by group or others; passlaunch runs as root and uses it as a hook, so whoever can change it would own the machine; fix with: chmod go-w $TMP/hooks/20-open"
+	assert_not_exists calls
+	chmod g-w hooks/20-open
+	chown nobody hooks
+	run "$PASSLAUNCH" run trust.ini
+	assert_equal "$status" 2
+	assert_output --partial "its directory $TMP/hooks is owned by uid $(id -u nobody)"
+	chown root hooks
+	chmod o+w trust.ini
+	run "$PASSLAUNCH" run trust.ini
+	assert_equal "$status" 2
+	assert_output "passlaunch: error: trust.ini: $TMP/trust.ini is writable by group or others; passlaunch runs as root and uses it as the profile, so whoever can change it would own the machine; fix with: chmod go-w $TMP/trust.ini"
+	assert_not_exists calls
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/trust"
+}
+
+@test "hooks: a shipped hook that is not installed is a clear error; a non-executable file is skipped with a warning" {
+	mkdir shipped
+	export PASSLAUNCH_HOOKS_DIR=$TMP/shipped
+	echo notes >hooks/README
+	vm missing acpi "[hooks]" "use = vtconsole" "dir = $TMP/hooks"
+	run "$PASSLAUNCH" run missing.ini
+	assert_equal "$status" 2
+	assert_output "passlaunch: error: missing.ini: [hooks] use names 'vtconsole', but $TMP/shipped/vtconsole is missing or not executable: is passlaunch installed (make install), or PASSLAUNCH_HOOKS_DIR wrong?"
+	# Stopped later by a CPU this host lacks: the hooks were looked at first.
+	VCPU_PIN=64 hooked_vm skipping acpi
+	run "$PASSLAUNCH" run skipping.ini
+	assert_equal "$status" 2
+	assert_line "passlaunch: warning: $TMP/hooks/README: not executable, so not run as a hook (chmod +x to run it)"
+}

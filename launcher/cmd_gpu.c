@@ -157,6 +157,12 @@ static int attach(const struct strv *bdfs, struct pl_err *err)
 		struct pl_err one = {0};
 		sysfs_read_str(path, driver, sizeof(driver));
 		pci_driver(bdfs->v[i], now, sizeof(now));
+		/* Given back already (by the run's journal, before its hooks). */
+		if (*now && !streq(now, "vfio-pci") && (!*driver || streq(now, driver))) {
+			unlink(path);
+			log_info("vfio: %s is on %s already", bdfs->v[i], now);
+			continue;
+		}
 		if (pci_rebind(bdfs->v[i], driver, &one) < 0) {
 			log_error("%s", one.msg);
 			if (!r)

@@ -4,6 +4,7 @@ SYSCONFDIR ?= /etc
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 VERSION    := 0.1
 
 CC         ?= cc
@@ -110,12 +111,15 @@ install: all
 	install -Dm755 passlaunch $(DESTDIR)$(BINDIR)/passlaunch
 	for p in profiles/*.ini; do install -Dm644 $$p $(DESTDIR)$(DATADIR)/passlaunch/$$p; done
 	for h in hooks.d/*; do install -Dm755 $$h $(DESTDIR)$(DATADIR)/passlaunch/$$h; done
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/passlaunch@.service >$(BUILD)/passlaunch@.service
+	install -Dm644 $(BUILD)/passlaunch@.service $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
 	for m in $(MAN_PAGES); do n=$${m##*/}; \
 	  install -Dm644 $$m $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/passlaunch
 	rm -rf $(DESTDIR)$(DATADIR)/passlaunch
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
 	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 clean:

@@ -12,6 +12,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "log.h"
+#include "notify.h"
 #include "nvram.h"
 #include "pinning.h"
 #include "procs.h"
@@ -259,6 +260,7 @@ static void guest_running(void *ctx)
 {
 	struct run *r = ctx;
 
+	notify_ready(r->p.vm.name);
 	hooks_env_set_run(&r->hooks.env, r->qemu, -1);
 	hooks_notify(&r->hooks, "started");
 }
@@ -278,6 +280,7 @@ static int run_vm(struct run *r, struct pl_err *err)
 	r->qemu = o == VM_NOT_STARTED ? r->qemu : 0;
 	if (o == VM_NOT_STARTED)
 		return -ECHILD;
+	notify_stopping();
 	r->outcome_status = outcome_status(o);
 	hooks_env_set_run(&r->hooks.env, r->qemu_ran, r->outcome_status);
 	hooks_notify(&r->hooks, "stopped");

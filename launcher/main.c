@@ -1,6 +1,7 @@
 #include "cmd_gpu.h"
 #include "cmd_print.h"
 #include "cmd_run.h"
+#include "cmd_start.h"
 #include "cmd_vm.h"
 #include "error.h"
 #include "log.h"
@@ -19,6 +20,9 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run, "run PROFILE        run the VM in the foreground (also: passlaunch PROFILE)"},
+    {"start", cmd_start,
+     "start NAME         run the VM outside this session (passlaunch@NAME.service);\n"
+     "                     return once the guest runs"},
     {"stop", cmd_stop,
      "stop NAME [--timeout S] [--force]\n                     shut a running VM down"},
     {"status", cmd_status,

@@ -1,0 +1,10 @@
+/* Tells whoever started the run that the guest runs: systemd (a Type=notify
+ * unit, through $NOTIFY_SOCKET) or `passlaunch start` (through the pipe
+ * $PASSLAUNCH_READY_FD). */
+#ifndef PASSLAUNCH_NOTIFY_H
+#define PASSLAUNCH_NOTIFY_H
+
+void notify_ready(const char *vm);
+void notify_stopping(void);
+
+#endif

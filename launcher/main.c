@@ -1,4 +1,5 @@
 #include "cmd_gpu.h"
+#include "cmd_iommu.h"
 #include "cmd_print.h"
 #include "cmd_run.h"
 #include "cmd_start.h"
@@ -31,6 +32,9 @@ static const struct command commands[] = {
     {"gpu", cmd_gpu,
      "gpu detach|attach BDF...\n                     hand devices (whole IOMMU groups) to vfio-pci "
      "and back"},
+    {"iommu", cmd_iommu,
+     "iommu [--profile PROFILE]\n                     every IOMMU group and its devices; the "
+     "profile's marked"},
     {"print", cmd_print, "print PROFILE      show the QEMU command line; changes nothing"},
 };
 

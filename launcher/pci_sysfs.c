@@ -198,3 +198,11 @@ char *pci_saved_driver_path(const char *bdf)
 {
 	return xasprintf("%s/devices/%s", path_runtime(), bdf);
 }
+
+void pci_read(const char *bdf, const char *file, char *buf, size_t len)
+{
+	_cleanup_free_ char *path = dev_path(bdf, file);
+
+	*buf = '\0';
+	sysfs_read_str(path, buf, len);
+}

@@ -19,10 +19,12 @@ void pci_group_devices(int group, struct strv *out);
 bool pci_is_bridge(const char *bdf);
 /* A short description: "VGA controller [10de:2204]". */
 void pci_describe(const char *bdf, char *buf, size_t len);
-/* Binds bdf to driver ("" for the kernel's choice) through driver_override,
- * unbind and drivers_probe, waiting (bounded) for each state. */
 /* Where `gpu detach` keeps the driver a device had, until `attach`. */
 char *pci_saved_driver_path(const char *bdf);
+/* Reads a file of the device's sysfs directory ("" when absent). */
+void pci_read(const char *bdf, const char *file, char *buf, size_t len);
+/* Binds bdf to driver ("" for the kernel's choice) through driver_override,
+ * unbind and drivers_probe, waiting (bounded) for each state. */
 int pci_rebind(const char *bdf, const char *driver, struct pl_err *err);
 
 #endif

@@ -133,3 +133,13 @@ setup() {
 	assert_failure 1
 	assert_output --partial "nofw.ini: no OVMF firmware for q35: no descriptor in $TMP/empty offers it; install Debian's ovmf package"
 }
+
+@test "iommu: without IOMMU groups, says how to turn the IOMMU on; exit 1" {
+	mkdir -p sys/kernel
+	PASSLAUNCH_SYSFS=$TMP/sys run "$PASSLAUNCH" iommu
+	assert_equal "$status" 1
+	assert_output "passlaunch: error: no IOMMU groups in $TMP/sys/kernel/iommu_groups: the IOMMU is off; add intel_iommu=on (Intel) or amd_iommu=on (AMD) to the kernel command line and turn on VT-d / AMD-Vi (SVM, IOMMU) in the firmware setup"
+	run "$PASSLAUNCH" iommu --profile
+	assert_equal "$status" 2
+	assert_output "passlaunch: error: usage: passlaunch iommu [--profile PROFILE]"
+}

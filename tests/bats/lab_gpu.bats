@@ -64,3 +64,21 @@ load lab
 	assert_line --partial "vfio: 0000:00:03.1 is still bound to vfio-pci after 5 s; is a process using it?"
 	assert_line "after release: bochs-drm snd_hda_intel"
 }
+
+@test "lab: iommu lists every group with class, ids, name, driver and reset method; --profile marks the GPU's" {
+	lab_run <<-'EOF'
+	"$PASSLAUNCH" iommu | sed 's/^/all: /'
+	printf '[vm]\nname = marked\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[gpu.main]\naddress = %s\nfunctions = 0\n' "$LAB_GPU" >/tmp/marked.ini
+	"$PASSLAUNCH" iommu --profile /tmp/marked.ini | sed 's/^/marked: /'
+	EOF
+	assert_success
+	assert_line "all: IOMMU group 2"
+	# QEMU's VGA (1234:1111) has no name in pci.ids.
+	assert_line "all:     0000:00:03.0  VGA compatible controller [0300]  1234:1111  driver: bochs-drm  reset: none"
+	assert_line "all:     0000:00:03.1  Audio device [0403]  8086:2668  Intel Corporation 82801FB/FBM/FR/FW/FRW (ICH6 Family) High Definition Audio Controller  driver: snd_hda_intel  reset: none"
+	assert_line "all:     0000:00:05.0  Ethernet controller [0200]  8086:100e  Intel Corporation 82540EM Gigabit Ethernet Controller  driver: e1000  reset: none"
+	assert_line "marked: IOMMU group 2  <- passed by marked"
+	assert_line --regexp '^marked:   \* 0000:00:03\.0  VGA compatible controller'
+	assert_line --regexp '^marked:   ! 0000:00:03\.1  Audio device'
+	assert_line --regexp '^marked:     0000:00:05\.0  Ethernet controller'
+}

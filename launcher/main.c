@@ -1,3 +1,4 @@
+#include "cmd_check.h"
 #include "cmd_gpu.h"
 #include "cmd_iommu.h"
 #include "cmd_print.h"
@@ -35,6 +36,9 @@ static const struct command commands[] = {
     {"iommu", cmd_iommu,
      "iommu [--profile PROFILE]\n                     every IOMMU group and its devices; the "
      "profile's marked"},
+    {"check", cmd_check,
+     "check [PROFILE] [--json]\n                     is this host (and profile) ready for "
+     "passthrough?"},
     {"print", cmd_print, "print PROFILE      show the QEMU command line; changes nothing"},
 };
 

@@ -70,6 +70,9 @@ load lab
 	"$PASSLAUNCH" iommu | sed 's/^/all: /'
 	printf '[vm]\nname = marked\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[gpu.main]\naddress = %s\nfunctions = 0\n' "$LAB_GPU" >/tmp/marked.ini
 	"$PASSLAUNCH" iommu --profile /tmp/marked.ini | sed 's/^/marked: /'
+	"$PASSLAUNCH" check /tmp/marked.ini | sed 's/^/check one: /' || true
+	sed -i '/^functions = 0$/d' /tmp/marked.ini
+	"$PASSLAUNCH" check /tmp/marked.ini | sed 's/^/check both: /' || true
 	EOF
 	assert_success
 	assert_line "all: IOMMU group 2"
@@ -81,4 +84,12 @@ load lab
 	assert_line --regexp '^marked:   \* 0000:00:03\.0  VGA compatible controller'
 	assert_line --regexp '^marked:   ! 0000:00:03\.1  Audio device'
 	assert_line --regexp '^marked:     0000:00:05\.0  Ethernet controller'
+	# passlaunch check against the real kernel: the IOMMU is on, remapping
+	# too, the group of the GPU is complete only with both functions.
+	assert_line --regexp '^check one: PASS  IOMMU: 1 IOMMU unit, [0-9]+ groups$'
+	assert_line "check one: PASS  interrupt remapping: on"
+	assert_line "check one: PASS  vfio modules: vfio, vfio_iommu_type1 and vfio_pci available"
+	assert_line "check one: FAIL  IOMMU group of 0000:00:03.0: group 2 also holds 0000:00:03.1 (audio device [8086:2668])"
+	assert_line "check both: PASS  IOMMU group of 0000:00:03.0: group 2 holds only passed devices"
+	assert_line "check both: PASS  IOMMU group of 0000:00:03.1: group 2 holds only passed devices"
 }

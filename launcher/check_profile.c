@@ -1,0 +1,190 @@
+#include "check.h"
+
+#include "hostfacts.h"
+#include "paths.h"
+#include "pci_sysfs.h"
+#include "pinning.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+static void passed_devices(const struct profile *p, const struct host_facts *f, struct strv *out)
+{
+	for (size_t i = 0; i < p->n_gpus; i++)
+		for (unsigned fn = 0; fn < 8; fn++) {
+			struct pci_addr a = p->gpus[i].address;
+			char bdf[PCI_ADDR_LEN];
+			if (!(f->gpu_functions[i] & (1u << fn)))
+				continue;
+			a.func = fn;
+			pci_addr_format(&a, bdf);
+			strv_push(out, bdf);
+		}
+	for (size_t i = 0; i < p->n_pcis; i++) {
+		char bdf[PCI_ADDR_LEN];
+		pci_addr_format(&p->pcis[i].address, bdf);
+		strv_push(out, bdf);
+	}
+}
+
+static void check_group(const char *bdf, const struct strv *passed, struct check_report *r)
+{
+	_cleanup_free_ char *name = xasprintf("IOMMU group of %s", bdf);
+	struct strv members = {0}, others = {0};
+	int group = pci_iommu_group(bdf);
+	_cleanup_free_ char *list = NULL;
+
+	if (group < 0) {
+		check_add(r, CHECK_FAIL, name, "turn the IOMMU on (see the IOMMU check)",
+			  "%s has no IOMMU group", bdf);
+		return;
+	}
+	pci_group_devices(group, &members);
+	for (size_t i = 0; i < members.n; i++) {
+		char desc[128];
+		if (strv_contains(passed, members.v[i]) || pci_is_bridge(members.v[i]))
+			continue;
+		pci_describe(members.v[i], desc, sizeof(desc));
+		strv_pushf(&others, "%s (%s)", members.v[i], desc);
+	}
+	list = strv_join(&others, ", ");
+	if (!others.n)
+		check_add(r, CHECK_PASS, name, NULL, "group %d holds only passed devices", group);
+	else
+		check_add(
+		    r, CHECK_FAIL, name,
+		    "pass those too (a [pci] section each), or move the card to a slot with a "
+		    "group of its own (an ACS override kernel patch splits groups, at the cost "
+		    "of isolation)",
+		    "group %d also holds %s", group, list);
+	strv_free(&members);
+	strv_free(&others);
+}
+
+static void check_devices(const struct profile *p, const struct host_facts *f,
+			  struct check_report *r)
+{
+	struct strv passed = {0};
+
+	passed_devices(p, f, &passed);
+	for (size_t i = 0; i < passed.n; i++) {
+		if (pci_exists(passed.v[i])) {
+			char desc[128];
+			pci_describe(passed.v[i], desc, sizeof(desc));
+			check_add(r, CHECK_PASS, passed.v[i], NULL, "%s", desc);
+			check_group(passed.v[i], &passed, r);
+		} else {
+			check_add(r, CHECK_FAIL, passed.v[i],
+				  "correct the address in the profile (lspci -D lists the devices)",
+				  "no such PCI device on this host");
+		}
+	}
+	strv_free(&passed);
+}
+
+static void check_rom(const char *label, const char *rom, const struct pci_addr *addr,
+		      struct check_report *r)
+{
+	_cleanup_free_ char *name = xasprintf("ROM of %s", label);
+	char bdf[PCI_ADDR_LEN];
+	struct stat st;
+
+	if (rom) {
+		if (stat(rom, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    access(rom, R_OK) == 0)
+			check_add(r, CHECK_PASS, name, NULL, "%s (%lld bytes)", rom,
+				  (long long)st.st_size);
+		else
+			check_add(r, CHECK_FAIL, name, "give the path of a readable ROM dump",
+				  "%s is missing, empty or unreadable", rom);
+		return;
+	}
+	pci_addr_format(addr, bdf);
+	if (!pci_exists(bdf))
+		return;
+	{
+		_cleanup_free_ char *path =
+		    xasprintf("%s/bus/pci/devices/%s/rom", path_sysfs(), bdf);
+		if (access(path, F_OK) == 0)
+			check_add(r, CHECK_PASS, name, NULL, "the card exposes its ROM (%s)", path);
+		else
+			check_add(
+			    r, CHECK_WARN, name,
+			    "if the guest shows nothing, dump the ROM and give it as [gpu] rom",
+			    "%s has no ROM BAR", bdf);
+	}
+}
+
+static void check_cpus(const struct profile *p, struct check_report *r)
+{
+	struct pin_plan plan = {0};
+	struct pl_err err = {0};
+
+	if (pin_plan_make(p, &plan, &err) == 0) {
+		if (pin_plan_empty(&plan))
+			check_add(r, CHECK_PASS, "CPU pinning", NULL, "none asked for");
+		else
+			check_add(r, CHECK_PASS, "CPU pinning", NULL, "every CPU named is online");
+	} else {
+		check_add(r, CHECK_FAIL, "CPU pinning", "name CPUs this host has (lscpu -e)", "%s",
+			  err.msg);
+	}
+	pin_plan_free(&plan);
+}
+
+/* A device holding a mounted filesystem (itself or a partition). */
+static const char *mounted_at(const char *dev, char *where, size_t len)
+{
+	_cleanup_free_ char *path = xasprintf("%s/self/mounts", path_procfs());
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char src[512], dir[512];
+	char real[4096];
+
+	if (!realpath(dev, real))
+		return NULL;
+	while (f && fscanf(f, "%511s %511s %*[^\n]", src, dir) == 2) {
+		char msrc[4096];
+		if (src[0] == '/' && realpath(src, msrc) && str_has_prefix(msrc, real) &&
+		    snprintf(where, len, "%s on %s", msrc, dir) >= 0)
+			return where;
+	}
+	return NULL;
+}
+
+static void check_disks(const struct profile *p, struct check_report *r)
+{
+	for (size_t i = 0; i < p->n_disks; i++) {
+		const char *src = p->disks[i].source;
+		_cleanup_free_ char *name = xasprintf("disk %s", p->disks[i].ref.label);
+		char where[1200];
+		struct stat st;
+		if (stat(src, &st) < 0)
+			check_add(r, CHECK_FAIL, name, "correct [disk] source", "%s: %s", src,
+				  strerror(errno));
+		else if (S_ISBLK(st.st_mode) && mounted_at(src, where, sizeof(where)))
+			check_add(r, CHECK_FAIL, name,
+				  "unmount it on the host: a disk used by both the host and the "
+				  "guest is corrupted",
+				  "%s is mounted: %s", src, where);
+		else
+			check_add(r, CHECK_PASS, name, NULL, "%s", src);
+	}
+}
+
+void check_profile(const struct profile *p, struct check_report *r)
+{
+	struct host_facts f = {0};
+	struct pl_err err = {0};
+
+	if (host_facts_gather(p, &f, &err) < 0) {
+		check_add(r, CHECK_FAIL, "profile", "see passlaunch print for the details", "%s",
+			  err.msg);
+		return;
+	}
+	check_devices(p, &f, r);
+	for (size_t i = 0; i < p->n_gpus; i++)
+		check_rom(p->gpus[i].ref.label, p->gpus[i].rom, &p->gpus[i].address, r);
+	check_cpus(p, r);
+	check_disks(p, r);
+	host_facts_free(&f);
+}

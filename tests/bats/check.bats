@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# `passlaunch check` against fake host trees: every PASS, WARN and FAIL path
+# of the host checks and the profile checks, in text and JSON.
+
+load common
+
+setup() {
+	common_setup
+	fake_host
+}
+
+# A host ready for passthrough: KVM, an IOMMU with remapping, vfio, OVMF,
+# 2M hugepages, 4 CPUs, and a GPU (0b:00.0 + 0b:00.1) alone in group 7
+# while 0c:00.0 shares group 8 with 0c:00.1.
+fake_host() {
+	local h=$TMP/host dev group
+	mkdir -p "$h/dev" "$h/sys/module/kvm_intel" "$h/sys/class/iommu/dmar0" \
+		"$h/sys/module/vfio" "$h/sys/module/vfio_iommu_type1" "$h/sys/module/vfio_pci" \
+		"$h/sys/kernel/mm/hugepages/hugepages-2048kB" "$h/sys/devices/system/cpu" "$h/proc/self"
+	touch "$h/dev/kvm"
+	cp "$GOLDEN/host/proc/cpuinfo" "$h/proc/cpuinfo"
+	echo "  24:  0  0  IR-PCI-MSI 512000-edge  ahci" >"$h/proc/interrupts"
+	echo "MemAvailable:   16777216 kB" >"$h/proc/meminfo"
+	: >"$h/proc/self/mounts"
+	echo 1024 >"$h/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
+	echo 0-3 >"$h/sys/devices/system/cpu/online"
+	for dev in 0000:0b:00.0:7:0x030000:0x10de:0x2204 0000:0b:00.1:7:0x040300:0x10de:0x1aef \
+		0000:0c:00.0:8:0x030000:0x1002:0x73bf 0000:0c:00.1:8:0x0c0330:0x1002:0x73a6; do
+		IFS=: read -r dom bus slotfn group class vendor device <<<"$dev"
+		local bdf=$dom:$bus:$slotfn d=$h/sys/bus/pci/devices/$dom:$bus:$slotfn
+		mkdir -p "$d" "$h/sys/kernel/iommu_groups/$group/devices"
+		echo "$class" >"$d/class"
+		echo "$vendor" >"$d/vendor"
+		echo "$device" >"$d/device"
+		ln -s "../../../../kernel/iommu_groups/$group" "$d/iommu_group"
+		ln -s "../../../../bus/pci/devices/$bdf" "$h/sys/kernel/iommu_groups/$group/devices/$bdf"
+	done
+	touch "$h/sys/bus/pci/devices/0000:0b:00.0/rom"
+	export PASSLAUNCH_SYSFS=$h/sys PASSLAUNCH_PROCFS=$h/proc PASSLAUNCH_DEVFS=$h/dev
+	export PASSLAUNCH_FIRMWARE_PATH=$GOLDEN/host/firmware PASSLAUNCH_QEMU_VERSION=8.2
+}
+
+profile() {
+	cat >vm.ini <<-INI
+	[vm]
+	name = vm
+	[memory]
+	size = 1G
+	hugepages = 2M
+	[cpu]
+	cores = 2
+	vcpu_pin = 2,3
+	$(printf '%s\n' "$@")
+	INI
+}
+
+@test "check: a ready host passes every check; exit 0" {
+	run "$PASSLAUNCH" check
+	assert_success
+	assert_output "PASS  hardware KVM: kvm_intel loaded, /dev/kvm present
+PASS  IOMMU: 1 IOMMU unit, 2 groups
+PASS  interrupt remapping: on
+PASS  vfio modules: vfio, vfio_iommu_type1 and vfio_pci available
+PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
+}
+
+@test "check: no KVM, no IOMMU, no remapping, no vfio: each fails or warns with its fix; exit 1" {
+	rm "$TMP/host/dev/kvm"
+	rm -r "$TMP/host/sys/class/iommu/dmar0" "$TMP/host/sys/module/vfio_pci"
+	: >"$TMP/host/proc/interrupts"
+	run "$PASSLAUNCH" check
+	assert_equal "$status" 1
+	assert_line "FAIL  hardware KVM: /dev/kvm does not exist"
+	assert_line "      fix: turn on VT-x (Intel) or SVM / AMD-V (AMD) in the firmware setup, then modprobe kvm_intel or kvm_amd"
+	assert_line "FAIL  IOMMU: no IOMMU is on ($TMP/host/sys/class/iommu is empty)"
+	assert_line "      fix: add intel_iommu=on iommu=pt to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub) and turn on VT-d / AMD-Vi in the firmware setup"
+	assert_line "WARN  interrupt remapping: no remapped interrupts in $TMP/host/proc/interrupts"
+	if [[ ! -e /lib/modules/$(uname -r)/modules.dep ]] || ! grep -q '/vfio-pci.ko' "/lib/modules/$(uname -r)/modules.dep"; then
+		assert_line "FAIL  vfio modules: not available: vfio_pci"
+	fi
+}
+
+@test "check: an AMD host is told amd_iommu=on" {
+	cp "$GOLDEN/host/proc-amd/cpuinfo" "$TMP/host/proc/cpuinfo"
+	rm -r "$TMP/host/sys/class/iommu/dmar0"
+	run "$PASSLAUNCH" check
+	assert_line --partial "fix: add amd_iommu=on iommu=pt to the kernel command line"
+}
+
+@test "check PROFILE: a GPU alone in its group, its ROM, CPUs, hugepages and disk pass" {
+	truncate -s 1M disk.img
+	profile "[gpu.main]" "address = 0b:00.0" "[disk.system]" "source = $TMP/disk.img" "format = raw"
+	run "$PASSLAUNCH" check vm.ini
+	assert_success
+	assert_line "PASS  hugepages: 1024 free, 512 needed"
+	assert_line "PASS  0000:0b:00.0: VGA controller [10de:2204]"
+	assert_line "PASS  0000:0b:00.1: audio device [10de:1aef]"
+	assert_line "PASS  IOMMU group of 0000:0b:00.0: group 7 holds only passed devices"
+	assert_line "PASS  ROM of main: the card exposes its ROM ($TMP/host/sys/bus/pci/devices/0000:0b:00.0/rom)"
+	assert_line "PASS  CPU pinning: every CPU named is online"
+	assert_line "PASS  disk system: $TMP/disk.img"
+	refute_line --partial "FAIL"
+}
+
+@test "check PROFILE: a shared group, a missing device, disk and CPU, short hugepages: each FAIL says what to do" {
+	echo "MemAvailable:   524288 kB" >"$TMP/host/proc/meminfo"
+	echo 10 >"$TMP/host/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
+	profile "[gpu.main]" "address = 0c:00.0" "functions = 0" "[pci.nic]" "address = 0000:0f:00.0" \
+		"[disk.system]" "source = $TMP/missing.img" "format = raw"
+	sed -i 's/^vcpu_pin = 2,3$/vcpu_pin = 2,9/' vm.ini
+	run "$PASSLAUNCH" check vm.ini
+	assert_equal "$status" 1
+	assert_line "FAIL  IOMMU group of 0000:0c:00.0: group 8 also holds 0000:0c:00.1 (USB controller [1002:73a6])"
+	assert_line --partial "      fix: pass those too (a [pci] section each), or move the card to a slot with a group of its own"
+	assert_line "FAIL  0000:0f:00.0: no such PCI device on this host"
+	assert_line "FAIL  disk system: $TMP/missing.img: No such file or directory"
+	assert_line --regexp '^FAIL  CPU pinning: .*9'
+	assert_line "FAIL  hugepages: 512 needed; 10 free and memory for 256 more"
+	assert_line "WARN  ROM of main: 0000:0c:00.0 has no ROM BAR"
+}
+
+@test "check --json: the same results as JSON" {
+	rm "$TMP/host/dev/kvm"
+	run "$PASSLAUNCH" check --json
+	assert_equal "$status" 1
+	run jq -r '.[] | "\(.result) \(.check) \(.fix != null)"' <<<"$output"
+	assert_line "FAIL hardware KVM true"
+	assert_line "PASS IOMMU false"
+}
+
+@test "check PROFILE: a block device mounted on the host fails" {
+	mknod "$TMP/blk" b 7 0 2>/dev/null || skip "cannot make a block device node here"
+	echo "$TMP/blk /mnt/games ext4 rw,relatime 0 0" >"$TMP/host/proc/self/mounts"
+	profile "[disk.games]" "source = $TMP/blk" "format = raw"
+	run "$PASSLAUNCH" check vm.ini
+	assert_equal "$status" 1
+	assert_line "FAIL  disk games: $TMP/blk is mounted: $TMP/blk on /mnt/games"
+	assert_line "      fix: unmount it on the host: a disk used by both the host and the guest is corrupted"
+}

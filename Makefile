@@ -19,6 +19,7 @@ HARDENING  := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protect
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
               -DPASSLAUNCH_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' -DHOOKSDIR='"$(DATADIR)/passlaunch/hooks.d"' \
+              -DDATADIR='"$(DATADIR)"' \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -113,6 +114,12 @@ install: all
 	for h in hooks.d/*; do install -Dm755 $$h $(DESTDIR)$(DATADIR)/passlaunch/$$h; done
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/passlaunch@.service >$(BUILD)/passlaunch@.service
 	install -Dm644 $(BUILD)/passlaunch@.service $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/org.passlaunch.policy >$(BUILD)/org.passlaunch.policy
+	install -Dm644 $(BUILD)/org.passlaunch.policy $(DESTDIR)$(DATADIR)/polkit-1/actions/org.passlaunch.policy
+	install -Dm644 contrib/50-passlaunch.rules $(DESTDIR)$(DATADIR)/polkit-1/rules.d/50-passlaunch.rules
+	install -Dm644 contrib/passlaunch.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/passlaunch
+	install -Dm644 contrib/_passlaunch $(DESTDIR)$(DATADIR)/zsh/site-functions/_passlaunch
+	install -Dm644 contrib/passlaunch.svg $(DESTDIR)$(DATADIR)/icons/hicolor/scalable/apps/passlaunch.svg
 	for m in $(MAN_PAGES); do n=$${m##*/}; \
 	  install -Dm644 $$m $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
@@ -120,6 +127,11 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/passlaunch
 	rm -rf $(DESTDIR)$(DATADIR)/passlaunch
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
+	rm -f $(DESTDIR)$(DATADIR)/polkit-1/actions/org.passlaunch.policy
+	rm -f $(DESTDIR)$(DATADIR)/polkit-1/rules.d/50-passlaunch.rules
+	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/passlaunch
+	rm -f $(DESTDIR)$(DATADIR)/zsh/site-functions/_passlaunch
+	rm -f $(DESTDIR)$(DATADIR)/icons/hicolor/scalable/apps/passlaunch.svg
 	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 clean:

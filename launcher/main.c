@@ -3,6 +3,7 @@
 #include "cmd_iommu.h"
 #include "cmd_print.h"
 #include "cmd_run.h"
+#include "cmd_shortcut.h"
 #include "cmd_start.h"
 #include "cmd_vm.h"
 #include "error.h"
@@ -39,6 +40,9 @@ static const struct command commands[] = {
     {"check", cmd_check,
      "check [PROFILE] [--json]\n                     is this host (and profile) ready for "
      "passthrough?"},
+    {"shortcut", cmd_shortcut,
+     "shortcut PROFILE [--system]\n                     a desktop entry that starts the VM "
+     "(pkexec passlaunch start NAME)"},
     {"print", cmd_print, "print PROFILE      show the QEMU command line; changes nothing"},
 };
 

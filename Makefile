@@ -5,6 +5,8 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# polkit reads actions and rules from /usr/share only, whatever the prefix.
+POLKITDIR  ?= /usr/share/polkit-1
 VERSION    := 0.1
 
 CC         ?= cc
@@ -110,13 +112,14 @@ test: check
 
 install: all
 	install -Dm755 passlaunch $(DESTDIR)$(BINDIR)/passlaunch
+	install -d $(DESTDIR)$(SYSCONFDIR)/passlaunch
 	for p in profiles/*.ini; do install -Dm644 $$p $(DESTDIR)$(DATADIR)/passlaunch/$$p; done
 	for h in hooks.d/*; do install -Dm755 $$h $(DESTDIR)$(DATADIR)/passlaunch/$$h; done
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/passlaunch@.service >$(BUILD)/passlaunch@.service
 	install -Dm644 $(BUILD)/passlaunch@.service $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/org.passlaunch.policy >$(BUILD)/org.passlaunch.policy
-	install -Dm644 $(BUILD)/org.passlaunch.policy $(DESTDIR)$(DATADIR)/polkit-1/actions/org.passlaunch.policy
-	install -Dm644 contrib/50-passlaunch.rules $(DESTDIR)$(DATADIR)/polkit-1/rules.d/50-passlaunch.rules
+	install -Dm644 $(BUILD)/org.passlaunch.policy $(DESTDIR)$(POLKITDIR)/actions/org.passlaunch.policy
+	install -Dm644 contrib/50-passlaunch.rules $(DESTDIR)$(POLKITDIR)/rules.d/50-passlaunch.rules
 	install -Dm644 contrib/passlaunch.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/passlaunch
 	install -Dm644 contrib/_passlaunch $(DESTDIR)$(DATADIR)/zsh/site-functions/_passlaunch
 	install -Dm644 contrib/passlaunch.svg $(DESTDIR)$(DATADIR)/icons/hicolor/scalable/apps/passlaunch.svg
@@ -125,10 +128,11 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/passlaunch
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/passlaunch 2>/dev/null || true
 	rm -rf $(DESTDIR)$(DATADIR)/passlaunch
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
-	rm -f $(DESTDIR)$(DATADIR)/polkit-1/actions/org.passlaunch.policy
-	rm -f $(DESTDIR)$(DATADIR)/polkit-1/rules.d/50-passlaunch.rules
+	rm -f $(DESTDIR)$(POLKITDIR)/actions/org.passlaunch.policy
+	rm -f $(DESTDIR)$(POLKITDIR)/rules.d/50-passlaunch.rules
 	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/passlaunch
 	rm -f $(DESTDIR)$(DATADIR)/zsh/site-functions/_passlaunch
 	rm -f $(DESTDIR)$(DATADIR)/icons/hicolor/scalable/apps/passlaunch.svg

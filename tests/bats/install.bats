@@ -9,40 +9,42 @@ setup() {
 	common_setup
 }
 
-@test "install: make install DESTDIR PREFIX puts exactly these files; uninstall removes them all" {
-	run make -C "$ROOT" --no-print-directory install DESTDIR="$TMP/root" PREFIX=/usr
+@test "install: make install DESTDIR PREFIX SYSCONFDIR puts exactly these files; uninstall removes them all" {
+	run make -C "$ROOT" --no-print-directory install DESTDIR="$TMP/root" PREFIX=/usr/local SYSCONFDIR=/etc
 	assert_success
 	run bash -c "cd '$TMP/root' && find . -type f | sort"
-	assert_output "./usr/bin/passlaunch
-./usr/lib/systemd/system/passlaunch@.service
-./usr/share/bash-completion/completions/passlaunch
-./usr/share/icons/hicolor/scalable/apps/passlaunch.svg
-./usr/share/man/man1/passlaunch.1
-./usr/share/man/man5/passlaunch.ini.5
-./usr/share/man/man7/passlaunch-hooks.7
-./usr/share/passlaunch/hooks.d/display-manager
-./usr/share/passlaunch/hooks.d/framebuffer
-./usr/share/passlaunch/hooks.d/gpu-driver
-./usr/share/passlaunch/hooks.d/vfio
-./usr/share/passlaunch/hooks.d/vtconsole
-./usr/share/passlaunch/profiles/demo.ini
-./usr/share/passlaunch/profiles/looking-glass.ini
-./usr/share/passlaunch/profiles/single-gpu.ini
-./usr/share/passlaunch/profiles/win10.ini
-./usr/share/passlaunch/profiles/win11.ini
+	assert_output "./usr/local/bin/passlaunch
+./usr/local/lib/systemd/system/passlaunch@.service
+./usr/local/share/bash-completion/completions/passlaunch
+./usr/local/share/icons/hicolor/scalable/apps/passlaunch.svg
+./usr/local/share/man/man1/passlaunch.1
+./usr/local/share/man/man5/passlaunch.ini.5
+./usr/local/share/man/man7/passlaunch-hooks.7
+./usr/local/share/passlaunch/hooks.d/display-manager
+./usr/local/share/passlaunch/hooks.d/framebuffer
+./usr/local/share/passlaunch/hooks.d/gpu-driver
+./usr/local/share/passlaunch/hooks.d/vfio
+./usr/local/share/passlaunch/hooks.d/vtconsole
+./usr/local/share/passlaunch/profiles/demo.ini
+./usr/local/share/passlaunch/profiles/looking-glass.ini
+./usr/local/share/passlaunch/profiles/single-gpu.ini
+./usr/local/share/passlaunch/profiles/win10.ini
+./usr/local/share/passlaunch/profiles/win11.ini
+./usr/local/share/zsh/site-functions/_passlaunch
 ./usr/share/polkit-1/actions/org.passlaunch.policy
-./usr/share/polkit-1/rules.d/50-passlaunch.rules
-./usr/share/zsh/site-functions/_passlaunch"
-	run grep -h 'passlaunch run\|exec.path' "$TMP/root/usr/lib/systemd/system/passlaunch@.service" "$TMP/root/usr/share/polkit-1/actions/org.passlaunch.policy"
-	assert_line "ExecStart=/usr/bin/passlaunch run %i"
-	assert_line --partial '<annotate key="org.freedesktop.policykit.exec.path">/usr/bin/passlaunch</annotate>'
-	run stat -c '%a %n' "$TMP/root/usr/bin/passlaunch" "$TMP/root/usr/share/passlaunch/hooks.d/vfio"
-	assert_line "755 $TMP/root/usr/bin/passlaunch"
-	assert_line "755 $TMP/root/usr/share/passlaunch/hooks.d/vfio"
-	run make -C "$ROOT" --no-print-directory uninstall DESTDIR="$TMP/root" PREFIX=/usr
+./usr/share/polkit-1/rules.d/50-passlaunch.rules"
+	assert_dir_exists "$TMP/root/etc/passlaunch"
+	run grep -h 'passlaunch run\|exec.path' "$TMP/root/usr/local/lib/systemd/system/passlaunch@.service" "$TMP/root/usr/share/polkit-1/actions/org.passlaunch.policy"
+	assert_line "ExecStart=/usr/local/bin/passlaunch run %i"
+	assert_line --partial '<annotate key="org.freedesktop.policykit.exec.path">/usr/local/bin/passlaunch</annotate>'
+	run stat -c '%a %n' "$TMP/root/usr/local/bin/passlaunch" "$TMP/root/usr/local/share/passlaunch/hooks.d/vfio"
+	assert_line "755 $TMP/root/usr/local/bin/passlaunch"
+	assert_line "755 $TMP/root/usr/local/share/passlaunch/hooks.d/vfio"
+	run make -C "$ROOT" --no-print-directory uninstall DESTDIR="$TMP/root" PREFIX=/usr/local SYSCONFDIR=/etc
 	assert_success
 	run find "$TMP/root" -type f
 	assert_output ""
+	assert_not_exists "$TMP/root/etc/passlaunch"
 }
 
 @test "install: the polkit policy is valid against polkit's DTD, the unit passes systemd-analyze verify" {

@@ -11,7 +11,15 @@ VERSION    := 0.1
 
 CC         ?= cc
 PKGS       := inih libseccomp libcap-ng json-c
+SANITIZE   ?=
+# A sanitized build lives apart, so both can be tested in one `make check`.
+ifeq ($(SANITIZE),1)
+BUILD      := build/sanitize
+BIN        := $(BUILD)/passlaunch
+else
 BUILD      := build
+BIN        := passlaunch
+endif
 
 # This binary runs as root: warnings are errors, hardening is always on.
 WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -26,10 +34,9 @@ ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-SANITIZE ?=
 ifeq ($(SANITIZE),1)
 # UBSan's null checks make GCC 12 see null arguments to %s that cannot happen.
-ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE \
+ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -U_FORTIFY_SOURCE \
                -Wno-format-overflow
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
@@ -41,14 +48,24 @@ UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROBE      := $(BUILD)/tests/syscall-probe
 
+# libFuzzer harnesses (clang): the launcher's objects built apart for them.
+FUZZ_DIR   := build/fuzz
+FUZZ_SRCS  := $(wildcard tests/fuzz/*_fuzz.c)
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_OBJS  := $(filter-out $(FUZZ_DIR)/main.o,$(SRCS:launcher/%.c=$(FUZZ_DIR)/%.o))
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_TIME  ?= 60
+
 MAN_SRCS   := $(wildcard man/*.scd)
 MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps check test unit bats lint man lab demo clean install uninstall
+.PHONY: all deps check test unit bats lint man lab demo clean install uninstall sanitized-units fuzz
 
-all: passlaunch man
+all: $(BIN) man
 
-passlaunch: $(OBJS)
+$(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
 
 $(BUILD)/%.o: launcher/%.c | $(BUILD)
@@ -65,6 +82,18 @@ $(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS) | $(BUILD)
 $(PROBE): tests/helpers/syscall-probe.c | $(BUILD)
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -o $@ $< -pie -Wl,-z,relro,-z,now
 
+$(FUZZ_DIR)/%.o: launcher/%.c
+	@mkdir -p $(FUZZ_DIR)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ilauncher -o $@ $^ $(LIBS)
+
+# Each harness for FUZZ_TIME seconds, from its seed corpus; crashes land in
+# tests/fuzz/regressions/HARNESS/ and are replayed by every later run.
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_TIME)
+
 man: $(MAN_PAGES)
 
 $(BUILD)/man/%: man/%.scd | $(BUILD)
@@ -76,8 +105,8 @@ deps:
 unit: $(UNIT_BINS)
 	tests/run-unit $(UNIT_BINS)
 
-bats: passlaunch $(PROBE)
-	bats --tap tests/bats
+bats: $(BIN) $(PROBE)
+	PASSLAUNCH_UNDER_TEST=$(CURDIR)/$(BIN) bats --tap tests/bats
 
 lint:
 	tests/helpers/lint
@@ -101,12 +130,25 @@ demo: passlaunch
 lab:
 	tests/lab/build
 
-# CI's entry point: install what is missing, build, lint, run every tier.
+# CI's entry point: install what is missing, build, lint, run every tier;
+# then the unit and bats tiers again with ASan and UBSan (build/sanitize).
+# `make check SANITIZE=1` runs only the sanitized unit and bats tiers.
+ifeq ($(SANITIZE),1)
+check: deps
+	$(MAKE) SANITIZE=1 all $(UNIT_BINS)
+	$(MAKE) SANITIZE= build/tests/syscall-probe
+	PASSLAUNCH_UNDER_TEST=$(CURDIR)/$(BIN) PASSLAUNCH_SKIP_LAB=1 tests/run $(UNIT_BINS)
+else
 check: deps
 	$(MAKE) all
 	$(MAKE) lint
 	$(MAKE) $(UNIT_BINS) $(PROBE)
-	tests/run $(UNIT_BINS)
+	$(MAKE) SANITIZE=1 all sanitized-units
+	$(MAKE) $(FUZZ_BINS)
+	PASSLAUNCH_SANITIZED=$(CURDIR)/build/sanitize PASSLAUNCH_FUZZ_TIME=15 tests/run $(UNIT_BINS)
+endif
+
+sanitized-units: $(UNIT_BINS)
 
 test: check
 
@@ -139,6 +181,6 @@ uninstall:
 	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 clean:
-	rm -rf $(BUILD) passlaunch
+	rm -rf build passlaunch
 
 -include $(OBJS:.o=.d)

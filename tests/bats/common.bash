@@ -7,7 +7,8 @@ bats_load_library bats-assert
 bats_load_library bats-file
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-PASSLAUNCH=$ROOT/passlaunch
+# The binary under test: ./passlaunch, or a sanitized build (tests/run).
+PASSLAUNCH=${PASSLAUNCH_UNDER_TEST:-$ROOT/passlaunch}
 GOLDEN=$ROOT/tests/golden
 HELPERS=$ROOT/tests/helpers
 

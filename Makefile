@@ -61,7 +61,7 @@ FUZZ_TIME  ?= 60
 MAN_SRCS   := $(wildcard man/*.scd)
 MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps check test unit bats lint man lab demo clean install uninstall sanitized-units fuzz
+.PHONY: all deps check test unit bats lint man lab demo clean install uninstall sanitized-units fuzz bench
 
 all: $(BIN) man
 
@@ -93,6 +93,10 @@ $(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_OBJS)
 # tests/fuzz/regressions/HARNESS/ and are replayed by every later run.
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_TIME)
+
+# Speed and memory against their references (tests/bench/run); README quotes it.
+bench: $(BIN)
+	tests/bench/run
 
 man: $(MAN_PAGES)
 

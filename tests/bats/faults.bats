@@ -1,0 +1,296 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2034,SC2016  # bats sets output and status; runvm.bash reads LAB, STOP_TIMEOUT; hook bodies expand in the hook
+# The fault matrix (host tier; the GPU lab's faults are in lab_*.bats): each
+# case injects one fault into a real run, then checks that the host is
+# exactly as before: hugepages, the owner of the disk QEMU was given, the
+# effect of a hook, no QEMU, no journal, the lock free. Each case's result
+# goes to build/fault-matrix.md, the table tests/README.md quotes.
+
+load common
+load runvm
+
+setup_file() {
+	"$ROOT/tests/lab/build" >&2
+	mkdir -p "$ROOT/build"
+	printf '| fault | result |\n|---|---|\n' >"$ROOT/build/fault-matrix.md"
+}
+
+setup() {
+	common_setup
+	[[ $EUID == 0 ]] || skip "needs root"
+	LAB=$ROOT/build/lab
+	open_tmp_to_nobody
+	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+	STOP_TIMEOUT=20
+	mkdir -p hooks
+	truncate -s 1M disk.img
+	# The hook's effect on the host: a file that exists only between its
+	# prepare and its release.
+	hook 10-marker 'case $2 in prepare) touch '"$TMP"'/marker ;; release) rm -f '"$TMP"'/marker ;; esac'
+	BEFORE=$(host_snapshot)
+}
+
+teardown() {
+	local result="host restored"
+	mountpoint -q "$TMP/full" 2>/dev/null && umount "$TMP/full"
+	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
+	pkill -9 -f "qemu-system-x86_64 -name ${VM:-none}," 2>/dev/null
+	[[ ${BATS_TEST_COMPLETED:-} == 1 ]] || result="FAILED"
+	[[ -n ${BATS_TEST_SKIPPED:-} ]] && result="skipped: $BATS_TEST_SKIPPED"
+	echo "| ${BATS_TEST_DESCRIPTION#fault: } | $result |" >>"$ROOT/build/fault-matrix.md"
+	return 0
+}
+
+hook() {
+	printf '#!/bin/sh\n%s\n' "${2:-}" >"hooks/$1"
+	chmod 755 "hooks/$1"
+}
+
+# What a run may change, in one text: compared before and after.
+host_snapshot() {
+	echo "hugepages $(cat /proc/sys/vm/nr_hugepages)"
+	echo "disk owner $(stat -c %U:%G "$TMP/disk.img")"
+	echo "marker $([[ -e $TMP/marker ]] && echo present || echo absent)"
+	echo "qemu $(pgrep -fc "qemu-system-x86_64 -name ${VM:-none}," || true)"
+	echo "journal $([[ -e $PASSLAUNCH_RUNTIME_DIR/${VM:-none}/journal ]] && echo present || echo absent)"
+	echo "lock $(flock -n "$PASSLAUNCH_RUNTIME_DIR/${VM:-none}.lock" true 2>/dev/null && echo free || echo held)"
+}
+
+assert_host_as_before() {
+	assert_equal "$(host_snapshot)" "$BEFORE"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/$VM/journal"
+}
+
+faulty_vm() {
+	local guest=$2
+	vm "$1" "$guest" "hugepages = 2M" "[disk.data]" "source = $TMP/disk.img" "format = raw" \
+		"[hooks]" "dir = $TMP/hooks" "timeout = ${HOOK_TIMEOUT:-10}"
+	BEFORE=$(host_snapshot)
+}
+
+@test "fault: QEMU killed with SIGKILL" {
+	faulty_vm sigkill deaf
+	start_vm
+	wait_for_log 'guest running'
+	[[ -e $TMP/marker ]] && [[ $(stat -c %U "$TMP/disk.img") == nobody ]]
+	kill -KILL "$(qemu_pid)"
+	finish_vm
+	assert_equal "$RC" 4
+	assert_host_as_before
+}
+
+@test "fault: QEMU exits at once with an error" {
+	faulty_vm qemufails deaf
+	sed -i "s|^extra_args = .*|extra_args = -device no-such-device|" "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 1
+	assert_host_as_before
+}
+
+@test "fault: the guest ignores the ACPI power button" {
+	STOP_TIMEOUT=2 faulty_vm deaf deaf
+	start_vm
+	wait_for_log 'guest running'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 5
+	assert_host_as_before
+}
+
+@test "fault: the launcher gets SIGTERM" {
+	faulty_vm sigterm acpi
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: the launcher gets SIGINT" {
+	faulty_vm sigint acpi
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -INT "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: the launcher gets SIGHUP (its terminal closed)" {
+	faulty_vm sighup acpi
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -HUP "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: the launcher is killed with SIGKILL, then recover" {
+	faulty_vm crash deaf
+	start_vm
+	wait_for_log 'guest running'
+	kill -KILL "$RUN_PID"
+	finish_vm
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 3
+	run "$PASSLAUNCH" recover "$VM"
+	assert_success
+	assert_host_as_before
+}
+
+# hook_fault PHASE ACTION: the hook 20-faulty fails (exit 1), hangs (past a
+# 1 s timeout, ignoring SIGTERM) or is killed (SIGKILL) in PHASE.
+hook_fault() {
+	local body
+	case $2 in
+	fails) body='exit 1' ;;
+	hangs) body='trap "" TERM; while :; do sleep 1; done' ;;
+	killed) body='kill -KILL $$' ;;
+	esac
+	hook 20-faulty "if [ \"\$2\" = $1 ]; then $body; fi"
+	HOOK_TIMEOUT=1 faulty_vm "hook-$1-$2" acpi
+	start_vm
+	if [[ $1 != prepare ]]; then
+		wait_for_log 'lab-guest: ready'
+		kill -TERM "$RUN_PID"
+	fi
+	finish_vm
+}
+
+@test "fault: a hook fails in prepare" {
+	hook_fault prepare fails
+	assert_equal "$RC" 1
+	assert_host_as_before
+}
+
+@test "fault: a hook hangs in prepare" {
+	hook_fault prepare hangs
+	assert_equal "$RC" 1
+	assert_host_as_before
+}
+
+@test "fault: a hook is killed in prepare" {
+	hook_fault prepare killed
+	assert_equal "$RC" 1
+	assert_host_as_before
+}
+
+@test "fault: a hook fails in started" {
+	hook_fault started fails
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: a hook hangs in started" {
+	hook_fault started hangs
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: a hook fails in stopped" {
+	hook_fault stopped fails
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: a hook is killed in stopped" {
+	hook_fault stopped killed
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: a hook fails in release, then recover once it is fixed" {
+	hook_fault release fails
+	assert_equal "$RC" 6
+	rm hooks/20-faulty
+	hook 20-faulty
+	run "$PASSLAUNCH" recover "$VM"
+	assert_success
+	assert_host_as_before
+}
+
+@test "fault: a hook hangs in release, then recover once it is fixed" {
+	hook_fault release hangs
+	assert_equal "$RC" 6
+	hook 20-faulty
+	run "$PASSLAUNCH" recover "$VM"
+	assert_success
+	assert_host_as_before
+}
+
+@test "fault: hugepages short" {
+	faulty_vm short deaf
+	sed -i 's/^size = 256M$/size = 1024G/' "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 1
+	assert_output --partial "hugepages"
+	assert_host_as_before
+}
+
+@test "fault: OVMF missing" {
+	faulty_vm noovmf deaf
+	sed -i 's/^type = bios$/type = ovmf/' "$VM.ini"
+	mkdir empty-firmware
+	PASSLAUNCH_FIRMWARE_PATH=$TMP/empty-firmware run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 1
+	assert_host_as_before
+}
+
+@test "fault: the disk is missing" {
+	faulty_vm nodisk deaf
+	sed -i "s|^source = .*|source = $TMP/gone.img|" "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 1
+	assert_host_as_before
+}
+
+@test "fault: the disk is unreadable to QEMU's user" {
+	faulty_vm lockeddisk deaf
+	mkdir private
+	chmod 700 private
+	truncate -s 1M private/disk.img
+	sed -i "s|^source = .*|source = $TMP/private/disk.img|" "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 1
+	assert_host_as_before
+	assert_equal "$(stat -c %U private/disk.img)" root
+}
+
+@test "fault: /run is full while the journal is written" {
+	mkdir full
+	mount -t tmpfs -o size=64k tmpfs full 2>/dev/null || skip "cannot mount a tmpfs here"
+	export PASSLAUNCH_RUNTIME_DIR=$TMP/full/run
+	mkdir -p "$PASSLAUNCH_RUNTIME_DIR"
+	faulty_vm fullrun deaf
+	head -c 1M /dev/zero >full/filler 2>/dev/null || true
+	run "$PASSLAUNCH" run "$VM.ini"
+	rm -f full/filler
+	assert_equal "$status" 1
+	assert_output --partial "cannot write the undo journal"
+	assert_host_as_before
+}
+
+@test "fault: a second launcher for the same VM" {
+	faulty_vm twice deaf
+	start_vm
+	wait_for_log 'guest running'
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 3
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_host_as_before
+}
+
+@test "fault: swtpm dies while the guest runs" {
+	faulty_vm tpmdies acpi
+	sed -i 's/^type = bios$/type = bios\ntpm = yes/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	pkill -KILL -f "swtpm socket.*$TMP/state/tpmdies" || pkill -KILL -f "swtpm.*tpmdies"
+	kill -TERM "$RUN_PID"
+	finish_vm
+	[[ $RC == 0 || $RC == 4 || $RC == 5 ]]
+	assert_host_as_before
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""launch.py PASSLAUNCH PROFILE RUNS: launch overhead and launcher memory.
+
+Times, RUNS times each and alternating, from exec to the first answer of
+query-status on the VM's client monitor socket: `passlaunch run PROFILE`
+against bare qemu-system-x86_64 with the argv `passlaunch print` gives for
+the same profile. Reads the launcher's peak RSS (VmHWM) once its guest runs.
+Prints one JSON object."""
+import json
+import os
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+
+def query_status(path):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(5)
+    sock.connect(path)
+    stream = sock.makefile("rw")
+    stream.readline()  # the greeting
+    for cmd in ("qmp_capabilities", "query-status"):
+        stream.write(json.dumps({"execute": cmd}) + "\n")
+        stream.flush()
+        while True:
+            msg = json.loads(stream.readline())
+            if "event" not in msg:
+                break
+    sock.close()
+    return msg["return"]["status"]
+
+
+def wait_ready(path, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"bench: exited with {proc.returncode} before QMP answered")
+        try:
+            return query_status(path)
+        except (OSError, ValueError):
+            time.sleep(0.002)  # polling the state, bounded by the deadline
+    raise SystemExit("bench: QMP did not answer within 60 s")
+
+
+def vm_name(profile):
+    with open(profile) as f:
+        for line in f:
+            key, _, value = line.partition("=")
+            if key.strip() == "name":
+                return value.split(";")[0].strip()
+    return os.path.basename(profile).removesuffix(".ini")
+
+
+def launcher_run(passlaunch, profile, runtime):
+    sock = f"{runtime}/{vm_name(profile)}/qemu/client.sock"
+    start = time.monotonic()
+    proc = subprocess.Popen([passlaunch, "run", profile], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    wait_ready(sock, proc)
+    elapsed = time.monotonic() - start
+    return proc, elapsed
+
+
+def stop_launcher(passlaunch, profile, proc):
+    subprocess.run([passlaunch, "stop", vm_name(profile), "--force"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    proc.wait(timeout=60)
+
+
+def bare_run(argv, runtime, name):
+    os.makedirs(f"{runtime}/{name}/qemu", exist_ok=True)
+    sock = f"{runtime}/{name}/qemu/client.sock"
+    for leftover in ("qmp.sock", "client.sock", "serial.sock"):
+        try:
+            os.unlink(f"{runtime}/{name}/qemu/{leftover}")
+        except FileNotFoundError:
+            pass
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ready(sock, proc)
+    elapsed = time.monotonic() - start
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return elapsed
+
+
+def peak_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def main():
+    passlaunch, profile, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    runtime = os.environ["PASSLAUNCH_RUNTIME_DIR"]
+    printed = subprocess.run([passlaunch, "print", profile], capture_output=True, text=True,
+                             check=True).stdout
+    argv = shlex.split(printed.replace("\\\n", " "))
+    # The same runtime layout for bare QEMU, under a name of its own.
+    name = vm_name(profile)
+    argv = [a.replace(f"{runtime}/{name}/", f"{runtime}/bare-{name}/") for a in argv]
+    launcher, bare, rss = [], [], []
+    for _ in range(runs):
+        bare.append(bare_run(argv, runtime, f"bare-{name}"))
+        proc, elapsed = launcher_run(passlaunch, profile, runtime)
+        launcher.append(elapsed)
+        time.sleep(0.5)  # a benchmark, not a test: let the guest run before reading RSS
+        rss.append(peak_rss_kib(proc.pid))
+        stop_launcher(passlaunch, profile, proc)
+    print(json.dumps({
+        "launcher_ms": statistics.median(launcher) * 1000,
+        "bare_ms": statistics.median(bare) * 1000,
+        "runs": runs,
+        "peak_rss_kib": max(rss),
+    }))
+
+
+main()

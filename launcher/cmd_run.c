@@ -133,7 +133,7 @@ static int take_ownership(struct run *r, struct pl_err *err)
 	int rc = vm_lock(r->p.vm.name, &r->lock_fd, err);
 
 	if (rc < 0)
-		return err_exit_status(err, EXIT_BUSY, rc);
+		return rc == -EBUSY ? err_exit_status(err, EXIT_BUSY, rc) : rc;
 	rc = runstate_create_dir(r->p.vm.name, err);
 	if (rc == 0)
 		rc = runstate_create_qemu_dir(r->p.vm.name, r->id.uid, r->id.gid, err);

@@ -33,3 +33,12 @@ load common
 		grep -qE "^\*${cmd}[* ]" "$ROOT/man/passlaunch.1.scd" || fail "passlaunch(1) lacks $cmd"
 	done < <(sed -n 's/^  \([a-z]\+\) .*/\1/p' <<<"$output")
 }
+
+@test "tests/README.md's fault matrix names every case of faults.bats" {
+	run grep -oP '^@test "fault: \K[^"]+' "$ROOT/tests/bats/faults.bats"
+	assert_success
+	local case
+	while read -r case; do
+		grep -qF "| $case | host restored |" "$ROOT/tests/README.md" || fail "tests/README.md lacks: $case"
+	done <<<"$output"
+}

@@ -55,7 +55,8 @@ static void collect(const char *dirs, struct descriptor_file **files, size_t *n)
 
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		collect_dir(dir, files, n);
-	qsort(*files, *n, sizeof(**files), compare_names);
+	if (*n)
+		qsort(*files, *n, sizeof(**files), compare_names);
 }
 
 static void free_files(struct descriptor_file *files, size_t n)

@@ -190,6 +190,12 @@ hook_fault() {
 	assert_host_as_before
 }
 
+@test "fault: a hook is killed in started" {
+	hook_fault started killed
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
 @test "fault: a hook fails in stopped" {
 	hook_fault stopped fails
 	assert_equal "$RC" 0
@@ -199,6 +205,21 @@ hook_fault() {
 @test "fault: a hook is killed in stopped" {
 	hook_fault stopped killed
 	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: a hook hangs in stopped" {
+	hook_fault stopped hangs
+	assert_equal "$RC" 0
+	assert_host_as_before
+}
+
+@test "fault: a hook is killed in release, then recover once it is fixed" {
+	hook_fault release killed
+	assert_equal "$RC" 6
+	hook 20-faulty
+	run "$PASSLAUNCH" recover "$VM"
+	assert_success
 	assert_host_as_before
 }
 

@@ -9,21 +9,9 @@
 #include <dirent.h>
 #include <sys/utsname.h>
 
-static bool cpu_amd(void)
-{
-	_cleanup_free_ char *path = xasprintf("%s/cpuinfo", path_procfs());
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[256];
-
-	while (f && fgets(line, sizeof(line), f))
-		if (str_has_prefix(line, "vendor_id"))
-			return strstr(line, "AuthenticAMD") != NULL;
-	return false;
-}
-
 static const char *iommu_param(void)
 {
-	return cpu_amd() ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt";
+	return host_cpu_amd() ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt";
 }
 
 static void check_kvm(const struct profile *p, struct check_report *r)
@@ -32,7 +20,7 @@ static void check_kvm(const struct profile *p, struct check_report *r)
 
 	if (host_has_hw_kvm(&why))
 		check_add(r, CHECK_PASS, "hardware KVM", NULL, "%s loaded, /dev/kvm present",
-			  cpu_amd() ? "kvm_amd" : "kvm_intel");
+			  host_cpu_amd() ? "kvm_amd" : "kvm_intel");
 	else
 		check_add(r, p && p->qemu.accel == ACCEL_TCG ? CHECK_WARN : CHECK_FAIL,
 			  "hardware KVM",

@@ -8,25 +8,6 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-static void passed_devices(const struct profile *p, const struct host_facts *f, struct strv *out)
-{
-	for (size_t i = 0; i < p->n_gpus; i++)
-		for (unsigned fn = 0; fn < 8; fn++) {
-			struct pci_addr a = p->gpus[i].address;
-			char bdf[PCI_ADDR_LEN];
-			if (!(f->gpu_functions[i] & (1u << fn)))
-				continue;
-			a.func = fn;
-			pci_addr_format(&a, bdf);
-			strv_push(out, bdf);
-		}
-	for (size_t i = 0; i < p->n_pcis; i++) {
-		char bdf[PCI_ADDR_LEN];
-		pci_addr_format(&p->pcis[i].address, bdf);
-		strv_push(out, bdf);
-	}
-}
-
 static void check_group(const char *bdf, const struct strv *passed, struct check_report *r)
 {
 	_cleanup_free_ char *name = xasprintf("IOMMU group of %s", bdf);
@@ -66,7 +47,7 @@ static void check_devices(const struct profile *p, const struct host_facts *f,
 {
 	struct strv passed = {0};
 
-	passed_devices(p, f, &passed);
+	host_passed_devices(p, f, true, true, &passed);
 	for (size_t i = 0; i < passed.n; i++) {
 		if (pci_exists(passed.v[i])) {
 			char desc[128];

@@ -74,21 +74,8 @@ static int profile_devices(const char *arg, struct strv *passed, char **name, st
 		r = profile_load(path, &p, err);
 	if (r == 0)
 		r = host_facts_gather(&p, &f, err);
-	for (size_t i = 0; r == 0 && i < p.n_gpus; i++)
-		for (unsigned fn = 0; fn < 8; fn++) {
-			struct pci_addr a = p.gpus[i].address;
-			char bdf[PCI_ADDR_LEN];
-			if (!(f.gpu_functions[i] & (1u << fn)))
-				continue;
-			a.func = fn;
-			pci_addr_format(&a, bdf);
-			strv_push(passed, bdf);
-		}
-	for (size_t i = 0; r == 0 && i < p.n_pcis; i++) {
-		char bdf[PCI_ADDR_LEN];
-		pci_addr_format(&p.pcis[i].address, bdf);
-		strv_push(passed, bdf);
-	}
+	if (r == 0)
+		host_passed_devices(&p, &f, true, true, passed);
 	if (r == 0)
 		*name = xstrdup(p.vm.name);
 	host_facts_free(&f);

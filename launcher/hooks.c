@@ -148,22 +148,7 @@ static char *passed_devices(const struct profile *p, const struct host_facts *f,
 	struct strv list = {0};
 	char *out;
 
-	for (size_t i = 0; gpus && i < p->n_gpus; i++) {
-		for (unsigned fn = 0; fn < 8; fn++) {
-			struct pci_addr a = p->gpus[i].address;
-			char bdf[PCI_ADDR_LEN];
-			if (!(f->gpu_functions[i] & (1u << fn)))
-				continue;
-			a.func = fn;
-			pci_addr_format(&a, bdf);
-			strv_push(&list, bdf);
-		}
-	}
-	for (size_t i = 0; !gpus && i < p->n_pcis; i++) {
-		char bdf[PCI_ADDR_LEN];
-		pci_addr_format(&p->pcis[i].address, bdf);
-		strv_push(&list, bdf);
-	}
+	host_passed_devices(p, f, gpus, !gpus, &list);
 	out = strv_join(&list, " ");
 	strv_free(&list);
 	return out;

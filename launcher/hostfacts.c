@@ -52,7 +52,7 @@ static enum accel resolve_accel(const struct profile *p)
 	return hw ? ACCEL_KVM : ACCEL_TCG;
 }
 
-static bool cpu_is_amd(void)
+bool host_cpu_amd(void)
 {
 	_cleanup_free_ char *path = xasprintf("%s/cpuinfo", path_procfs());
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -147,7 +147,7 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 {
 	*f = (struct host_facts){0};
 	f->accel = resolve_accel(p);
-	f->cpu_amd = cpu_is_amd();
+	f->cpu_amd = host_cpu_amd();
 	f->run_dir = xasprintf("%s/%s/qemu", path_runtime(), p->vm.name);
 	gather_gpu_functions(p, f);
 	if (p->audio.backend == AUDIO_PIPEWIRE)
@@ -170,4 +170,24 @@ void host_facts_free(struct host_facts *f)
 	free(f->gpu_functions);
 	free(f->run_dir);
 	*f = (struct host_facts){0};
+}
+
+void host_passed_devices(const struct profile *p, const struct host_facts *f, bool gpus, bool pcis,
+			 struct strv *out)
+{
+	for (size_t i = 0; gpus && i < p->n_gpus; i++)
+		for (unsigned fn = 0; fn < 8; fn++) {
+			struct pci_addr a = p->gpus[i].address;
+			char bdf[PCI_ADDR_LEN];
+			if (!(f->gpu_functions[i] & (1u << fn)))
+				continue;
+			a.func = fn;
+			pci_addr_format(&a, bdf);
+			strv_push(out, bdf);
+		}
+	for (size_t i = 0; pcis && i < p->n_pcis; i++) {
+		char bdf[PCI_ADDR_LEN];
+		pci_addr_format(&p->pcis[i].address, bdf);
+		strv_push(out, bdf);
+	}
 }

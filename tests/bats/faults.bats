@@ -10,17 +10,13 @@ load common
 load runvm
 
 setup_file() {
-	"$ROOT/tests/lab/build" >&2
+	runvm_setup_file
 	mkdir -p "$ROOT/build"
 	printf '| fault | result |\n|---|---|\n' >"$ROOT/build/fault-matrix.md"
 }
 
 setup() {
-	common_setup
-	[[ $EUID == 0 ]] || skip "needs root"
-	LAB=$ROOT/build/lab
-	open_tmp_to_nobody
-	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+	runvm_setup "faults on a root run"
 	STOP_TIMEOUT=20
 	mkdir -p hooks
 	truncate -s 1M disk.img

@@ -9,23 +9,17 @@ load common
 load runvm
 
 setup_file() {
-	"$ROOT/tests/lab/build" >&2
+	runvm_setup_file
 }
 
 setup() {
-	common_setup
-	[[ $EUID == 0 ]] || skip "needs root: hooks run as root"
-	LAB=$ROOT/build/lab
-	open_tmp_to_nobody
-	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+	runvm_setup "hooks run as root"
 	mkdir -p hooks
 	STOP_TIMEOUT=20
 }
 
 teardown() {
-	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
-	pkill -9 -f "qemu-system-x86_64 -name $VM," 2>/dev/null
-	return 0
+	runvm_teardown
 }
 
 # hook NAME [BODY]: a hook in $TMP/hooks that records each call in

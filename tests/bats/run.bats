@@ -8,21 +8,15 @@ load common
 load runvm
 
 setup_file() {
-	"$ROOT/tests/lab/build" >&2
+	runvm_setup_file
 }
 
 setup() {
-	common_setup
-	[[ $EUID == 0 ]] || skip "needs root: hugepages, pinning of another user's threads"
-	LAB=$ROOT/build/lab
-	open_tmp_to_nobody
-	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+	runvm_setup "hugepages, pinning of another user's threads"
 }
 
 teardown() {
-	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
-	pkill -9 -f "qemu-system-x86_64 -name $VM," 2>/dev/null
-	return 0
+	runvm_teardown
 }
 
 @test "run: every vCPU thread on its CPU, the rest on the emulator CPUs, pinned before the guest ran" {

@@ -4,6 +4,28 @@
 # lab's kernel and busybox (tests/lab/init): lab.guest=acpi powers off on the
 # ACPI power button, lab.guest=deaf ignores it. Needs $LAB (build/lab).
 
+runvm_setup_file() {
+	"$ROOT/tests/lab/build" >&2
+}
+
+# runvm_setup WHY: the common set-up for a suite of full runs as root (WHY
+# says what needs root); QEMU runs as nobody, so the test's directories
+# open to it.
+runvm_setup() {
+	common_setup
+	[[ $EUID == 0 ]] || skip "needs root: $1"
+	LAB=$ROOT/build/lab
+	open_tmp_to_nobody
+	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+}
+
+# Ends what a failed test left running.
+runvm_teardown() {
+	[[ -n ${RUN_PID:-} ]] && kill -9 "$RUN_PID" 2>/dev/null
+	pkill -9 -f "qemu-system-x86_64 -name ${VM:-none}," 2>/dev/null
+	return 0
+}
+
 # vm NAME GUEST [LINE...]: writes NAME.ini for a TCG guest that boots the lab
 # kernel in GUEST mode (acpi or deaf): one vCPU on CPU 1, QEMU's other
 # threads on CPU 0 (CORES and VCPU_PIN change that).

@@ -8,22 +8,17 @@ load common
 load runvm
 
 setup_file() {
-	"$ROOT/tests/lab/build" >&2
+	runvm_setup_file
 }
 
 setup() {
-	common_setup
-	[[ $EUID == 0 ]] || skip "needs root"
+	runvm_setup "start hands devices over as root"
 	[[ ! -d /run/systemd/system ]] || skip "systemd runs here: start uses the unit (lab_start.bats)"
-	LAB=$ROOT/build/lab
-	open_tmp_to_nobody
-	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
 	STOP_TIMEOUT=20
 }
 
 teardown() {
-	pkill -9 -f "qemu-system-x86_64 -name $VM," 2>/dev/null
-	return 0
+	runvm_teardown
 }
 
 @test "start: returns once the guest runs; the run lives on in its own session, logging to its file" {

@@ -4,6 +4,7 @@
 #include "journal.h"
 #include "log.h"
 #include "paths.h"
+#include "pci_rebind.h"
 #include "pci_sysfs.h"
 #include "pciaddr.h"
 #include "runstate.h"

@@ -82,9 +82,13 @@ struct hook_wait {
 	int out;
 	unsigned timeout_s;
 	bool terminated;
+	bool killed;
+	bool stuck; /* alive after SIGKILL: blocked in the kernel */
 };
 
-/* Past the deadline: SIGTERM to the hook's process group, then SIGKILL. */
+/* Past the deadline: SIGTERM to the hook's process group, then SIGKILL.
+ * A hook still there after SIGKILL is blocked in the kernel (a write to a
+ * device a process holds): it is left behind rather than waited for. */
 static uint64_t escalate(struct hook_wait *w, const struct hook_call *c)
 {
 	if (!w->terminated) {
@@ -94,9 +98,17 @@ static uint64_t escalate(struct hook_wait *w, const struct hook_call *c)
 		w->terminated = true;
 		return clock_ms() + HOOK_KILL_GRACE_MS;
 	}
-	log_error("hook %s: ignored SIGTERM; sending SIGKILL", c->name);
-	kill(-w->pid, SIGKILL);
-	return UINT64_MAX;
+	if (!w->killed) {
+		log_error("hook %s: ignored SIGTERM; sending SIGKILL", c->name);
+		kill(-w->pid, SIGKILL);
+		w->killed = true;
+		return clock_ms() + HOOK_KILL_GRACE_MS;
+	}
+	log_error("hook %s: still there %d s after SIGKILL, blocked in the kernel; going on "
+		  "without it",
+		  c->name, HOOK_KILL_GRACE_MS / 1000);
+	w->stuck = true;
+	return 0;
 }
 
 static int wait_hook(struct hook_wait *w, const struct hook_call *c, int *status)
@@ -119,12 +131,16 @@ static int wait_hook(struct hook_wait *w, const struct hook_call *c, int *status
 			break;
 		if (clock_ms() >= deadline)
 			deadline = escalate(w, c);
+		if (w->stuck)
+			break;
 	}
 	/* What it wrote before it ended; children it left behind may hold the
 	 * pipe open, and are not waited for. */
 	if (open_out)
 		read_output(w->out, &o);
 	emit_complete_lines(&o, true);
+	if (w->stuck)
+		return 0;
 	return waitpid(w->pid, status, 0) < 0 ? -errno : 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "hook_exec.h"
 #include "log.h"
+#include "pci_rebind.h"
 #include "pci_sysfs.h"
 #include "procs.h"
 #include "sysfs.h"

@@ -1,13 +1,10 @@
-/* PCI devices in sysfs: driver, IOMMU group, class, and moving a device
- * between drivers with driver_override, unbind and drivers_probe, each step
- * awaited on sysfs state with a bound, never a fixed sleep. */
+/* PCI devices in sysfs: driver, IOMMU group, class; moving a device between
+ * drivers is pci_rebind.h's. */
 #ifndef PASSLAUNCH_PCI_SYSFS_H
 #define PASSLAUNCH_PCI_SYSFS_H
 
 #include "error.h"
 #include "strv.h"
-
-#define PCI_BIND_TIMEOUT_MS 5000
 
 bool pci_exists(const char *bdf);
 /* The bound driver's name into buf ("" when none). */
@@ -23,8 +20,7 @@ void pci_describe(const char *bdf, char *buf, size_t len);
 char *pci_saved_driver_path(const char *bdf);
 /* Reads a file of the device's sysfs directory ("" when absent). */
 void pci_read(const char *bdf, const char *file, char *buf, size_t len);
-/* Binds bdf to driver ("" for the kernel's choice) through driver_override,
- * unbind and drivers_probe, waiting (bounded) for each state. */
-int pci_rebind(const char *bdf, const char *driver, struct pl_err *err);
+/* The path of a file in the device's sysfs directory. */
+char *pci_dev_path(const char *bdf, const char *file);
 
 #endif

@@ -60,8 +60,8 @@ load lab
 	assert_success
 	# Each function waited its 5 s, neither forever.
 	assert_line --regexp '^attach while held: status 1 after (9|1[0-9]) s$'
-	assert_line --partial "vfio: 0000:00:03.0 is still bound to vfio-pci after 5 s; is a process using it?"
-	assert_line --partial "vfio: 0000:00:03.1 is still bound to vfio-pci after 5 s; is a process using it?"
+	assert_line --partial "vfio: 0000:00:03.0 is still held through vfio after 5 s; is a process using it? (fuser -v /dev/vfio/2)"
+	assert_line --partial "vfio: 0000:00:03.1 is still held through vfio after 5 s; is a process using it? (fuser -v /dev/vfio/2)"
 	assert_line "after release: bochs-drm snd_hda_intel"
 }
 

@@ -15,6 +15,7 @@
 #include "notify.h"
 #include "nvram.h"
 #include "pinning.h"
+#include "preflight.h"
 #include "procs.h"
 #include "profile_load.h"
 #include "qemu_argv.h"
@@ -81,20 +82,6 @@ static bool stop_requested(struct run *r)
 	return true;
 }
 
-/* As root: every file this run executes or hands to QEMU as code. */
-static int check_trust(const struct profile *p, struct pl_err *err)
-{
-	int rc = trust_require(p->qemu.binary, "a program", err);
-
-	for (size_t i = 0; rc == 0 && i < p->n_gpus; i++)
-		if (p->gpus[i].rom)
-			rc = trust_require(p->gpus[i].rom, "a ROM", err);
-	for (size_t i = 0; rc == 0 && i < p->n_pcis; i++)
-		if (p->pcis[i].rom)
-			rc = trust_require(p->pcis[i].rom, "a ROM", err);
-	return rc;
-}
-
 static int load(struct run *r, const char *arg, struct pl_err *err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -105,7 +92,7 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = profile_load(path, &r->p, err);
 	if (rc == 0)
-		rc = check_trust(&r->p, err);
+		rc = trust_require(r->p.qemu.binary, "a program", err);
 	if (rc == 0)
 		rc = hooks_collect(&r->p, &r->hooks, err);
 	if (rc == 0)
@@ -114,6 +101,8 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 		rc = pin_plan_make(&r->p, &r->plan, err);
 	if (rc == 0)
 		rc = identity_resolve(&r->p, &r->id, err);
+	if (rc == 0)
+		rc = preflight_files(&r->p, &r->id, err);
 	if (rc == 0 && r->p.sandbox.seccomp)
 		rc = sandbox_filter(&r->seccomp, err);
 	if (rc < 0)

@@ -30,6 +30,36 @@ static void compact_memory(void)
 		log_warn("cannot compact memory through %s", path);
 }
 
+/* MemAvailable in bytes, or 0 when /proc/meminfo does not say. */
+static uint64_t memory_available(void)
+{
+	_cleanup_free_ char *path = xasprintf("%s/meminfo", path_procfs());
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	unsigned long long kib;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			return kib * 1024;
+	return 0;
+}
+
+/* A request the memory cannot hold is refused before the kernel tries:
+ * trying would first evict the host's whole page cache. */
+static int check_available(const struct profile *p, unsigned long more, uint64_t page,
+			   struct pl_err *err)
+{
+	uint64_t avail = memory_available();
+
+	if (!avail || more * page <= avail)
+		return 0;
+	return err_set(err, ENOMEM,
+		       "hugepages: %s needs %lu more %s pages (%llu MiB), but the host has "
+		       "%llu MiB of memory available; give the guest less memory, or free some",
+		       p->vm.name, more, page_name(p), (unsigned long long)(more * page >> 20),
+		       (unsigned long long)(avail >> 20));
+}
+
 static int grow_pool(const struct profile *p, unsigned long old, unsigned long target,
 		     struct journal *j, struct pl_err *err)
 {
@@ -54,9 +84,9 @@ static int grow_pool(const struct profile *p, unsigned long old, unsigned long t
 		return err_set(err, ENOMEM,
 			       "hugepages: the kernel gave %lu of the %lu %s pages %s needs "
 			       "(memory is too fragmented or too small); free memory, or reserve "
-			       "them at boot with hugepages=%lu on the kernel command line",
+			       "them at boot with %shugepages=%lu on the kernel command line",
 			       got > old ? got - old : 0, target - old, page_name(p), p->vm.name,
-			       target);
+			       p->memory.hugepages == HUGEPAGES_1G ? "hugepagesz=1G " : "", target);
 	return 0;
 }
 
@@ -75,5 +105,7 @@ int hp_reserve(const struct profile *p, struct journal *j, struct pl_err *err)
 		    nr_path, page_name(p), p->memory.node >= 0 ? " on that NUMA node" : "");
 	if (free_pages >= need)
 		return 0;
+	if (check_available(p, need - free_pages, page, err) < 0)
+		return -ENOMEM;
 	return grow_pool(p, nr, nr + (need - free_pages), j, err);
 }

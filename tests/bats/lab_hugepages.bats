@@ -40,7 +40,7 @@ load lab
 	assert_line --partial "huge: host restored"
 }
 
-@test "lab: more hugepages than the kernel can give: the count it gave, and the pool unchanged" {
+@test "lab: more hugepages than memory holds are refused before the kernel tries; the pool unchanged" {
 	LAB_TIMEOUT=300 lab_run <<-'EOF'
 	pool=/proc/sys/vm/nr_hugepages
 	echo 10 >"$pool"
@@ -56,5 +56,33 @@ load lab
 	assert_line "status 1"
 	assert_line "after 10"
 	assert_line "no QEMU"
-	assert_line --regexp "passlaunch: error: hugepages: the kernel gave [0-9]+ of the 4086 2M pages big needs \(memory is too fragmented or too small\); free memory, or reserve them at boot with hugepages=4096 on the kernel command line"
+	assert_line --regexp "passlaunch: error: hugepages: big needs 4086 more 2M pages \(8172 MiB\), but the host has [0-9]+ MiB of memory available; give the guest less memory, or free some"
+}
+
+@test "lab: a 1G hugepage the kernel cannot find contiguous: the count it gave, and the pool unchanged" {
+	LAB_TIMEOUT=300 lab_run <<-'EOF'
+	# 2 GiB of RAM with the kernel, its caches and the page cache in it:
+	# MemAvailable covers 1 GiB, but no free, aligned 1 GiB run is left.
+	pool=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/giga-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 1G\nhugepages = 1G\n' >/tmp/giga.ini
+	echo "available $(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo) MiB"
+	"$PASSLAUNCH" run /tmp/giga.ini >/tmp/giga.log 2>&1 &
+	run_pid=$!
+	for _ in $(seq 600); do
+		kill -0 "$run_pid" 2>/dev/null || break
+		grep -q 'guest running' /tmp/giga.log && "$PASSLAUNCH" stop giga --force
+		sleep 0.1
+	done
+	rc=0
+	wait "$run_pid" || rc=$?
+	echo "status $rc"
+	echo "after $(cat "$pool")"
+	cat /tmp/giga.log
+	EOF
+	assert_success
+	assert_line --regexp '^available 1[0-9]{3} MiB$'
+	assert_line "status 1"
+	assert_line "after 0"
+	assert_line "passlaunch: error: hugepages: the kernel gave 0 of the 1 1G pages giga needs (memory is too fragmented or too small); free memory, or reserve them at boot with hugepagesz=1G hugepages=1 on the kernel command line"
 }

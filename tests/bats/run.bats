@@ -179,6 +179,20 @@ teardown() {
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/nocpu"
 }
 
+@test "run: a ROM that is missing or that QEMU's user cannot read is refused before anything changes" {
+	mkdir -m 700 private
+	head -c 4096 /dev/zero >private/card.rom
+	vm roms deaf "[pci.card]" "address = 0000:0f:00.0" "rom = $TMP/gone.rom"
+	run "$PASSLAUNCH" run roms.ini
+	assert_failure 2
+	assert_output --regexp "roms.ini:[0-9]+: \\[pci.card\\] rom = $TMP/gone.rom: no such file; give the path of a ROM dump"
+	sed -i "s|^rom = .*|rom = $TMP/private/card.rom|" roms.ini
+	run "$PASSLAUNCH" run roms.ini
+	assert_failure 2
+	assert_output --regexp "roms.ini:[0-9]+: \\[pci.card\\] rom = $TMP/private/card.rom: QEMU runs as nobody, who cannot read it \\(Permission denied\\); make it readable"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/roms"
+}
+
 @test "run: OVMF NVRAM is created from the template once and never overwritten" {
 	vm nvram deaf
 	sed -i 's/^type = bios$/type = ovmf/' "$VM.ini"

@@ -1,0 +1,92 @@
+#include "preflight.h"
+
+#include "trust.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+/* Opens the file as the user in a child: exact, whatever the modes, ACLs
+ * and directories in between say. Returns 0 or -errno. */
+static int readable_by(const char *path, const struct identity *id)
+{
+	int status, fd;
+	pid_t pid;
+
+	if (!id->drop)
+		return access(path, R_OK) < 0 ? -errno : 0;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
+		    setresuid(id->uid, id->uid, id->uid) < 0)
+			_exit(EPERM);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
+}
+
+static int check_rom(const struct profile *p, const char *kind, const char *label, const char *rom,
+		     const struct identity *id, struct pl_err *err)
+{
+	_cleanup_free_ char *section = xasprintf("%s.%s", kind, label);
+	int line = profile_key_line(p, section, "rom");
+	struct stat st;
+	int r;
+
+	if (stat(rom, &st) < 0 || !S_ISREG(st.st_mode))
+		return err_input(err, "%s:%d: [%s] rom = %s: %s; give the path of a ROM dump",
+				 p->path, line, section, rom,
+				 errno == ENOENT ? "no such file" : "not a regular file");
+	r = trust_require(rom, "a ROM", err);
+	if (r < 0)
+		return r;
+	r = readable_by(rom, id);
+	if (r < 0)
+		return err_input(err,
+				 "%s:%d: [%s] rom = %s: QEMU runs as %s, who cannot read it (%s); "
+				 "make it readable, e.g. chmod 644 %s, or keep ROMs in "
+				 "/usr/share/vgabios",
+				 p->path, line, section, rom, id->name, strerror(-r), rom);
+	return 0;
+}
+
+/* QEMU opens such a disk with O_DIRECT, which tmpfs, for one, refuses. */
+static int check_direct_io(const struct profile *p, const struct profile_disk *d,
+			   struct pl_err *err)
+{
+	_cleanup_free_ char *section = xasprintf("disk.%s", d->ref.label);
+	_cleanup_close_ int fd = -1;
+
+	if (d->cache != CACHE_NONE && d->cache != CACHE_DIRECTSYNC)
+		return 0;
+	fd = open(d->source, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd >= 0 || errno != EINVAL)
+		return 0; /* a missing or unreadable disk has errors of its own */
+	return err_input(err,
+			 "%s:%d: %s is on a filesystem that does not allow direct I/O, which "
+			 "[%s] cache = %s needs; set cache = writeback",
+			 p->path, profile_key_line(p, section, "cache") ?: d->ref.line, d->source,
+			 section, d->cache == CACHE_NONE ? "none" : "directsync");
+}
+
+int preflight_files(const struct profile *p, const struct identity *id, struct pl_err *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
+		if (p->gpus[i].rom)
+			r = check_rom(p, "gpu", p->gpus[i].ref.label, p->gpus[i].rom, id, err);
+	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
+		if (p->pcis[i].rom)
+			r = check_rom(p, "pci", p->pcis[i].ref.label, p->pcis[i].rom, id, err);
+	for (size_t i = 0; r == 0 && i < p->n_disks; i++)
+		r = check_direct_io(p, &p->disks[i], err);
+	return r;
+}

@@ -34,8 +34,8 @@ load common
 	done < <(sed -n 's/^  \([a-z]\+\) .*/\1/p' <<<"$output")
 }
 
-@test "tests/README.md's fault matrix names every case of faults.bats" {
-	run grep -oP '^@test "fault: \K[^"]+' "$ROOT/tests/bats/faults.bats"
+@test "tests/README.md's fault matrix names every case of faults.bats and lab_faults.bats" {
+	run grep -ohP '^@test "(lab )?fault: \K[^"]+' "$ROOT/tests/bats/faults.bats" "$ROOT/tests/bats/lab_faults.bats"
 	assert_success
 	local case
 	while read -r case; do

@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output and status
+# The fault matrix, GPU-lab tier: the faults whose outcome depends on the
+# real kernel's driver core, consoles, cgroups and hugepage pool. One boot
+# of the lab under systemd runs every case (tests/lab/faults); each test
+# here checks one case's report. Each result goes to
+# build/fault-matrix-lab.md, the second table tests/README.md quotes.
+
+load common
+load lab
+
+setup_file() {
+	mkdir -p "$ROOT/build"
+	printf '| fault (GPU lab) | result |\n|---|---|\n' >"$ROOT/build/fault-matrix-lab.md"
+	LAB_TIMEOUT=1200 "$ROOT/tests/lab/run" --systemd "$ROOT/tests/lab/faults" \
+		>"$BATS_FILE_TMPDIR/report" 2>&1 || echo "lab: status $?" >>"$BATS_FILE_TMPDIR/report"
+}
+
+teardown() {
+	local result="host restored"
+	[[ $BATS_TEST_DESCRIPTION == "lab fault: "* ]] || return 0
+	[[ ${BATS_TEST_COMPLETED:-} == 1 ]] || result="FAILED"
+	echo "| ${BATS_TEST_DESCRIPTION#lab fault: } | $result |" >>"$ROOT/build/fault-matrix-lab.md"
+}
+
+# fault_case STATUS: the case named by the test ended with STATUS (the run's
+# exit status, and recover's) and left the host as it found it.
+fault_case() {
+	local name=${BATS_TEST_DESCRIPTION#lab fault: }
+	run grep -F "fault: $name: " "$BATS_FILE_TMPDIR/report"
+	[[ -n $output ]] || output=$(cat "$BATS_FILE_TMPDIR/report")
+	assert_line "fault: $name: $1, host restored"
+}
+
+@test "lab fault: QEMU killed with SIGKILL" {
+	fault_case "status 4"
+}
+
+@test "lab fault: QEMU exits at once with an error" {
+	fault_case "status 1"
+}
+
+@test "lab fault: the guest ignores the ACPI power button" {
+	fault_case "status 5"
+}
+
+@test "lab fault: the launcher is killed with SIGKILL, then recover" {
+	fault_case "status 137, recover 0"
+}
+
+@test "lab fault: the launcher gets SIGTERM while a hook prepares" {
+	fault_case "status 1"
+}
+
+@test "lab fault: a hook fails in prepare, after the GPU was handed over" {
+	fault_case "status 1"
+}
+
+@test "lab fault: a hook hangs in release, then recover once it is fixed" {
+	fault_case "status 6, recover 0"
+}
+
+@test "lab fault: a device that will not unbind, then recover once it is let go" {
+	fault_case "status 6, recover 0"
+}
+
+@test "lab fault: hugepages short" {
+	fault_case "status 1"
+}
+
+@test "lab fault: the GPU's ROM is missing" {
+	fault_case "status 2"
+}
+
+@test "lab fault: the GPU's ROM is unreadable to QEMU's user" {
+	fault_case "status 2"
+}
+
+@test "lab fault: the disk's filesystem has no direct I/O (cache = none on tmpfs)" {
+	fault_case "status 2"
+}
+
+@test "lab: the fault snapshot sees the GPU, consoles, display manager, hugepages, cpusets and nodes" {
+	run grep '^fault: snapshot: ' "$BATS_FILE_TMPDIR/report"
+	assert_line "fault: snapshot: drivers: bochs-drm snd_hda_intel, overrides [(null)] [(null)]"
+	assert_line "fault: snapshot: consoles: frame_buffer_device=1 dummy_device=0"
+	assert_line "fault: snapshot: display manager: active"
+	assert_line --regexp '^fault: snapshot: hugepages: [0-9]+$'
+	assert_line --regexp '^fault: snapshot: cpusets: .*system.slice='
+	assert_line --regexp '^fault: snapshot: device nodes: /dev/vfio/vfio root:root /dev/dri/card0 root:root $'
+	assert_line "fault: snapshot: lock: free"
+}

@@ -95,8 +95,12 @@ fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_TIME)
 
 # Speed and memory against their references (tests/bench/run); README quotes it.
-bench: $(BIN)
+bench: $(BIN) $(BUILD)/tests/bare-handoff
 	tests/bench/run
+
+# The reference for the GPU handoff: the same sysfs writes, nothing else.
+$(BUILD)/tests/bare-handoff: tests/bench/bare-handoff.c | $(BUILD)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -o $@ $< -pie -Wl,-z,relro,-z,now
 
 man: $(MAN_PAGES)
 

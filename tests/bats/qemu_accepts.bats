@@ -7,10 +7,18 @@
 
 load common
 
+GIGA_POOL=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+
 setup_file() {
 	# 2M hugepages for the memory backends; given back in teardown_file.
 	cat /proc/sys/vm/nr_hugepages >"$BATS_FILE_TMPDIR/hugepages"
 	echo 600 >/proc/sys/vm/nr_hugepages || true
+	# And a 1G page where the kernel has that size and can find one
+	# (tcg-variant falls back to 2M when none is free).
+	if [[ -w $GIGA_POOL ]]; then
+		cat "$GIGA_POOL" >"$BATS_FILE_TMPDIR/giga"
+		echo 1 >"$GIGA_POOL" 2>/dev/null || true
+	fi
 	# A sound server for -audiodev pa, private to this suite.
 	export XDG_RUNTIME_DIR=$BATS_FILE_TMPDIR/xdg HOME=$BATS_FILE_TMPDIR/xdg
 	mkdir -m 700 "$XDG_RUNTIME_DIR"
@@ -21,6 +29,7 @@ setup_file() {
 teardown_file() {
 	pulseaudio --kill 2>/dev/null || true
 	cat "$BATS_FILE_TMPDIR/hugepages" >/proc/sys/vm/nr_hugepages
+	[[ ! -e $BATS_FILE_TMPDIR/giga ]] || cat "$BATS_FILE_TMPDIR/giga" >"$GIGA_POOL"
 	rm -f /dev/shm/looking-glass
 }
 

@@ -32,7 +32,15 @@ ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -
               -DDATADIR='"$(DATADIR)"' \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
+# The four libraries are linked in, libc stays shared: every `passlaunch`
+# (each hook's `gpu detach`, each `status`) then maps one library, not five,
+# and costs half the instructions before main (make bench: the GPU handoff).
+# SHARED_LIBS=1 links them as shared libraries, as a distribution may want.
+ifeq ($(SHARED_LIBS),1)
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+else
+LIBS       := -Wl,-Bstatic $(shell pkg-config --libs --static $(PKGS) 2>/dev/null) -Wl,-Bdynamic
+endif
 
 ifeq ($(SANITIZE),1)
 # UBSan's null checks make GCC 12 see null arguments to %s that cannot happen.

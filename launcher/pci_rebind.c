@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 enum step { STEP_OVERRIDE, STEP_UNBIND, STEP_PROBE };
@@ -25,35 +27,43 @@ struct rebind {
 	char from[64];	    /* the driver bound now, "" for none */
 };
 
-static void report(int fd, enum step step, int error)
+/* What the writer child needs, all of it prepared before the clone: the
+ * child shares the launcher's memory and must not allocate. */
+struct steps {
+	const char *paths[3]; /* NULL: a step to skip */
+	const char *values[3];
+	int report_fd;
+};
+
+static bool report(int fd, enum step step, int error)
 {
 	struct step_report r = {(unsigned char)step, error};
 
-	if (write(fd, &r, sizeof(r)) < 0)
-		_exit(127);
+	return write(fd, &r, sizeof(r)) == sizeof(r);
 }
 
-_noreturn_ static void write_steps(const struct rebind *rb, int fd)
+/* The child: its return value is its exit status. It never returns to the
+ * launcher's code, and touches nothing of the launcher's but its own
+ * arguments; the launcher meanwhile only polls for its end (errno, which
+ * they share, is not read by the launcher until then). */
+static int write_steps(void *arg)
 {
-	_cleanup_free_ char *override = pci_dev_path(rb->bdf, "driver_override");
-	_cleanup_free_ char *unbind = pci_dev_path(rb->bdf, "driver/unbind");
-	_cleanup_free_ char *probe = xasprintf("%s/bus/pci/drivers_probe", path_sysfs());
-	const char *paths[] = {override, *rb->from ? unbind : NULL, probe};
-	const char *values[] = {rb->driver, rb->bdf, rb->bdf};
-	int r;
+	const struct steps *st = arg;
 
 	for (enum step s = STEP_OVERRIDE; s <= STEP_PROBE; s++) {
-		if (!paths[s])
+		int r;
+		if (!st->paths[s])
 			continue;
-		report(fd, s, 0);
-		r = sysfs_write_str(paths[s], values[s]);
+		if (!report(st->report_fd, s, 0))
+			return 127;
+		r = sysfs_write_str(st->paths[s], st->values[s]);
 		/* A probe that binds nothing is no failure: the driver is checked after. */
 		if (r < 0 && s != STEP_PROBE) {
-			report(fd, s, -r);
-			_exit(1);
+			report(st->report_fd, s, -r);
+			return 1;
 		}
 	}
-	_exit(0);
+	return 0;
 }
 
 /* The last report of the child: the step it was in, and how it failed. */
@@ -91,28 +101,58 @@ static int step_error(const struct rebind *rb, struct step_report r, bool hung, 
 	}
 }
 
+#define WRITER_STACK_SIZE (64 * 1024)
+
+/* Starts write_steps in a child sharing the launcher's memory, as
+ * posix_spawn does: no page tables copied, no page faulted in twice, which
+ * under emulation is most of what a fork costs. */
+static pid_t start_writer(struct steps *st, void **stack)
+{
+	pid_t pid;
+
+	*stack = mmap(NULL, WRITER_STACK_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (*stack == MAP_FAILED)
+		return -1;
+	pid = clone(write_steps, (char *)*stack + WRITER_STACK_SIZE, CLONE_VM | SIGCHLD, st);
+	if (pid < 0) {
+		int saved = errno;
+		munmap(*stack, WRITER_STACK_SIZE);
+		errno = saved;
+	}
+	return pid;
+}
+
 static int run_steps(const struct rebind *rb, struct pl_err *err)
 {
-	int fds[2], status;
+	_cleanup_free_ char *override = pci_dev_path(rb->bdf, "driver_override");
+	_cleanup_free_ char *unbind = pci_dev_path(rb->bdf, "driver/unbind");
+	_cleanup_free_ char *probe = xasprintf("%s/bus/pci/drivers_probe", path_sysfs());
+	struct steps st = {
+	    {override, *rb->from ? unbind : NULL, probe}, {rb->driver, rb->bdf, rb->bdf}, -1};
+	int fds[2], status = 0;
+	void *stack;
 	bool hung;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
 		return err_set(err, errno, "vfio: pipe: %s", strerror(errno));
-	pid = fork();
+	st.report_fd = fds[1];
+	pid = start_writer(&st, &stack);
 	if (pid < 0) {
+		int saved = errno;
 		close(fds[0]);
 		close(fds[1]);
-		return err_set(err, errno, "vfio: cannot fork: %s", strerror(errno));
+		return err_set(err, saved, "vfio: cannot start a child: %s", strerror(saved));
 	}
-	if (pid == 0)
-		write_steps(rb, fds[1]);
-	close(fds[1]);
 	hung = !proc_wait_exit(pid, PCI_BIND_TIMEOUT_MS);
+	/* A hung child keeps its stack: blocked in the kernel, it ends when the
+	 * write does, and must not come back to a stack that is gone. */
 	if (hung)
-		kill(pid, SIGKILL); /* blocked in the kernel, it ends when the write does */
-	else
-		waitpid(pid, &status, 0);
+		kill(pid, SIGKILL);
+	else if (waitpid(pid, &status, 0) == pid)
+		munmap(stack, WRITER_STACK_SIZE);
+	close(fds[1]);
 	if (hung || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		struct step_report r = last_report(fds[0]);
 		close(fds[0]);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154  # bats sets output, stderr and status
+# shellcheck disable=SC2154,SC2030,SC2031  # bats sets output, stderr and status; each test runs in a subshell of its own
 # The command line: usage, exit statuses, finding profiles, print's output.
 
 load common
@@ -142,4 +142,48 @@ setup() {
 	run "$PASSLAUNCH" iommu --profile
 	assert_equal "$status" 2
 	assert_output "passlaunch: error: usage: passlaunch iommu [--profile PROFILE]"
+}
+
+# fake_gpu: a one-function GPU at 0000:0a:00.0 on nouveau, in IOMMU group 7,
+# in a sysfs under $TMP/sys of plain files.
+fake_gpu() {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	mkdir -p "$dev" sys/bus/pci/drivers/nouveau sys/kernel/iommu_groups/7/devices
+	ln -s ../../drivers/nouveau "$dev/driver"
+	ln -s ../../../../kernel/iommu_groups/7 "$dev/iommu_group"
+	ln -s ../../../../bus/pci/devices/0000:0a:00.0 sys/kernel/iommu_groups/7/devices/
+	echo 0x030000 >"$dev/class"
+	export PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_RUNTIME_DIR=$TMP/run
+}
+
+@test "gpu detach: writes the override, the unbind and the probe and records the driver; one that never binds is reported after 5 s" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	: >sys/bus/pci/drivers_probe
+	: >"$dev/driver_override"
+	: >sys/bus/pci/drivers/nouveau/unbind
+	run "$PASSLAUNCH" gpu detach 0a:00.0
+	assert_failure 1
+	assert_output "passlaunch: error: vfio: 0000:0a:00.0 did not bind to vfio-pci within 5 s (is the vfio-pci module loaded?)"
+	assert_equal "$(cat "$dev/driver_override")" vfio-pci
+	assert_equal "$(cat sys/bus/pci/drivers/nouveau/unbind)" 0000:0a:00.0
+	assert_equal "$(cat sys/bus/pci/drivers_probe)" 0000:0a:00.0
+	assert_equal "$(cat run/devices/0000:0a:00.0)" nouveau
+}
+
+@test "gpu detach: a sysfs write that never returns is given up after 5 s, and its child with it" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	# A FIFO nobody reads: opening it to write blocks, as a driver_override
+	# write blocks while an unbind waits for the device's users.
+	mkfifo "$dev/driver_override"
+	# To a file, not a pipe: a child left behind must not hold up the test.
+	run bash -c '"$0" gpu detach 0a:00.0 >detach.log 2>&1' "$PASSLAUNCH"
+	assert_failure 1
+	run cat detach.log
+	assert_output "passlaunch: error: vfio: cannot set the driver_override of 0000:0a:00.0: the device is busy (an unbind that waits for a process using it?)"
+	# The child was killed: a reader now finds no writer waiting.
+	run timeout 2 cat "$dev/driver_override"
+	assert_output ""
+	assert_equal "$(readlink "$dev/driver")" ../../drivers/nouveau
 }

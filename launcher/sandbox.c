@@ -73,19 +73,15 @@ static int deny_personality_change(scmp_filter_ctx ctx)
 				SCMP_A0(SCMP_CMP_NE, 0xffffffff));
 }
 
-/* The filter covers the 32-bit ABIs too: a process may enter the kernel
- * through them (int 0x80, x32) and would otherwise skip every rule. */
-static int add_arches(scmp_filter_ctx ctx)
+/* The rules are for the native ABI. A process may enter the kernel through
+ * another (int 0x80, x32) and would skip every rule there: each of its
+ * system calls is refused. The denied numbers are searched as a tree, for
+ * every system call QEMU makes while the guest runs. */
+static int set_attributes(scmp_filter_ctx ctx)
 {
-	static const uint32_t arches[] = {SCMP_ARCH_X86, SCMP_ARCH_X32};
-	int r;
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
 
-	for (size_t i = 0; i < N_ELEMENTS(arches); i++) {
-		r = seccomp_arch_add(ctx, arches[i]);
-		if (r < 0 && r != -EEXIST)
-			return r;
-	}
-	return 0;
+	return r < 0 ? r : seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 }
 
 int sandbox_filter(scmp_filter_ctx *out, struct pl_err *err)
@@ -95,7 +91,7 @@ int sandbox_filter(scmp_filter_ctx *out, struct pl_err *err)
 
 	if (!ctx)
 		return err_set(err, ENOMEM, "seccomp: cannot create a filter");
-	r = add_arches(ctx);
+	r = set_attributes(ctx);
 	for (size_t i = 0; r == 0 && i < n_sandbox_denied; i++) {
 		int nr = seccomp_syscall_resolve_name(sandbox_denied[i]);
 		if (nr == __NR_SCMP_ERROR)

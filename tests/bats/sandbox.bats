@@ -80,6 +80,7 @@ profile() {
 		[[ $line == *": EPERM" ]] || fail "not denied: $line"
 	done < <(grep '^call ' <<<"$output")
 	assert_line --regexp '^(call unshare \(i386 ABI\): EPERM|ia32 unshare \(i386 ABI\): no IA-32 emulation in this kernel)$'
+	assert_line "call getpid (x32 ABI): EPERM"
 	assert_line "call allowed personality query: ok"
 	assert_line "call allowed getpid: ok"
 	assert_line "call allowed open /dev/null: ok"
@@ -98,6 +99,7 @@ profile() {
 	assert_line "call ptrace: ESRCH"
 	assert_line "call setns: EBADF"
 	assert_line "call process_vm_readv: ok"
+	assert_line --regexp '^call getpid \(x32 ABI\): (ok|ENOSYS)$'
 }
 
 @test "sandbox: QEMU as root is refused unless the profile says qemu_as_root" {

@@ -111,6 +111,9 @@ int main(void)
 	TRY("ustat", SYS_ustat, 0, NULL);
 	TRY("sysfs", SYS_sysfs, 3);
 	unshare_i386();
+	/* getpid through the x32 ABI: refused with the other foreign ABIs (a
+	 * kernel that does not run x32 answers ENOSYS without a filter). */
+	TRY("getpid (x32 ABI)", 0x40000000 | SYS_getpid);
 	/* Allowed: a query of the personality, and the calls any program makes. */
 	TRY("allowed personality query", SYS_personality, 0xffffffff);
 	report("allowed getpid", getpid());

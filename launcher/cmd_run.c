@@ -102,7 +102,7 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = identity_resolve(&r->p, &r->id, err);
 	if (rc == 0)
-		rc = preflight_files(&r->p, &r->id, err);
+		rc = preflight_files(&r->p, &r->facts.firmware, &r->id, err);
 	if (rc == 0 && r->p.sandbox.seccomp)
 		rc = sandbox_filter(&r->seccomp, err);
 	if (rc < 0)

@@ -57,6 +57,27 @@ static int check_rom(const struct profile *p, const char *kind, const char *labe
 	return 0;
 }
 
+/* The firmware's code is opened by QEMU, as its user; its variables are
+ * copied by passlaunch, as root, into the NVRAM file QEMU is given. */
+static int check_firmware(const struct profile *p, const struct firmware *fw,
+			  const struct identity *id, struct pl_err *err)
+{
+	int line = profile_key_line(p, "firmware", "code") ?: profile_section_line(p, "firmware");
+	_cleanup_free_ char *where = line ? xasprintf("%s:%d", p->path, line) : xstrdup(p->path);
+	int r;
+
+	if (!fw->code)
+		return 0;
+	r = readable_by(fw->code, id);
+	if (r == 0)
+		return 0;
+	return err_input(err,
+			 "%s: [firmware] the code %s: QEMU runs as %s, who cannot read it (%s); "
+			 "make it readable, e.g. chmod 644 %s, or reinstall Debian's ovmf "
+			 "package",
+			 where, fw->code, id->name, strerror(-r), fw->code);
+}
+
 /* QEMU opens such a disk with O_DIRECT, which tmpfs, for one, refuses. */
 static int check_direct_io(const struct profile *p, const struct profile_disk *d,
 			   struct pl_err *err)
@@ -76,9 +97,10 @@ static int check_direct_io(const struct profile *p, const struct profile_disk *d
 			 section, d->cache == CACHE_NONE ? "none" : "directsync");
 }
 
-int preflight_files(const struct profile *p, const struct identity *id, struct pl_err *err)
+int preflight_files(const struct profile *p, const struct firmware *fw, const struct identity *id,
+		    struct pl_err *err)
 {
-	int r = 0;
+	int r = check_firmware(p, fw, id, err);
 
 	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
 		if (p->gpus[i].rom)

@@ -2,15 +2,18 @@
  * changes: QEMU finding one unusable only after the GPU was handed over
  * would make the whole handoff for nothing. Option ROMs ([gpu] rom, [pci]
  * rom) must exist, be root's to trust (the guest runs them as firmware)
- * and be readable by the user QEMU runs as; a disk opened with cache =
+ * and be readable by the user QEMU runs as, as must the firmware's code;
+ * a disk opened with cache =
  * none or directsync must be on a filesystem that allows O_DIRECT. */
 #ifndef PASSLAUNCH_PREFLIGHT_H
 #define PASSLAUNCH_PREFLIGHT_H
 
 #include "error.h"
+#include "firmware.h"
 #include "identity.h"
 #include "profile.h"
 
-int preflight_files(const struct profile *p, const struct identity *id, struct pl_err *err);
+int preflight_files(const struct profile *p, const struct firmware *fw, const struct identity *id,
+		    struct pl_err *err);
 
 #endif

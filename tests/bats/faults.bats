@@ -256,6 +256,21 @@ hook_fault() {
 	assert_host_as_before
 }
 
+@test "fault: OVMF unreadable to QEMU's user" {
+	faulty_vm lockedovmf deaf
+	sed -i 's/^type = bios$/type = ovmf/' "$VM.ini"
+	mkdir firmware private
+	chmod 700 private
+	cp /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd private/
+	sed "s|/usr/share/OVMF/|$TMP/private/|" /usr/share/qemu/firmware/60-edk2-x86_64.json \
+		>firmware/60-edk2-x86_64.json
+	PASSLAUNCH_FIRMWARE_PATH=$TMP/firmware run "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 2
+	assert_output --partial "[firmware] the code $TMP/private/OVMF_CODE_4M.fd: QEMU runs as nobody, who cannot read it (Permission denied); make it readable, e.g. chmod 644 $TMP/private/OVMF_CODE_4M.fd"
+	assert_host_as_before
+	assert_not_exists "$TMP/state/$VM"
+}
+
 @test "fault: the disk is missing" {
 	faulty_vm nodisk deaf
 	sed -i "s|^source = .*|source = $TMP/gone.img|" "$VM.ini"

@@ -10,7 +10,11 @@ POLKITDIR  ?= /usr/share/polkit-1
 VERSION    := 0.1
 
 CC         ?= cc
-PKGS       := inih libseccomp libcap-ng json-c
+PKGS       := inih libcap-ng json-c
+# libseccomp compiles the seccomp filter's rules to BPF at build time
+# (launcher/seccomp/); the launcher carries the program, not the library.
+GEN_DIR    := build/gen
+SECCOMP_BPF := $(GEN_DIR)/sandbox_bpf.h
 SANITIZE   ?=
 # A sanitized build lives apart, so both can be tested in one `make check`.
 ifeq ($(SANITIZE),1)
@@ -30,10 +34,10 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
               -DPASSLAUNCH_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' -DHOOKSDIR='"$(DATADIR)/passlaunch/hooks.d"' \
               -DDATADIR='"$(DATADIR)"' \
-              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+              -I$(GEN_DIR) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
-# The four libraries are linked in, libc stays shared: every `passlaunch`
-# (each hook's `gpu detach`, each `status`) then maps one library, not five,
+# The three libraries are linked in, libc stays shared: every `passlaunch`
+# (each hook's `gpu detach`, each `status`) then maps one library, not four,
 # and costs half the instructions before main (make bench: the GPU handoff).
 # SHARED_LIBS=1 links them as shared libraries, as a distribution may want.
 ifeq ($(SHARED_LIBS),1)
@@ -63,7 +67,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_DIR)/%)
 FUZZ_OBJS  := $(filter-out $(FUZZ_DIR)/main.o,$(SRCS:launcher/%.c=$(FUZZ_DIR)/%.o))
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+              -DSYSCONFDIR='"$(SYSCONFDIR)"' -I$(GEN_DIR) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME  ?= 60
 
 MAN_SRCS   := $(wildcard man/*.scd)
@@ -81,6 +85,17 @@ $(BUILD)/%.o: launcher/%.c | $(BUILD)
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/man
+
+$(BUILD)/sandbox.o $(FUZZ_DIR)/sandbox.o: $(SECCOMP_BPF)
+
+# Run where it is built: the program checks for the native architecture.
+$(SECCOMP_BPF): $(GEN_DIR)/seccomp-gen
+	$< >$@.tmp && mv $@.tmp $@
+
+$(GEN_DIR)/seccomp-gen: launcher/seccomp/gen.c launcher/seccomp/rules.c launcher/seccomp/rules.h
+	@mkdir -p $(GEN_DIR)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) $(shell pkg-config --cflags libseccomp) \
+	  -o $@ $(filter %.c,$^) -pie -Wl,-z,relro,-z,now $(shell pkg-config --libs libseccomp)
 
 $(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Ilauncher -o $@ $^ $(ALL_LDFLAGS) $(LIBS) -lcmocka

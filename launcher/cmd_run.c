@@ -35,7 +35,7 @@ struct run {
 	struct strv argv;
 	struct strv env;
 	struct identity id;
-	scmp_filter_ctx seccomp;
+	const struct sock_fprog *seccomp;
 	struct pin_plan plan;
 	struct journal journal;
 	struct hooks hooks;
@@ -103,11 +103,11 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 		rc = identity_resolve(&r->p, &r->id, err);
 	if (rc == 0)
 		rc = preflight_files(&r->p, &r->facts.firmware, &r->id, err);
-	if (rc == 0 && r->p.sandbox.seccomp)
-		rc = sandbox_filter(&r->seccomp, err);
 	if (rc < 0)
 		return rc;
-	if (!r->p.sandbox.seccomp)
+	if (r->p.sandbox.seccomp)
+		r->seccomp = &sandbox_program;
+	else
 		log_warn("%s: SECCOMP IS OFF ([sandbox] seccomp = no): QEMU runs without "
 			 "passlaunch's filter and without its own -sandbox; use this only to debug",
 			 r->p.vm.name);
@@ -238,8 +238,6 @@ static void run_free(struct run *r)
 	strv_free(&r->argv);
 	strv_free(&r->env);
 	identity_free(&r->id);
-	if (r->seccomp)
-		seccomp_release(r->seccomp);
 	pin_plan_free(&r->plan);
 	host_facts_free(&r->facts);
 	profile_free(&r->p);

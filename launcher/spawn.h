@@ -11,15 +11,15 @@
 #include "error.h"
 #include "identity.h"
 
-#include <seccomp.h>
+#include <linux/filter.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct child_setup {
-	const struct identity *id; /* NULL, or id->drop false: keep the launcher's ids */
-	char *const *envp;	   /* NULL: the launcher's environment */
-	uint64_t memlock;	   /* RLIMIT_MEMLOCK in bytes; 0: leave it */
-	scmp_filter_ctx seccomp;   /* NULL: none */
+	const struct identity *id;	  /* NULL, or id->drop false: keep the launcher's ids */
+	char *const *envp;		  /* NULL: the launcher's environment */
+	uint64_t memlock;		  /* RLIMIT_MEMLOCK in bytes; 0: leave it */
+	const struct sock_fprog *seccomp; /* NULL: none */
 };
 
 int spawn_child(char *const argv[], const struct child_setup *setup, pid_t *pid,

@@ -4,8 +4,10 @@
 Times, RUNS times each and alternating, from exec to the first answer of
 query-status on the VM's client monitor socket: `passlaunch run PROFILE`
 against bare qemu-system-x86_64 with the argv `passlaunch print` gives for
-the same profile. Reads the launcher's peak RSS (VmHWM) once its guest runs.
-Prints one JSON object."""
+the same profile. The ratio is the median of each run's ratio to the bare
+run just before it (QEMU's own start varies by more than the launcher
+costs, and drifts with the machine's load). Reads the launcher's peak RSS
+(VmHWM) once its guest runs. Prints one JSON object."""
 import json
 import os
 import shlex
@@ -114,6 +116,7 @@ def main():
         rss.append(peak_rss_kib(proc.pid))
         stop_launcher(passlaunch, profile, proc)
     print(json.dumps({
+        "ratio": statistics.median(l / b for l, b in zip(launcher, bare)),
         "launcher_ms": statistics.median(launcher) * 1000,
         "bare_ms": statistics.median(bare) * 1000,
         "runs": runs,

@@ -1,5 +1,6 @@
 #include "check.h"
 
+#include "bridge_tap.h"
 #include "hostfacts.h"
 #include "paths.h"
 #include "pci_sysfs.h"
@@ -152,6 +153,22 @@ static void check_disks(const struct profile *p, struct check_report *r)
 	}
 }
 
+/* What `run` refuses before it changes anything (the message has the fix). */
+static void check_bridges(const struct profile *p, struct check_report *r)
+{
+	struct pl_err err = {0};
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_nets; i++)
+		n += p->nets[i].type == NET_BRIDGE;
+	if (!n)
+		return;
+	if (bridge_taps_check(p, &err) == 0)
+		check_add(r, CHECK_PASS, "bridge NICs", NULL, "each bridge is there");
+	else
+		check_add(r, CHECK_FAIL, "bridge NICs", NULL, "%s", err.msg);
+}
+
 void check_profile(const struct profile *p, struct check_report *r)
 {
 	struct host_facts f = {0};
@@ -167,5 +184,6 @@ void check_profile(const struct profile *p, struct check_report *r)
 		check_rom(p->gpus[i].ref.label, p->gpus[i].rom, &p->gpus[i].address, r);
 	check_cpus(p, r);
 	check_disks(p, r);
+	check_bridges(p, r);
 	host_facts_free(&f);
 }

@@ -1,5 +1,6 @@
 #include "cmd_run.h"
 
+#include "bridge_tap.h"
 #include "governor.h"
 #include "hostfacts.h"
 #include "hooks.h"
@@ -39,6 +40,7 @@ struct run {
 	struct pin_plan plan;
 	struct journal journal;
 	struct hooks hooks;
+	struct bridge_taps taps;
 	char *journal_path;
 	int lock_fd;
 	int sigfd;
@@ -103,6 +105,8 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 		rc = identity_resolve(&r->p, &r->id, err);
 	if (rc == 0)
 		rc = preflight_files(&r->p, &r->facts.firmware, &r->id, err);
+	if (rc == 0)
+		rc = bridge_taps_check(&r->p, err);
 	if (rc < 0)
 		return rc;
 	if (r->p.sandbox.seccomp)
@@ -156,6 +160,8 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0)
 		rc = ownership_give(&r->p, &r->id, &r->journal, err);
 	if (rc == 0)
+		rc = bridge_taps_open(&r->p, &r->taps, err);
+	if (rc == 0)
 		rc = swtpm_start(&r->p, &r->facts, &(struct child_setup){&r->id, r->env.v, 0, NULL},
 				 &r->journal, &r->swtpm, err);
 	if (rc == 0 && stop_requested(r))
@@ -172,8 +178,12 @@ static uint64_t memlock_limit(const struct profile *p)
 
 static int start_qemu(struct run *r, struct pl_err *err)
 {
-	struct child_setup setup = {&r->id, r->env.v, memlock_limit(&r->p), r->seccomp};
+	struct child_setup setup = {&r->id,	r->env.v,   memlock_limit(&r->p),
+				    r->seccomp, r->taps.fd, r->taps.n};
 	int rc = spawn_child(r->argv.v, &setup, &r->qemu, err);
+
+	/* QEMU holds the taps now; if it does not, they go. */
+	bridge_taps_close(&r->taps);
 
 	if (rc == 0)
 		rc = journal_process(&r->journal, r->qemu, "QEMU", err);
@@ -210,6 +220,7 @@ static int release(struct run *r)
 		log_error("%s: QEMU (PID %d) does not end", r->p.vm.name, (int)r->qemu);
 	if (r->swtpm > 0)
 		proc_terminate(r->swtpm, 5000);
+	bridge_taps_close(&r->taps);
 	journal_close(&r->journal);
 	if (!r->journal_path)
 		return 0;
@@ -235,6 +246,7 @@ static void run_free(struct run *r)
 		close(r->sigfd);
 	free(r->journal_path);
 	hooks_free(&r->hooks);
+	bridge_taps_close(&r->taps);
 	strv_free(&r->argv);
 	strv_free(&r->env);
 	identity_free(&r->id);

@@ -16,6 +16,9 @@ char *qemu_swtpm_path(const struct host_facts *f);
 char *qemu_client_path(const struct host_facts *f);
 char *qemu_serial_path(const struct host_facts *f);
 char *qemu_bridge_tap_name(const struct profile *p, const struct profile_net *net);
+/* The launcher hands QEMU each bridge NIC's tap as a descriptor, the first
+ * as 3, the next as 4, in the profile's order (bridge_tap.h). */
+#define QEMU_FIRST_TAP_FD 3
 uint64_t qemu_looking_glass_size(const struct profile *p);
 
 #endif

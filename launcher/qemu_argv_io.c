@@ -34,31 +34,37 @@ static void net_mac(const struct profile *p, const struct profile_net *net, char
 		 mac[5]);
 }
 
-/* A bridge is joined through a tap device the launcher creates for the
- * VM's user: QEMU's bridge helper would need to spawn a setuid program,
- * which the sandbox forbids. */
-static void add_nic(struct argv_builder *b, const struct profile_net *net)
+/* A bridge is joined through a tap the launcher opens and hands over as a
+ * descriptor (TAP_FD): QEMU's bridge helper would need to spawn a setuid
+ * program, which the sandbox forbids, and QEMU's user needs no access to
+ * /dev/net/tun. A type = tap NIC opens the user's own tap by name. */
+static void add_nic(struct argv_builder *b, const struct profile_net *net, unsigned tap_fd)
 {
 	const char *l = net->ref.label;
-	_cleanup_free_ char *tap = NULL;
 	char mac[18];
 
 	if (net->type == NET_NONE)
 		return;
-	if (net->type == NET_USER) {
+	if (net->type == NET_USER)
 		argv_opt(b, "-netdev", "user,id=net.%s", l);
-	} else {
-		tap = qemu_bridge_tap_name(b->p, net);
-		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no", l, tap);
-	}
+	else if (net->type == NET_BRIDGE)
+		argv_opt(b, "-netdev", "tap,id=net.%s,fd=%u", l, tap_fd);
+	else
+		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no", l,
+			 net->ifname);
 	net_mac(b->p, net, mac);
 	argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s", nic_devices[net->model], l, mac, l);
 }
 
 void argv_add_network(struct argv_builder *b)
 {
-	for (size_t i = 0; i < b->p->n_nets; i++)
-		add_nic(b, &b->p->nets[i]);
+	unsigned tap_fd = QEMU_FIRST_TAP_FD;
+
+	for (size_t i = 0; i < b->p->n_nets; i++) {
+		add_nic(b, &b->p->nets[i], tap_fd);
+		if (b->p->nets[i].type == NET_BRIDGE)
+			tap_fd++;
+	}
 }
 
 void argv_add_usb_input(struct argv_builder *b)

@@ -27,11 +27,31 @@ _noreturn_ static void child_fail(int fd, const char *step)
 	_exit(127);
 }
 
-static int close_inherited(int keep)
+/* The descriptors handed over become 3, 4, ...: first each of them and the
+ * report pipe is moved above that range, so that no dup2 overwrites one
+ * still to be placed. */
+static int hand_over_fds(const struct child_setup *s, int *report)
 {
-	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0)
+	int high[SPAWN_MAX_FDS], first_free = 3 + (int)s->n_fds;
+
+	*report = fcntl(*report, F_DUPFD_CLOEXEC, first_free);
+	if (*report < 0)
 		return -1;
-	return close_range((unsigned)keep + 1, ~0U, 0);
+	for (size_t i = 0; i < s->n_fds; i++)
+		if ((high[i] = fcntl(s->fds[i], F_DUPFD_CLOEXEC, first_free)) < 0)
+			return -1;
+	for (size_t i = 0; i < s->n_fds; i++)
+		if (dup2(high[i], 3 + (int)i) < 0)
+			return -1;
+	return 0;
+}
+
+/* Everything from FIRST on but the report pipe (which is above it). */
+static int close_inherited(int first, int report)
+{
+	if (report > first && close_range((unsigned)first, (unsigned)report - 1, 0) < 0)
+		return -1;
+	return close_range((unsigned)report + 1, ~0U, 0);
 }
 
 /* While CAP_SETPCAP is still there, every capability up to the first the
@@ -73,7 +93,9 @@ _noreturn_ static void child(char *const argv[], const struct child_setup *s, pi
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 		child_fail(report, "stdin");
-	if (close_inherited(report) < 0)
+	if (hand_over_fds(s, &report) < 0)
+		child_fail(report, "handing over descriptors");
+	if (close_inherited(3 + (int)s->n_fds, report) < 0)
 		child_fail(report, "closing inherited files");
 	if (chdir("/") < 0)
 		child_fail(report, "chdir /");
@@ -105,6 +127,9 @@ int spawn_child(char *const argv[], const struct child_setup *setup, pid_t *pid,
 	int fds[2];
 	ssize_t n;
 
+	if (setup && setup->n_fds > SPAWN_MAX_FDS)
+		return err_set(err, E2BIG, "cannot hand %s more than %d descriptors", argv[0],
+			       SPAWN_MAX_FDS);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return err_set(err, errno, "pipe: %s", strerror(errno));
 	*pid = fork();

@@ -20,7 +20,11 @@ struct child_setup {
 	char *const *envp;		  /* NULL: the launcher's environment */
 	uint64_t memlock;		  /* RLIMIT_MEMLOCK in bytes; 0: leave it */
 	const struct sock_fprog *seccomp; /* NULL: none */
+	const int *fds;			  /* handed to the program as 3, 4, ... */
+	size_t n_fds;			  /* at most SPAWN_MAX_FDS */
 };
+
+#define SPAWN_MAX_FDS 16
 
 int spawn_child(char *const argv[], const struct child_setup *setup, pid_t *pid,
 		struct pl_err *err);

@@ -112,11 +112,14 @@ accepts() {
 	if grep -q -- '-tpmdev' cmd; then
 		start_swtpm "$(dirname "$qmp")/swtpm.sock"
 	fi
-	local launcher=()
+	# The taps `passlaunch run` would hand over for bridge NICs (fd=3, 4, ...).
+	local taps launcher
+	taps=$(grep -c -- '-netdev tap,[^ ]*,fd=' cmd || true)
+	launcher=("$HELPERS/with-taps" "qa$BATS_TEST_NUMBER." "$taps")
 	# A desktop for the GTK window. With no session bus GLib would fork
 	# dbus-launch, which the sandbox (spawn=deny) answers with SIGSYS; a
 	# desktop session has a bus, and here there is none to use.
-	grep -q -- '-display gtk' cmd && launcher=(env DBUS_SESSION_BUS_ADDRESS=disabled: xvfb-run -a)
+	grep -q -- '-display gtk' cmd && launcher+=(env DBUS_SESSION_BUS_ADDRESS=disabled: xvfb-run -a)
 	# shellcheck disable=SC2294  # the printed command is shell-quoted on purpose
 	"${launcher[@]}" bash -c "exec $(cat cmd)" >"$TMP/qemu.log" 2>&1 &
 	QEMU_PID=$!

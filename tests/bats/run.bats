@@ -49,7 +49,8 @@ teardown() {
 	sed -i 's/^size = 256M$/size = 256M\nhugepages = 2M/' "$VM.ini"
 	start_vm
 	wait_for_log 'lab-guest: ready'
-	assert_equal "$(cat /proc/sys/vm/nr_hugepages)" "$((HUGEPAGES_BEFORE + 128))"
+	assert_pool_grown_for 128
+	assert_guest_on_hugepages 128
 	kill -TERM "$RUN_PID"
 	finish_vm
 	assert_equal "$RC" 0
@@ -149,7 +150,7 @@ teardown() {
 	# QEMU follows its launcher (parent-death signal).
 	timeout 10 tail --pid="$qemu" -f /dev/null
 	assert_exists "$PASSLAUNCH_RUNTIME_DIR/$VM/journal"
-	assert_equal "$(cat /proc/sys/vm/nr_hugepages)" "$((HUGEPAGES_BEFORE + 128))"
+	assert_pool_grown_for 128
 	run "$PASSLAUNCH" run crashed.ini
 	assert_failure 3
 	assert_output --partial "crashed: a previous run of crashed did not give the host back completely"

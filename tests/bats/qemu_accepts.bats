@@ -10,9 +10,13 @@ load common
 GIGA_POOL=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 
 setup_file() {
-	# 2M hugepages for the memory backends; given back in teardown_file.
-	cat /proc/sys/vm/nr_hugepages >"$BATS_FILE_TMPDIR/hugepages"
-	echo 600 >/proc/sys/vm/nr_hugepages || true
+	# 600 free 2M hugepages for the memory backends, added to what the host
+	# has free (never taken from it); the pool is given back in teardown_file.
+	local pool free
+	pool=$(cat /proc/sys/vm/nr_hugepages)
+	free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)
+	echo "$pool" >"$BATS_FILE_TMPDIR/hugepages"
+	((free >= 600)) || echo $((pool + 600 - free)) >/proc/sys/vm/nr_hugepages || true
 	# And a 1G page where the kernel has that size and can find one
 	# (tcg-variant falls back to 2M when none is free).
 	if [[ -w $GIGA_POOL ]]; then

@@ -35,9 +35,10 @@ static void net_mac(const struct profile *p, const struct profile_net *net, char
 }
 
 /* A bridge is joined through a tap the launcher opens and hands over as a
- * descriptor (TAP_FD): QEMU's bridge helper would need to spawn a setuid
- * program, which the sandbox forbids, and QEMU's user needs no access to
- * /dev/net/tun. A type = tap NIC opens the user's own tap by name. */
+ * descriptor (QEMU_FIRST_TAP_FD, one up for each further bridge NIC):
+ * QEMU's bridge helper would need to spawn a setuid program, which the
+ * sandbox forbids, and QEMU's user needs no access to /dev/net/tun. A
+ * type = tap NIC opens the user's own tap by name. */
 static void add_nic(struct argv_builder *b, const struct profile_net *net, unsigned tap_fd)
 {
 	const char *l = net->ref.label;

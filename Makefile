@@ -34,7 +34,7 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
               -DPASSLAUNCH_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' -DHOOKSDIR='"$(DATADIR)/passlaunch/hooks.d"' \
               -DDATADIR='"$(DATADIR)"' \
-              -I$(GEN_DIR) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+              -Ilauncher -I$(GEN_DIR) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 # The three libraries are linked in, libc stays shared: every `passlaunch`
 # (each hook's `gpu detach`, each `status`) then maps one library, not four,
@@ -53,9 +53,11 @@ ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS       := $(wildcard launcher/*.c)
-OBJS       := $(SRCS:launcher/%.c=$(BUILD)/%.o)
-LIB_OBJS   := $(filter-out $(BUILD)/main.o,$(OBJS))
+# One folder a layer (README, Layout); seccomp/ is built apart, at build time.
+LAYERS     := cli check vm host qemu profile base
+SRCS       := $(foreach l,$(LAYERS),$(wildcard launcher/$(l)/*.c))
+OBJS       := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROBE      := $(BUILD)/tests/syscall-probe
@@ -64,10 +66,10 @@ PROBE      := $(BUILD)/tests/syscall-probe
 FUZZ_DIR   := build/fuzz
 FUZZ_SRCS  := $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_DIR)/%)
-FUZZ_OBJS  := $(filter-out $(FUZZ_DIR)/main.o,$(SRCS:launcher/%.c=$(FUZZ_DIR)/%.o))
+FUZZ_OBJS  := $(filter-out $(FUZZ_DIR)/obj/cli/main.o,$(SRCS:launcher/%.c=$(FUZZ_DIR)/obj/%.o))
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-              -DSYSCONFDIR='"$(SYSCONFDIR)"' -I$(GEN_DIR) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+              -DSYSCONFDIR='"$(SYSCONFDIR)"' -Ilauncher -I$(GEN_DIR) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_TIME  ?= 60
 
 MAN_SRCS   := $(wildcard man/*.scd)
@@ -80,13 +82,14 @@ all: $(BIN) man
 $(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
 
-$(BUILD)/%.o: launcher/%.c | $(BUILD)
+$(BUILD)/obj/%.o: launcher/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/man
 
-$(BUILD)/sandbox.o $(FUZZ_DIR)/sandbox.o: $(SECCOMP_BPF)
+$(BUILD)/obj/vm/sandbox.o $(FUZZ_DIR)/obj/vm/sandbox.o: $(SECCOMP_BPF)
 
 # Run where it is built: the program checks for the native architecture.
 $(SECCOMP_BPF): $(GEN_DIR)/seccomp-gen
@@ -98,19 +101,19 @@ $(GEN_DIR)/seccomp-gen: launcher/seccomp/gen.c launcher/seccomp/rules.c launcher
 	  -o $@ $(filter %.c,$^) -pie -Wl,-z,relro,-z,now $(shell pkg-config --libs libseccomp)
 
 $(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -Ilauncher -o $@ $^ $(ALL_LDFLAGS) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS) -lcmocka
 
 # Stands in for QEMU in the sandbox tests; never sanitized, like QEMU (a
 # sanitizer's runtime makes calls of its own that the filter denies).
 $(PROBE): tests/helpers/syscall-probe.c | $(BUILD)
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -o $@ $< -pie -Wl,-z,relro,-z,now
 
-$(FUZZ_DIR)/%.o: launcher/%.c
-	@mkdir -p $(FUZZ_DIR)
+$(FUZZ_DIR)/obj/%.o: launcher/%.c
+	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_OBJS)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ilauncher -o $@ $^ $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 # Each harness for FUZZ_TIME seconds, from its seed corpus; crashes land in
 # tests/fuzz/regressions/HARNESS/ and are replayed by every later run.

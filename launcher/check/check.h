@@ -3,7 +3,7 @@
 #ifndef PASSLAUNCH_CHECK_H
 #define PASSLAUNCH_CHECK_H
 
-#include "profile.h"
+#include "profile/profile.h"
 
 enum check_level { CHECK_PASS, CHECK_WARN, CHECK_FAIL };
 

@@ -1,10 +1,10 @@
 #include "check.h"
 
-#include "firmware.h"
-#include "hostfacts.h"
-#include "hugepages.h"
-#include "paths.h"
-#include "sysfs.h"
+#include "qemu/firmware.h"
+#include "host/hostfacts.h"
+#include "host/hugepages.h"
+#include "base/paths.h"
+#include "host/sysfs.h"
 
 #include <dirent.h>
 #include <sys/utsname.h>

@@ -1,10 +1,10 @@
 #include "check.h"
 
-#include "bridge_tap.h"
-#include "hostfacts.h"
-#include "paths.h"
-#include "pci_sysfs.h"
-#include "pinning.h"
+#include "host/bridge_tap.h"
+#include "host/hostfacts.h"
+#include "base/paths.h"
+#include "host/pci_sysfs.h"
+#include "vm/pinning.h"
 
 #include <errno.h>
 #include <sys/stat.h>

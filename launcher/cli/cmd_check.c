@@ -1,7 +1,7 @@
 #include "cmd_check.h"
 
-#include "check.h"
-#include "profile_load.h"
+#include "check/check.h"
+#include "profile/profile_load.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -1,14 +1,14 @@
 #include "cmd_gpu.h"
 
-#include "clock.h"
-#include "journal.h"
-#include "log.h"
-#include "paths.h"
-#include "pci_rebind.h"
-#include "pci_sysfs.h"
-#include "pciaddr.h"
-#include "runstate.h"
-#include "sysfs.h"
+#include "base/clock.h"
+#include "host/journal.h"
+#include "base/log.h"
+#include "base/paths.h"
+#include "host/pci_rebind.h"
+#include "host/pci_sysfs.h"
+#include "base/pciaddr.h"
+#include "vm/runstate.h"
+#include "host/sysfs.h"
 
 #include <errno.h>
 #include <sys/stat.h>

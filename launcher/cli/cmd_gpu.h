@@ -1,7 +1,7 @@
 #ifndef PASSLAUNCH_CMD_GPU_H
 #define PASSLAUNCH_CMD_GPU_H
 
-#include "error.h"
+#include "base/error.h"
 
 /* passlaunch gpu detach|attach BDF...: hand devices, whole IOMMU groups, to
  * vfio-pci and back to the drivers they had. */

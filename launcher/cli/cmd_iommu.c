@@ -1,11 +1,11 @@
 #include "cmd_iommu.h"
 
-#include "hostfacts.h"
-#include "log.h"
-#include "paths.h"
-#include "pci_ids.h"
-#include "pci_sysfs.h"
-#include "profile_load.h"
+#include "host/hostfacts.h"
+#include "base/log.h"
+#include "base/paths.h"
+#include "host/pci_ids.h"
+#include "host/pci_sysfs.h"
+#include "profile/profile_load.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,9 +1,9 @@
 #include "cmd_print.h"
 
-#include "hostfacts.h"
-#include "profile_load.h"
-#include "qemu_argv.h"
-#include "shell_quote.h"
+#include "host/hostfacts.h"
+#include "profile/profile_load.h"
+#include "qemu/qemu_argv.h"
+#include "base/shell_quote.h"
 
 static void print_argv(const struct strv *argv, FILE *out)
 {

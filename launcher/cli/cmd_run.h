@@ -1,7 +1,7 @@
 #ifndef PASSLAUNCH_CMD_RUN_H
 #define PASSLAUNCH_CMD_RUN_H
 
-#include "error.h"
+#include "base/error.h"
 
 /* passlaunch run PROFILE: prepare the host, run the VM in the foreground,
  * give the host back. */

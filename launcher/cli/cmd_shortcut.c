@@ -1,7 +1,7 @@
 #include "cmd_shortcut.h"
 
-#include "log.h"
-#include "profile_load.h"
+#include "base/log.h"
+#include "profile/profile_load.h"
 
 #include <errno.h>
 #include <limits.h>

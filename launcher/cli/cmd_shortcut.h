@@ -1,7 +1,7 @@
 #ifndef PASSLAUNCH_CMD_SHORTCUT_H
 #define PASSLAUNCH_CMD_SHORTCUT_H
 
-#include "error.h"
+#include "base/error.h"
 
 /* passlaunch shortcut PROFILE [--system]: a desktop entry that runs
  * `pkexec passlaunch start NAME`, for the user or for everyone. */

@@ -1,10 +1,10 @@
 #include "cmd_start.h"
 
-#include "lock.h"
-#include "log.h"
-#include "profile_load.h"
-#include "runstate.h"
-#include "trust.h"
+#include "vm/lock.h"
+#include "base/log.h"
+#include "profile/profile_load.h"
+#include "vm/runstate.h"
+#include "base/trust.h"
 
 #include <errno.h>
 #include <fcntl.h>

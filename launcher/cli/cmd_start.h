@@ -1,7 +1,7 @@
 #ifndef PASSLAUNCH_CMD_START_H
 #define PASSLAUNCH_CMD_START_H
 
-#include "error.h"
+#include "base/error.h"
 
 /* passlaunch start NAME: the run goes on outside the caller's session
  * (passlaunch@NAME.service, or a session of its own), so that stopping the

@@ -1,13 +1,13 @@
 #include "cmd_vm.h"
 
-#include "journal.h"
-#include "lock.h"
-#include "log.h"
-#include "paths.h"
-#include "procs.h"
-#include "profile_values.h"
-#include "qmp.h"
-#include "runstate.h"
+#include "host/journal.h"
+#include "vm/lock.h"
+#include "base/log.h"
+#include "base/paths.h"
+#include "host/procs.h"
+#include "profile/profile_values.h"
+#include "qemu/qmp.h"
+#include "vm/runstate.h"
 
 #include <dirent.h>
 #include <errno.h>

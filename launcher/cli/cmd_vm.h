@@ -2,7 +2,7 @@
 #ifndef PASSLAUNCH_CMD_VM_H
 #define PASSLAUNCH_CMD_VM_H
 
-#include "error.h"
+#include "base/error.h"
 
 int cmd_stop(int argc, char **argv, struct pl_err *err);
 int cmd_status(int argc, char **argv, struct pl_err *err);

@@ -6,8 +6,8 @@
 #include "cmd_shortcut.h"
 #include "cmd_start.h"
 #include "cmd_vm.h"
-#include "error.h"
-#include "log.h"
+#include "base/error.h"
+#include "base/log.h"
 
 #include <locale.h>
 

@@ -1,8 +1,8 @@
 #include "bridge_tap.h"
 
-#include "log.h"
-#include "paths.h"
-#include "qemu_argv.h"
+#include "base/log.h"
+#include "base/paths.h"
+#include "qemu/qemu_argv.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,8 +8,8 @@
 #ifndef PASSLAUNCH_BRIDGE_TAP_H
 #define PASSLAUNCH_BRIDGE_TAP_H
 
-#include "error.h"
-#include "profile.h"
+#include "base/error.h"
+#include "profile/profile.h"
 
 struct bridge_taps {
 	int *fd; /* in the order of the profile's bridge NICs */

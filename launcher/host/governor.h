@@ -2,9 +2,9 @@
 #ifndef PASSLAUNCH_GOVERNOR_H
 #define PASSLAUNCH_GOVERNOR_H
 
-#include "error.h"
+#include "base/error.h"
 #include "journal.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Sets governor on each CPU, journaling the one it had. A host without
  * cpufreq is warned about and left alone. */

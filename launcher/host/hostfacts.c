@@ -1,7 +1,7 @@
 #include "hostfacts.h"
 
-#include "log.h"
-#include "paths.h"
+#include "base/log.h"
+#include "base/paths.h"
 
 #include <errno.h>
 #include <fcntl.h>

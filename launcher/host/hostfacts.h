@@ -3,9 +3,9 @@
 #ifndef PASSLAUNCH_HOSTFACTS_H
 #define PASSLAUNCH_HOSTFACTS_H
 
-#include "error.h"
-#include "firmware.h"
-#include "profile.h"
+#include "base/error.h"
+#include "qemu/firmware.h"
+#include "profile/profile.h"
 
 struct host_facts {
 	enum accel accel; /* ACCEL_KVM or ACCEL_TCG: never auto */

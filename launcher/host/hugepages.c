@@ -1,7 +1,7 @@
 #include "hugepages.h"
 
-#include "log.h"
-#include "paths.h"
+#include "base/log.h"
+#include "base/paths.h"
 #include "sysfs.h"
 
 #include <errno.h>

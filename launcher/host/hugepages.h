@@ -3,9 +3,9 @@
 #ifndef PASSLAUNCH_HUGEPAGES_H
 #define PASSLAUNCH_HUGEPAGES_H
 
-#include "error.h"
+#include "base/error.h"
 #include "journal.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* The pool's nr_hugepages file for the profile's page size and node. */
 char *hp_pool_path(const struct profile *p, const char *file);

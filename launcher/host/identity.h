@@ -3,8 +3,8 @@
 #ifndef PASSLAUNCH_IDENTITY_H
 #define PASSLAUNCH_IDENTITY_H
 
-#include "error.h"
-#include "profile.h"
+#include "base/error.h"
+#include "profile/profile.h"
 
 #include <sys/types.h>
 

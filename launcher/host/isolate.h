@@ -4,10 +4,10 @@
 #ifndef PASSLAUNCH_ISOLATE_H
 #define PASSLAUNCH_ISOLATE_H
 
-#include "error.h"
+#include "base/error.h"
 #include "journal.h"
-#include "pinning.h"
-#include "profile.h"
+#include "vm/pinning.h"
+#include "profile/profile.h"
 
 /* Enables cpuset at the root, creates the VM's cgroup, and confines every
  * other top-level cgroup to the host CPUs; each change journaled first. */

@@ -1,7 +1,7 @@
 #include "journal.h"
 
-#include "hook_exec.h"
-#include "log.h"
+#include "vm/hook_exec.h"
+#include "base/log.h"
 #include "pci_rebind.h"
 #include "pci_sysfs.h"
 #include "procs.h"

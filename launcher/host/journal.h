@@ -5,8 +5,8 @@
 #ifndef PASSLAUNCH_JOURNAL_H
 #define PASSLAUNCH_JOURNAL_H
 
-#include "error.h"
-#include "strv.h"
+#include "base/error.h"
+#include "base/strv.h"
 
 #include <sys/types.h>
 

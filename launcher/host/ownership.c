@@ -1,7 +1,7 @@
 #include "ownership.h"
 
-#include "paths.h"
-#include "qemu_argv.h"
+#include "base/paths.h"
+#include "qemu/qemu_argv.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,10 +3,10 @@
 #ifndef PASSLAUNCH_OWNERSHIP_H
 #define PASSLAUNCH_OWNERSHIP_H
 
-#include "error.h"
+#include "base/error.h"
 #include "identity.h"
 #include "journal.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* NVRAM, TPM state, disks, cdroms, evdev nodes and the /dev/vfio/N of every
  * passed device's IOMMU group. Nothing to do when QEMU keeps the

@@ -1,6 +1,6 @@
 #include "pci_ids.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <strings.h>
 

@@ -1,7 +1,7 @@
 #include "pci_rebind.h"
 
-#include "clock.h"
-#include "paths.h"
+#include "base/clock.h"
+#include "base/paths.h"
 #include "pci_sysfs.h"
 #include "procs.h"
 #include "sysfs.h"

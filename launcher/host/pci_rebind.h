@@ -7,7 +7,7 @@
 #ifndef PASSLAUNCH_PCI_REBIND_H
 #define PASSLAUNCH_PCI_REBIND_H
 
-#include "error.h"
+#include "base/error.h"
 
 #define PCI_BIND_TIMEOUT_MS 5000
 

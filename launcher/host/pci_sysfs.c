@@ -1,6 +1,6 @@
 #include "pci_sysfs.h"
 
-#include "paths.h"
+#include "base/paths.h"
 #include "sysfs.h"
 
 #include <dirent.h>

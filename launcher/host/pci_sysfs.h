@@ -3,8 +3,8 @@
 #ifndef PASSLAUNCH_PCI_SYSFS_H
 #define PASSLAUNCH_PCI_SYSFS_H
 
-#include "error.h"
-#include "strv.h"
+#include "base/error.h"
+#include "base/strv.h"
 
 bool pci_exists(const char *bdf);
 /* The bound driver's name into buf ("" when none). */

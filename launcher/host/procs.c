@@ -1,7 +1,7 @@
 #include "procs.h"
 
-#include "paths.h"
-#include "util.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <poll.h>

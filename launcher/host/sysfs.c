@@ -1,6 +1,6 @@
 #include "sysfs.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 #include "profile.h"
 
-#include "size.h"
+#include "base/size.h"
 
 void profile_init_defaults(struct profile *p)
 {

@@ -3,9 +3,9 @@
 #ifndef PASSLAUNCH_PROFILE_H
 #define PASSLAUNCH_PROFILE_H
 
-#include "cpulist.h"
-#include "pciaddr.h"
-#include "strv.h"
+#include "base/cpulist.h"
+#include "base/pciaddr.h"
+#include "base/strv.h"
 
 #include <stdbool.h>
 #include <stdint.h>

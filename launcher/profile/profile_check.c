@@ -1,7 +1,7 @@
 #include "profile_check.h"
 
-#include "log.h"
-#include "size.h"
+#include "base/log.h"
+#include "base/size.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
 #ifndef PASSLAUNCH_PROFILE_CHECK_H
 #define PASSLAUNCH_PROFILE_CHECK_H
 
-#include "error.h"
+#include "base/error.h"
 #include "profile.h"
 
 /* Returns 0 or -EINVAL with FILE:LINE in err; warns about questionable but

@@ -2,7 +2,7 @@
 #ifndef PASSLAUNCH_PROFILE_LOAD_H
 #define PASSLAUNCH_PROFILE_LOAD_H
 
-#include "error.h"
+#include "base/error.h"
 #include "profile.h"
 
 /* A path (holds '/' or ends in .ini) is taken as it is; a name is looked up

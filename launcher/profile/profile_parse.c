@@ -1,7 +1,7 @@
 #include "profile_parse.h"
 
 #include "profile_schema.h"
-#include "suggest.h"
+#include "base/suggest.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
 #ifndef PASSLAUNCH_PROFILE_PARSE_H
 #define PASSLAUNCH_PROFILE_PARSE_H
 
-#include "error.h"
+#include "base/error.h"
 #include "profile.h"
 
 #include <stdio.h>

@@ -1,12 +1,12 @@
 #include "profile_values.h"
 
-#include "cpulist.h"
-#include "pciaddr.h"
+#include "base/cpulist.h"
+#include "base/pciaddr.h"
 #include "profile.h"
-#include "size.h"
-#include "strv.h"
-#include "suggest.h"
-#include "util.h"
+#include "base/size.h"
+#include "base/strv.h"
+#include "base/suggest.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,8 +3,8 @@
 #ifndef PASSLAUNCH_FIRMWARE_H
 #define PASSLAUNCH_FIRMWARE_H
 
-#include "error.h"
-#include "profile.h"
+#include "base/error.h"
+#include "profile/profile.h"
 
 struct firmware {
 	char *descriptor; /* the JSON file chosen; NULL when both paths were given */

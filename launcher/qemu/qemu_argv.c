@@ -1,6 +1,6 @@
 #include "qemu_argv_internal.h"
 
-#include "size.h"
+#include "base/size.h"
 
 #include <stdarg.h>
 

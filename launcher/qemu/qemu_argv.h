@@ -3,9 +3,9 @@
 #ifndef PASSLAUNCH_QEMU_ARGV_H
 #define PASSLAUNCH_QEMU_ARGV_H
 
-#include "hostfacts.h"
-#include "profile.h"
-#include "strv.h"
+#include "host/hostfacts.h"
+#include "profile/profile.h"
+#include "base/strv.h"
 
 void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct strv *argv);
 

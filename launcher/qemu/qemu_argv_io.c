@@ -1,6 +1,6 @@
 #include "qemu_argv_internal.h"
 
-#include "size.h"
+#include "base/size.h"
 
 static const char *const nic_devices[] = {
     [NIC_VIRTIO] = "virtio-net-pci",

@@ -2,9 +2,9 @@
 #ifndef PASSLAUNCH_QEMU_ENV_H
 #define PASSLAUNCH_QEMU_ENV_H
 
-#include "identity.h"
-#include "profile.h"
-#include "strv.h"
+#include "host/identity.h"
+#include "profile/profile.h"
+#include "base/strv.h"
 
 void qemu_env_build(const struct profile *p, const struct identity *id, struct strv *env);
 

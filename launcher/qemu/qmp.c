@@ -1,6 +1,6 @@
 #include "qmp.h"
 
-#include "clock.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -3,7 +3,7 @@
 #ifndef PASSLAUNCH_QMP_H
 #define PASSLAUNCH_QMP_H
 
-#include "error.h"
+#include "base/error.h"
 
 #include <json-c/json.h>
 

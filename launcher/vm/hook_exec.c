@@ -1,9 +1,9 @@
 #include "hook_exec.h"
 
-#include "clock.h"
-#include "log.h"
-#include "strv.h"
-#include "trust.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/strv.h"
+#include "base/trust.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 #ifndef PASSLAUNCH_HOOK_EXEC_H
 #define PASSLAUNCH_HOOK_EXEC_H
 
-#include "error.h"
+#include "base/error.h"
 
 #define HOOK_KILL_GRACE_MS 5000
 

@@ -1,10 +1,10 @@
 #include "hooks.h"
 
 #include "hook_exec.h"
-#include "log.h"
-#include "paths.h"
+#include "base/log.h"
+#include "base/paths.h"
 #include "runstate.h"
-#include "trust.h"
+#include "base/trust.h"
 
 #include <dirent.h>
 #include <errno.h>

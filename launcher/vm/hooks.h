@@ -7,12 +7,12 @@
 #ifndef PASSLAUNCH_HOOKS_H
 #define PASSLAUNCH_HOOKS_H
 
-#include "error.h"
-#include "hostfacts.h"
-#include "identity.h"
-#include "journal.h"
+#include "base/error.h"
+#include "host/hostfacts.h"
+#include "host/identity.h"
+#include "host/journal.h"
 #include "pinning.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 struct hook {
 	char *name;

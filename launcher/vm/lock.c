@@ -1,6 +1,6 @@
 #include "lock.h"
 
-#include "paths.h"
+#include "base/paths.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #ifndef PASSLAUNCH_LOCK_H
 #define PASSLAUNCH_LOCK_H
 
-#include "error.h"
+#include "base/error.h"
 
 #include <sys/types.h>
 

@@ -1,6 +1,6 @@
 #include "notify.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 #include "nvram.h"
 
-#include "log.h"
-#include "qemu_argv.h"
+#include "base/log.h"
+#include "qemu/qemu_argv.h"
 
 #include <errno.h>
 #include <fcntl.h>

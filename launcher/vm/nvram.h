@@ -3,9 +3,9 @@
 #ifndef PASSLAUNCH_NVRAM_H
 #define PASSLAUNCH_NVRAM_H
 
-#include "error.h"
-#include "hostfacts.h"
-#include "profile.h"
+#include "base/error.h"
+#include "host/hostfacts.h"
+#include "profile/profile.h"
 
 int nvram_prepare(const struct profile *p, const struct host_facts *f, struct pl_err *err);
 

@@ -1,8 +1,8 @@
 #include "pinning.h"
 
-#include "log.h"
-#include "paths.h"
-#include "sysfs.h"
+#include "base/log.h"
+#include "base/paths.h"
+#include "host/sysfs.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,9 +3,9 @@
 #ifndef PASSLAUNCH_PINNING_H
 #define PASSLAUNCH_PINNING_H
 
-#include "error.h"
-#include "profile.h"
-#include "qmp.h"
+#include "base/error.h"
+#include "profile/profile.h"
+#include "qemu/qmp.h"
 
 struct pin_plan {
 	struct cpulist vcpu;

@@ -1,6 +1,6 @@
 #include "preflight.h"
 
-#include "trust.h"
+#include "base/trust.h"
 
 #include <errno.h>
 #include <fcntl.h>

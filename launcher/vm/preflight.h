@@ -8,10 +8,10 @@
 #ifndef PASSLAUNCH_PREFLIGHT_H
 #define PASSLAUNCH_PREFLIGHT_H
 
-#include "error.h"
-#include "firmware.h"
-#include "identity.h"
-#include "profile.h"
+#include "base/error.h"
+#include "qemu/firmware.h"
+#include "host/identity.h"
+#include "profile/profile.h"
 
 int preflight_files(const struct profile *p, const struct firmware *fw, const struct identity *id,
 		    struct pl_err *err);

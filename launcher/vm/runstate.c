@@ -1,6 +1,6 @@
 #include "runstate.h"
 
-#include "paths.h"
+#include "base/paths.h"
 
 #include <errno.h>
 #include <ftw.h>

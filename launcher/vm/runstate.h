@@ -4,9 +4,9 @@
 #ifndef PASSLAUNCH_RUNSTATE_H
 #define PASSLAUNCH_RUNSTATE_H
 
-#include "error.h"
+#include "base/error.h"
 #include "pinning.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 #include <json-c/json.h>
 

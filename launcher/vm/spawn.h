@@ -8,8 +8,8 @@
 #ifndef PASSLAUNCH_SPAWN_H
 #define PASSLAUNCH_SPAWN_H
 
-#include "error.h"
-#include "identity.h"
+#include "base/error.h"
+#include "host/identity.h"
 
 #include <linux/filter.h>
 #include <stdint.h>

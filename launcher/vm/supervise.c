@@ -1,10 +1,10 @@
 #include "supervise.h"
 
-#include "clock.h"
-#include "log.h"
-#include "procs.h"
-#include "qemu_argv.h"
-#include "qmp.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "host/procs.h"
+#include "qemu/qemu_argv.h"
+#include "qemu/qmp.h"
 
 #include <errno.h>
 #include <poll.h>

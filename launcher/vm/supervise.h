@@ -4,10 +4,10 @@
 #ifndef PASSLAUNCH_SUPERVISE_H
 #define PASSLAUNCH_SUPERVISE_H
 
-#include "error.h"
-#include "hostfacts.h"
+#include "base/error.h"
+#include "host/hostfacts.h"
 #include "pinning.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 enum vm_outcome {
 	VM_GUEST_SHUTDOWN, /* the guest powered off, by itself or on request */

@@ -1,8 +1,8 @@
 #include "swtpm.h"
 
-#include "clock.h"
-#include "log.h"
-#include "qemu_argv.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "qemu/qemu_argv.h"
 #include "spawn.h"
 
 #include <errno.h>

@@ -3,10 +3,10 @@
 #ifndef PASSLAUNCH_SWTPM_H
 #define PASSLAUNCH_SWTPM_H
 
-#include "error.h"
-#include "hostfacts.h"
-#include "journal.h"
-#include "profile.h"
+#include "base/error.h"
+#include "host/hostfacts.h"
+#include "host/journal.h"
+#include "profile/profile.h"
 #include "spawn.h"
 
 int swtpm_start(const struct profile *p, const struct host_facts *f,

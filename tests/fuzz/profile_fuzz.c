@@ -1,8 +1,8 @@
 /* libFuzzer harness: the profile parser and its cross checks, fed any bytes
  * as an ini file. Every input must end in a profile or a clean error. */
-#include "profile.h"
-#include "profile_check.h"
-#include "profile_parse.h"
+#include "profile/profile.h"
+#include "profile/profile_check.h"
+#include "profile/profile_parse.h"
 
 #include <stdint.h>
 

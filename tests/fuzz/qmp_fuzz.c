@@ -1,6 +1,6 @@
 /* libFuzzer harness: the QMP reader, fed any bytes as what QEMU sends:
  * split into lines, parsed, events queued, the rest dropped. */
-#include "qmp.h"
+#include "qemu/qmp.h"
 
 #include <stdint.h>
 #include <sys/socket.h>

@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "firmware.h"
-#include "profile.h"
+#include "qemu/firmware.h"
+#include "profile/profile.h"
 
 #include <errno.h>
 #include <sys/stat.h>

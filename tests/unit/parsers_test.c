@@ -9,12 +9,12 @@
 
 #include <errno.h>
 
-#include "cpulist.h"
-#include "pciaddr.h"
-#include "shell_quote.h"
-#include "size.h"
-#include "suggest.h"
-#include "util.h"
+#include "base/cpulist.h"
+#include "base/pciaddr.h"
+#include "base/shell_quote.h"
+#include "base/size.h"
+#include "base/suggest.h"
+#include "base/util.h"
 
 static void size_accepts_units(void **state)
 {

@@ -4,7 +4,7 @@
 #include "host/hostfacts.h"
 #include "base/paths.h"
 #include "host/pci_sysfs.h"
-#include "vm/pinning.h"
+#include "host/pin_plan.h"
 
 #include <errno.h>
 #include <sys/stat.h>

@@ -9,6 +9,7 @@
 #include "base/pciaddr.h"
 #include "vm/runstate.h"
 #include "host/sysfs.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -112,7 +113,7 @@ static int wait_vfio_node(int group, struct pl_err *err)
 static void open_run_journal(struct journal *j)
 {
 	const char *vm = getenv("PASSLAUNCH_VM");
-	_cleanup_free_ char *path = vm ? runstate_file(vm, "journal") : NULL;
+	_cleanup_free_ char *path = vm ? vmpath_journal(vm) : NULL;
 	struct pl_err ignored = {0};
 
 	*j = (struct journal){.fd = -1};

@@ -7,10 +7,11 @@
 #include "host/hugepages.h"
 #include "host/identity.h"
 #include "host/ownership.h"
-#include "qemu/qemu_env.h"
+#include "vm/qemu_env.h"
 #include "vm/sandbox.h"
 #include "host/isolate.h"
 #include "host/journal.h"
+#include "vm/undo.h"
 #include "vm/lock.h"
 #include "base/log.h"
 #include "vm/notify.h"
@@ -25,6 +26,7 @@
 #include "vm/supervise.h"
 #include "vm/swtpm.h"
 #include "base/trust.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -132,7 +134,7 @@ static int take_ownership(struct run *r, struct pl_err *err)
 		rc = runstate_create_qemu_dir(r->p.vm.name, r->id.uid, r->id.gid, err);
 	if (rc < 0)
 		return rc;
-	r->journal_path = runstate_file(r->p.vm.name, "journal");
+	r->journal_path = vmpath_journal(r->p.vm.name);
 	rc = journal_open(&r->journal, r->journal_path, r->p.vm.name, err);
 	if (rc < 0) {
 		/* Not ours to replay: that is what `recover` is for. */
@@ -162,7 +164,7 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0)
 		rc = bridge_taps_open(&r->p, &r->taps, err);
 	if (rc == 0)
-		rc = swtpm_start(&r->p, &r->facts, &(struct child_setup){&r->id, r->env.v, 0, NULL},
+		rc = swtpm_start(&r->p, &(struct child_setup){&r->id, r->env.v, 0, NULL},
 				 &r->journal, &r->swtpm, err);
 	if (rc == 0 && stop_requested(r))
 		rc = err_set(err, EINTR, "%s: stopped before QEMU started", r->p.vm.name);
@@ -225,7 +227,7 @@ static int release(struct run *r)
 	if (!r->journal_path)
 		return 0;
 	hooks_env_set_run(&release_env, r->qemu_ran, r->outcome_status);
-	rc = journal_replay(r->journal_path, release_env.v);
+	rc = undo_replay(r->journal_path, release_env.v);
 	strv_free(&release_env);
 	if (rc < 0) {
 		log_error("%s: the host is not fully restored; what is left is in %s; fix the "
@@ -274,7 +276,7 @@ static int run_vm(struct run *r, struct pl_err *err)
 		rc = start_qemu(r, err);
 	if (rc < 0)
 		return rc;
-	o = vm_supervise(&r->p, &r->facts, r->qemu, &r->plan, r->sigfd, &running, err);
+	o = vm_supervise(&r->p, r->qemu, &r->plan, r->sigfd, &running, err);
 	r->qemu_ran = r->qemu;
 	r->qemu = o == VM_NOT_STARTED ? r->qemu : 0;
 	if (o == VM_NOT_STARTED)

@@ -5,6 +5,7 @@
 #include "profile/profile_load.h"
 #include "vm/runstate.h"
 #include "base/trust.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,7 +115,7 @@ static void show_log(const char *path)
 
 static int start_session(const char *vm, const char *profile, struct pl_err *err)
 {
-	_cleanup_free_ char *log_path = runstate_file(vm, "log");
+	_cleanup_free_ char *log_path = vmpath_log(vm);
 	_cleanup_close_ int log_fd = -1;
 	int pipefd[2], status = 0, r;
 	char ready[8] = "";

@@ -1,6 +1,7 @@
 #include "cmd_vm.h"
 
 #include "host/journal.h"
+#include "vm/undo.h"
 #include "vm/lock.h"
 #include "base/log.h"
 #include "base/paths.h"
@@ -8,6 +9,7 @@
 #include "profile/profile_values.h"
 #include "qemu/qmp.h"
 #include "vm/runstate.h"
+#include "profile/vmpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -67,7 +69,7 @@ int cmd_stop(int argc, char **argv, struct pl_err *err)
 
 static json_object *live_status(const char *vm)
 {
-	_cleanup_free_ char *sock = runstate_file(vm, "qemu/client.sock");
+	_cleanup_free_ char *sock = vmpath_client(vm);
 	struct pl_err err = {0};
 	struct qmp q;
 	json_object *ret = NULL, *status = NULL;
@@ -194,14 +196,14 @@ int cmd_recover(int argc, char **argv, struct pl_err *err)
 	r = vm_lock(argv[1], &lock, err);
 	if (r < 0)
 		return err_exit_status(err, EXIT_BUSY, r);
-	journal = runstate_file(argv[1], "journal");
+	journal = vmpath_journal(argv[1]);
 	if (!journal_exists(journal)) {
 		runstate_remove(argv[1]);
 		log_info("%s: nothing to recover", argv[1]);
 		return 0;
 	}
 	log_info("%s: undoing what the last run left (%s)", argv[1], journal);
-	if (journal_replay(journal, NULL) < 0)
+	if (undo_replay(journal, NULL) < 0)
 		return err_exit_status(err, EXIT_NOT_RESTORED,
 				       err_set(err, EIO,
 					       "%s: some changes could not be undone; they stay in "

@@ -2,7 +2,7 @@
 
 #include "base/log.h"
 #include "base/paths.h"
-#include "qemu/qemu_argv.h"
+#include "qemu/qemu_argv_io.h"
 
 #include <errno.h>
 #include <fcntl.h>

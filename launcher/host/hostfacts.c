@@ -148,7 +148,6 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	*f = (struct host_facts){0};
 	f->accel = resolve_accel(p);
 	f->cpu_amd = host_cpu_amd();
-	f->run_dir = xasprintf("%s/%s/qemu", path_runtime(), p->vm.name);
 	gather_gpu_functions(p, f);
 	if (p->audio.backend == AUDIO_PIPEWIRE)
 		probe_qemu_version(p, f);
@@ -168,7 +167,6 @@ void host_facts_free(struct host_facts *f)
 {
 	firmware_free(&f->firmware);
 	free(f->gpu_functions);
-	free(f->run_dir);
 	*f = (struct host_facts){0};
 }
 

@@ -6,7 +6,7 @@
 
 #include "base/error.h"
 #include "journal.h"
-#include "vm/pinning.h"
+#include "pin_plan.h"
 #include "profile/profile.h"
 
 /* Enables cpuset at the root, creates the VM's cgroup, and confines every

@@ -1,13 +1,9 @@
 #include "journal.h"
 
-#include "vm/hook_exec.h"
 #include "base/log.h"
-#include "pci_rebind.h"
-#include "pci_sysfs.h"
 #include "procs.h"
-#include "sysfs.h"
 
-#include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -28,14 +24,16 @@ static char *escape(const char *s)
 	return out;
 }
 
+/* A '%' not followed by two hex digits is kept as it is: the file may be
+ * damaged, and is read to its end whatever it holds. */
 static void unescape(char *s)
 {
 	char *o = s;
 
 	for (; *s; s++) {
-		unsigned v;
-		if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1) {
-			*o++ = (char)v;
+		if (s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+			char hex[3] = {s[1], s[2], '\0'};
+			*o++ = (char)strtoul(hex, NULL, 16);
 			s += 2;
 		} else {
 			*o++ = *s;
@@ -169,144 +167,28 @@ int journal_created(struct journal *j, const char *path, struct pl_err *err)
 	return append(j, "created", path, NULL, err);
 }
 
-static int undo_process(const char *id, const char *what)
+static void entry_parse(struct journal_entry *e, char *line)
 {
-	int pid = 0;
-	unsigned long long start = 0;
+	char *rest;
 
-	if (sscanf(id, "%d:%llu", &pid, &start) != 2 || pid <= 0)
-		return -EINVAL;
-	/* The same PID with another start time is another process: leave it. */
-	if (proc_start_time(pid) != start)
-		return 0;
-	log_info("ending %s (PID %d) left from the run", what, pid);
-	return proc_terminate(pid, 5000);
-}
-
-static int undo_cpuset(const char *path, const char *old)
-{
-	_cleanup_free_ char *parent = xstrdup(path);
-	char *slash, cpus[4096];
-	int r = sysfs_write_str(path, old);
-
-	if (r != -ENOSPC || *old)
-		return r;
-	/* cgroup/dir/cpuset.cpus → cgroup/cpuset.cpus.effective */
-	slash = strrchr(parent, '/');
-	*slash = '\0';
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return r;
-	strcpy(slash, "/cpuset.cpus.effective");
-	if (sysfs_read_str(parent, cpus, sizeof(cpus)) < 0)
-		return r;
-	return sysfs_write_str(path, cpus);
-}
-
-static int undo_chown(const char *path, const char *owner)
-{
-	unsigned uid, gid;
-
-	if (sscanf(owner, "%u:%u", &uid, &gid) != 2)
-		return -EINVAL;
-	if (chown(path, uid, gid) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return 0;
-}
-
-static int undo_chown_tree(const char *dir, const char *owner)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = undo_chown(dir, owner);
-
-	while (r == 0 && d && (e = readdir(d))) {
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.')
-			r = undo_chown(path, owner);
+	e->line = line;
+	e->text = xstrdup(line);
+	rest = e->text;
+	e->action = strsep(&rest, "\t");
+	while (rest) {
+		e->field = xreallocarray(e->field, e->n + 1, sizeof(*e->field));
+		e->field[e->n] = strsep(&rest, "\t");
+		unescape(e->field[e->n++]);
 	}
-	if (d)
-		closedir(d);
-	return r;
 }
 
-/* The device's driver back; `gpu attach` has nothing left to do for it. */
-static int undo_driver(const char *bdf, const char *driver)
-{
-	_cleanup_free_ char *saved = pci_saved_driver_path(bdf);
-	struct pl_err err = {0};
-	int r = pci_rebind(bdf, driver, &err);
-
-	if (r < 0)
-		log_error("%s", err.msg);
-	else
-		unlink(saved);
-	return r;
-}
-
-/* "hook NAME PATH VM TIMEOUT ENV...": the hook's release. */
-static int undo_hook(char **f, size_t n, char *const *extra_env)
-{
-	struct strv env = {0};
-	struct pl_err err = {0};
-	unsigned timeout;
-	int r;
-
-	if (n < 4 || sscanf(f[3], "%u", &timeout) != 1)
-		return -EINVAL;
-	for (size_t i = 4; i < n; i++)
-		strv_push(&env, f[i]);
-	for (size_t i = 0; extra_env && extra_env[i]; i++) {
-		char *eq = strchr(extra_env[i], '=');
-		_cleanup_free_ char *name = xstrndup(extra_env[i], (size_t)(eq - extra_env[i]));
-		strv_set_env(&env, name, eq + 1);
-	}
-	log_info("%s: hook %s: release", f[2], f[0]);
-	r = hook_exec(&(struct hook_call){f[0], f[1], f[2], "release", env.v, timeout}, &err);
-	if (r < 0)
-		log_error("%s", err.msg);
-	strv_free(&env);
-	return r;
-}
-
-static int undo(const char *action, char **f, size_t n, char *const *extra_env)
-{
-	const char *a = n > 0 ? f[0] : "";
-	const char *b = n > 1 ? f[1] : "";
-
-	if (streq(action, "hook"))
-		return undo_hook(f, n, extra_env);
-	if (!n)
-		return -EINVAL;
-	if (streq(action, "write"))
-		return sysfs_write_str(a, b);
-	if (streq(action, "process"))
-		return undo_process(a, b);
-	if (streq(action, "cpuset"))
-		return undo_cpuset(a, b);
-	if (streq(action, "chown"))
-		return undo_chown(a, b);
-	if (streq(action, "chown-tree"))
-		return undo_chown_tree(a, b);
-	if (streq(action, "driver"))
-		return undo_driver(a, b);
-	if (streq(action, "created")) {
-		if (unlink(a) == 0 || errno == ENOENT)
-			return 0;
-		if (errno == EISDIR && (rmdir(a) == 0 || errno == ENOENT))
-			return 0;
-		return -errno;
-	}
-	return -EINVAL;
-}
-
-static int read_lines(const char *path, char ***lines, size_t *n)
+int journal_read(const char *path, struct journal_entry **entries, size_t *n)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	char *line = NULL;
 	size_t cap = 0;
 
-	*lines = NULL;
+	*entries = NULL;
 	*n = 0;
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
@@ -314,74 +196,42 @@ static int read_lines(const char *path, char ***lines, size_t *n)
 		line[strcspn(line, "\n")] = '\0';
 		if (!*line)
 			continue;
-		*lines = xreallocarray(*lines, *n + 1, sizeof(**lines));
-		(*lines)[(*n)++] = xstrdup(line);
+		*entries = xreallocarray(*entries, *n + 1, sizeof(**entries));
+		(*entries)[*n] = (struct journal_entry){0};
+		entry_parse(&(*entries)[(*n)++], xstrdup(line));
 	}
 	free(line);
 	return 0;
 }
 
-static int keep_failed(const char *path, char **failed, size_t n)
+void journal_entries_free(struct journal_entry *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(entries[i].line);
+		free(entries[i].text);
+		free(entries[i].field);
+	}
+	free(entries);
+}
+
+int journal_rewrite(const char *path, const struct journal_entry *const *keep, size_t n)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.new", path);
-	FILE *f = fopen(tmp, "we");
+	FILE *f;
 
+	if (!n)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	/* Written back oldest first, as they were recorded. */
-	for (size_t i = n; i-- > 0;)
-		fprintf(f, "%s\n", failed[i]);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", keep[i]->line);
 	if (fflush(f) != 0 || fdatasync(fileno(f)) < 0) {
 		fclose(f);
 		return -errno;
 	}
 	fclose(f);
 	return rename(tmp, path) < 0 ? -errno : 0;
-}
-
-int journal_replay(const char *path, char *const *extra_env)
-{
-	char **lines, **failed;
-	size_t n, n_failed = 0;
-	int r = read_lines(path, &lines, &n);
-
-	if (r < 0) {
-		log_error("cannot read the undo journal %s: %s", path, strerror(-r));
-		return r;
-	}
-	failed = xcalloc(n, sizeof(*failed));
-	for (size_t i = n; i-- > 0;) {
-		_cleanup_free_ char *copy = xstrdup(lines[i]);
-		char *rest = copy, *action = strsep(&rest, "\t");
-		char **fields = NULL;
-		size_t n_fields = 0;
-		int u;
-		while (rest) {
-			fields = xreallocarray(fields, n_fields + 1, sizeof(*fields));
-			fields[n_fields] = strsep(&rest, "\t");
-			unescape(fields[n_fields++]);
-		}
-		u = undo(action, fields, n_fields, extra_env);
-		if (u < 0) {
-			/* A hook's entry carries its environment: its name says enough. */
-			log_error(
-			    "could not undo: %s %s%s%s: %s", action, n_fields ? fields[0] : "",
-			    n_fields > 1 && !streq(action, "hook") ? " " : "",
-			    n_fields > 1 && !streq(action, "hook") ? fields[1] : "", strerror(-u));
-			failed[n_failed++] = lines[i];
-		}
-		free(fields);
-	}
-	r = n_failed				  ? keep_failed(path, failed, n_failed)
-	    : unlink(path) < 0 && errno != ENOENT ? -errno
-						  : 0;
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	free(failed);
-	if (r < 0)
-		log_error("cannot update the undo journal %s: %s", path, strerror(-r));
-	return n_failed ? -EIO : r;
 }
 
 void journal_close(struct journal *j)

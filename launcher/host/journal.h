@@ -1,7 +1,5 @@
 /* The undo journal: every change to the host is written down, durably,
- * before it is made, with what restores it. Release (and `passlaunch
- * recover` after a crash) replays it newest first; the file goes away only
- * when every entry has been undone. */
+ * before it is made, with what restores it. vm/undo.h replays it. */
 #ifndef PASSLAUNCH_JOURNAL_H
 #define PASSLAUNCH_JOURNAL_H
 
@@ -42,11 +40,21 @@ int journal_created(struct journal *j, const char *path, struct pl_err *err);
  * runs its release. */
 int journal_hook(struct journal *j, const char *name, const char *path, const char *vm,
 		 unsigned timeout_s, char *const *env, struct pl_err *err);
-/* Undoes every entry, newest first, going on past failures (each is
- * logged). EXTRA_ENV (or NULL) is added to each hook's environment.
- * Returns 0 and deletes the journal when all were undone; else keeps the
- * entries that failed and returns -EIO. */
-int journal_replay(const char *path, char *const *extra_env);
+/* One line of the journal: its action and its fields, unescaped. */
+struct journal_entry {
+	char *line; /* as written */
+	char *text; /* owns action and fields */
+	const char *action;
+	char **field;
+	size_t n;
+};
+
+/* Every entry, oldest first; a missing journal has none. */
+int journal_read(const char *path, struct journal_entry **entries, size_t *n);
+void journal_entries_free(struct journal_entry *entries, size_t n);
+/* Replaces the journal with the KEEP entries, in that order (durably), or
+ * removes it when none is left. */
+int journal_rewrite(const char *path, const struct journal_entry *const *keep, size_t n);
 bool journal_exists(const char *path);
 void journal_close(struct journal *j);
 

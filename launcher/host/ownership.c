@@ -1,7 +1,7 @@
 #include "ownership.h"
 
 #include "base/paths.h"
-#include "qemu/qemu_argv.h"
+#include "profile/vmpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -91,8 +91,8 @@ static int give_devices(const struct profile *p, const struct identity *id, stru
 int ownership_give(const struct profile *p, const struct identity *id, struct journal *j,
 		   struct pl_err *err)
 {
-	_cleanup_free_ char *vars = qemu_vars_path(p);
-	_cleanup_free_ char *tpm = xasprintf("%s/tpm", p->vm.state_dir);
+	_cleanup_free_ char *vars = vmpath_vars(p);
+	_cleanup_free_ char *tpm = vmpath_tpm(p);
 	int r;
 
 	if (!id->drop)

@@ -1,67 +1,18 @@
-#include "qemu_argv_internal.h"
+#include "qemu_argv.h"
+
+#include "argv_builder.h"
+#include "qemu_argv_io.h"
+#include "qemu_argv_pci.h"
+#include "qemu_argv_storage.h"
 
 #include "base/size.h"
-
-#include <stdarg.h>
+#include "profile/vmpath.h"
 
 /* Hyper-V enlightenments for Windows guests, in dependency order (stimer
  * needs synic and time; synic needs vpindex). KVM only. */
 static const char hyperv_flags[] = "hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,"
 				   "hv-runtime,hv-synic,hv-stimer,hv-reset,hv-frequencies,"
 				   "hv-time,hv-tlbflush,hv-ipi";
-
-void argv_opt(struct argv_builder *b, const char *opt, const char *fmt, ...)
-{
-	va_list ap;
-	char *value;
-
-	strv_push(b->argv, opt);
-	if (!fmt)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&value, fmt, ap) < 0)
-		die_oom();
-	va_end(ap);
-	strv_push_owned(b->argv, value);
-}
-
-/* FNV-1a: stable names and MAC addresses from the VM name and a label. */
-uint32_t argv_hash(const char *a, const char *b)
-{
-	uint32_t h = 2166136261u;
-
-	for (const char *s = a; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	h = (h ^ '/') * 16777619u;
-	for (const char *s = b; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
-char *qemu_vars_path(const struct profile *p)
-{
-	return xasprintf("%s/OVMF_VARS.fd", p->vm.state_dir);
-}
-
-char *qemu_qmp_path(const struct host_facts *f)
-{
-	return xasprintf("%s/qmp.sock", f->run_dir);
-}
-
-char *qemu_client_path(const struct host_facts *f)
-{
-	return xasprintf("%s/client.sock", f->run_dir);
-}
-
-char *qemu_serial_path(const struct host_facts *f)
-{
-	return xasprintf("%s/serial.sock", f->run_dir);
-}
-
-char *qemu_swtpm_path(const struct host_facts *f)
-{
-	return xasprintf("%s/swtpm.sock", f->run_dir);
-}
 
 static bool needs_smm(const struct argv_builder *b)
 {
@@ -129,7 +80,7 @@ static void add_memory(struct argv_builder *b)
 static void add_firmware(struct argv_builder *b)
 {
 	const struct firmware *fw = &b->f->firmware;
-	_cleanup_free_ char *vars = qemu_vars_path(b->p);
+	_cleanup_free_ char *vars = vmpath_vars(b->p);
 
 	if (b->p->firmware.type == FW_BIOS)
 		return;
@@ -152,9 +103,9 @@ static void add_iothreads(struct argv_builder *b)
  * `passlaunch status` and the user's own tools. */
 static void add_control(struct argv_builder *b)
 {
-	_cleanup_free_ char *qmp = qemu_qmp_path(b->f);
-	_cleanup_free_ char *client = qemu_client_path(b->f);
-	_cleanup_free_ char *serial = qemu_serial_path(b->f);
+	_cleanup_free_ char *qmp = vmpath_qmp(b->p->vm.name);
+	_cleanup_free_ char *client = vmpath_client(b->p->vm.name);
+	_cleanup_free_ char *serial = vmpath_serial(b->p->vm.name);
 
 	argv_opt(b, "-chardev", "socket,id=qmp,path=%s,server=on,wait=off", qmp);
 	argv_opt(b, "-mon", "chardev=qmp,mode=control");

@@ -1,6 +1,7 @@
-#include "qemu_argv_internal.h"
+#include "qemu_argv_io.h"
 
 #include "base/size.h"
+#include "profile/vmpath.h"
 
 static const char *const nic_devices[] = {
     [NIC_VIRTIO] = "virtio-net-pci",
@@ -102,7 +103,7 @@ void argv_add_audio(struct argv_builder *b)
 
 /* Looking Glass: two frames of 32-bit pixels plus 10 MiB, rounded up to a
  * power of two (its documented formula). */
-uint64_t qemu_looking_glass_size(const struct profile *p)
+static uint64_t looking_glass_size(const struct profile *p)
 {
 	uint64_t need = (uint64_t)p->display.width * p->display.height * 4 * 2 + 10 * MiB;
 	uint64_t size = MiB;
@@ -124,7 +125,7 @@ static void add_looking_glass(struct argv_builder *b)
 {
 	char size[32];
 
-	size_format(qemu_looking_glass_size(b->p), size, sizeof(size));
+	size_format(looking_glass_size(b->p), size, sizeof(size));
 	argv_opt(b, "-object",
 		 "memory-backend-file,id=looking-glass,mem-path=/dev/shm/looking-glass,size=%s,"
 		 "share=on",
@@ -159,7 +160,7 @@ void argv_add_display(struct argv_builder *b)
 
 void argv_add_tpm(struct argv_builder *b)
 {
-	_cleanup_free_ char *sock = qemu_swtpm_path(b->f);
+	_cleanup_free_ char *sock = vmpath_swtpm(b->p->vm.name);
 
 	if (!b->p->firmware.tpm)
 		return;

@@ -1,4 +1,4 @@
-#include "qemu_argv_internal.h"
+#include "qemu_argv_pci.h"
 
 /* Every passed device sits behind its own PCIe root port, as on real
  * hardware: GPU drivers read the link, and Windows expects a PCIe topology. */

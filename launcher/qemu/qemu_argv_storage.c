@@ -1,4 +1,4 @@
-#include "qemu_argv_internal.h"
+#include "qemu_argv_storage.h"
 
 static const char *const cache_names[] = {
     [CACHE_NONE] = "none",

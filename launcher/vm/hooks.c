@@ -5,6 +5,7 @@
 #include "base/paths.h"
 #include "runstate.h"
 #include "base/trust.h"
+#include "profile/vmpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -202,7 +203,7 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 /* Where a hook keeps what it must undo: /run/passlaunch/VM/hooks/NAME. */
 static int state_dir(const struct hooks *h, const struct hook *k, char **out, struct pl_err *err)
 {
-	_cleanup_free_ char *parent = runstate_file(h->vm, "hooks");
+	_cleanup_free_ char *parent = vmpath_hooks(h->vm);
 
 	*out = xasprintf("%s/%s", parent, k->name);
 	if ((mkdir(parent, 0700) < 0 && errno != EEXIST) ||

@@ -11,7 +11,7 @@
 #include "host/hostfacts.h"
 #include "host/identity.h"
 #include "host/journal.h"
-#include "pinning.h"
+#include "host/pin_plan.h"
 #include "profile/profile.h"
 
 struct hook {

@@ -1,16 +1,12 @@
 #include "lock.h"
 
 #include "base/paths.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-
-static char *lock_path(const char *vm)
-{
-	return xasprintf("%s/%s.lock", path_runtime(), vm);
-}
 
 static pid_t read_pid(int fd)
 {
@@ -21,7 +17,7 @@ static pid_t read_pid(int fd)
 
 int vm_lock(const char *vm, int *fd, struct pl_err *err)
 {
-	_cleanup_free_ char *path = lock_path(vm);
+	_cleanup_free_ char *path = vmpath_lock(vm);
 	char pid[32];
 
 	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
@@ -49,7 +45,7 @@ int vm_lock(const char *vm, int *fd, struct pl_err *err)
 
 pid_t vm_lock_holder(const char *vm)
 {
-	_cleanup_free_ char *path = lock_path(vm);
+	_cleanup_free_ char *path = vmpath_lock(vm);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)

@@ -1,7 +1,7 @@
 #include "nvram.h"
 
 #include "base/log.h"
-#include "qemu/qemu_argv.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +62,7 @@ static int copy_template(const char *template, const char *vars, struct pl_err *
 
 int nvram_prepare(const struct profile *p, const struct host_facts *f, struct pl_err *err)
 {
-	_cleanup_free_ char *vars = qemu_vars_path(p);
+	_cleanup_free_ char *vars = vmpath_vars(p);
 	int r = mkdir_parents(p->vm.state_dir, 0700);
 
 	if (r < 0)

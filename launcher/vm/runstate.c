@@ -1,33 +1,16 @@
 #include "runstate.h"
 
 #include "base/paths.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <time.h>
 
-static const char *const run_files[] = {"state.json",
-					"qemu/qmp.sock",
-					"qemu/client.sock",
-					"qemu/serial.sock",
-					"qemu/swtpm.sock",
-					"qemu/swtpm.sock.lock",
-					"qemu"};
-
-char *runstate_dir(const char *vm)
-{
-	return xasprintf("%s/%s", path_runtime(), vm);
-}
-
-char *runstate_file(const char *vm, const char *name)
-{
-	return xasprintf("%s/%s/%s", path_runtime(), vm, name);
-}
-
 int runstate_create_dir(const char *vm, struct pl_err *err)
 {
-	_cleanup_free_ char *dir = runstate_dir(vm);
+	_cleanup_free_ char *dir = vmpath_run_dir(vm);
 
 	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", path_runtime(), strerror(errno));
@@ -40,7 +23,7 @@ int runstate_create_dir(const char *vm, struct pl_err *err)
  * the journal and state.json stay beside it, where only root can write. */
 int runstate_create_qemu_dir(const char *vm, uid_t uid, gid_t gid, struct pl_err *err)
 {
-	_cleanup_free_ char *dir = runstate_file(vm, "qemu");
+	_cleanup_free_ char *dir = vmpath_qemu_dir(vm);
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
@@ -71,7 +54,7 @@ static json_object *cpus(const struct cpulist *list)
 int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
 		   struct pl_err *err)
 {
-	_cleanup_free_ char *path = runstate_file(p->vm.name, "state.json");
+	_cleanup_free_ char *path = vmpath_state(p->vm.name);
 	_cleanup_free_ char *tmp = xasprintf("%s.new", path);
 	json_object *o = json_object_new_object();
 	int r = 0;
@@ -93,7 +76,7 @@ int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *p
 
 json_object *runstate_read(const char *vm)
 {
-	_cleanup_free_ char *path = runstate_file(vm, "state.json");
+	_cleanup_free_ char *path = vmpath_state(vm);
 	return access(path, F_OK) == 0 ? json_object_from_file(path) : NULL;
 }
 
@@ -107,21 +90,27 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void runstate_remove_hook_state(const char *vm)
 {
-	_cleanup_free_ char *hooks = runstate_file(vm, "hooks");
+	_cleanup_free_ char *hooks = vmpath_hooks(vm);
 
 	nftw(hooks, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void runstate_remove(const char *vm)
 {
-	_cleanup_free_ char *dir = runstate_dir(vm);
+	char *(*const qemu_files[])(const char *) = {vmpath_qmp, vmpath_client, vmpath_serial,
+						     vmpath_swtpm};
+	_cleanup_free_ char *dir = vmpath_run_dir(vm);
+	_cleanup_free_ char *qemu_dir = vmpath_qemu_dir(vm);
+	_cleanup_free_ char *state = vmpath_state(vm);
 
 	runstate_remove_hook_state(vm);
-
-	for (size_t i = 0; i < N_ELEMENTS(run_files); i++) {
-		_cleanup_free_ char *path = runstate_file(vm, run_files[i]);
-		if (unlink(path) < 0 && errno == EISDIR)
-			rmdir(path);
+	for (size_t i = 0; i < N_ELEMENTS(qemu_files); i++) {
+		_cleanup_free_ char *path = qemu_files[i](vm);
+		_cleanup_free_ char *lock = xasprintf("%s.lock", path);
+		unlink(path);
+		unlink(lock);
 	}
+	rmdir(qemu_dir);
+	unlink(state);
 	rmdir(dir);
 }

@@ -5,13 +5,11 @@
 #define PASSLAUNCH_RUNSTATE_H
 
 #include "base/error.h"
-#include "pinning.h"
+#include "host/pin_plan.h"
 #include "profile/profile.h"
 
 #include <json-c/json.h>
 
-char *runstate_dir(const char *vm);
-char *runstate_file(const char *vm, const char *name);
 int runstate_create_dir(const char *vm, struct pl_err *err);
 int runstate_create_qemu_dir(const char *vm, uid_t uid, gid_t gid, struct pl_err *err);
 int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *plan,

@@ -3,8 +3,8 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "host/procs.h"
-#include "qemu/qemu_argv.h"
 #include "qemu/qmp.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -106,9 +106,9 @@ static void copy_serial(struct supervisor *s)
 		return;
 }
 
-static int open_serial(const struct host_facts *f)
+static int open_serial(const char *vm)
 {
-	_cleanup_free_ char *path = qemu_serial_path(f);
+	_cleanup_free_ char *path = vmpath_serial(vm);
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -186,16 +186,15 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 	return r;
 }
 
-enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f, pid_t qemu,
-			     const struct pin_plan *plan, int sigfd,
-			     const struct vm_running *running, struct pl_err *err)
+enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
+			     int sigfd, const struct vm_running *running, struct pl_err *err)
 {
-	_cleanup_free_ char *qmp_path = qemu_qmp_path(f);
+	_cleanup_free_ char *qmp_path = vmpath_qmp(p->vm.name);
 	struct supervisor s = {.p = p, .qemu = qemu, .serial = -1, .qmp = {.fd = -1}};
 	int r = qmp_connect(&s.qmp, qmp_path, QMP_START_TIMEOUT_MS, qemu, err);
 
 	if (r == 0 && p->display.serial)
-		s.serial = open_serial(f);
+		s.serial = open_serial(p->vm.name);
 	if (r == 0)
 		r = start_guest(&s, plan, err);
 	if (r < 0) {

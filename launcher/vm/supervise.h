@@ -5,7 +5,6 @@
 #define PASSLAUNCH_SUPERVISE_H
 
 #include "base/error.h"
-#include "host/hostfacts.h"
 #include "pinning.h"
 #include "profile/profile.h"
 
@@ -24,8 +23,7 @@ struct vm_running {
 
 /* sigfd: a signalfd for SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGCHLD;
  * signals that come while RUNNING's function runs are handled after it. */
-enum vm_outcome vm_supervise(const struct profile *p, const struct host_facts *f, pid_t qemu,
-			     const struct pin_plan *plan, int sigfd,
-			     const struct vm_running *running, struct pl_err *err);
+enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
+			     int sigfd, const struct vm_running *running, struct pl_err *err);
 
 #endif

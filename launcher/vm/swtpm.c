@@ -2,8 +2,8 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "qemu/qemu_argv.h"
 #include "spawn.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -28,11 +28,11 @@ static int wait_for_socket(const char *path, pid_t pid, struct pl_err *err)
 	return 0;
 }
 
-int swtpm_start(const struct profile *p, const struct host_facts *f,
-		const struct child_setup *setup, struct journal *j, pid_t *pid, struct pl_err *err)
+int swtpm_start(const struct profile *p, const struct child_setup *setup, struct journal *j,
+		pid_t *pid, struct pl_err *err)
 {
-	_cleanup_free_ char *state = xasprintf("%s/tpm", p->vm.state_dir);
-	_cleanup_free_ char *sock = qemu_swtpm_path(f);
+	_cleanup_free_ char *state = vmpath_tpm(p);
+	_cleanup_free_ char *sock = vmpath_swtpm(p->vm.name);
 	_cleanup_free_ char *state_arg = xasprintf("dir=%s,mode=0600", state);
 	_cleanup_free_ char *ctrl_arg = xasprintf("type=unixio,path=%s", sock);
 	char *argv[] = {(char *)SWTPM_BINARY,

@@ -4,12 +4,11 @@
 #define PASSLAUNCH_SWTPM_H
 
 #include "base/error.h"
-#include "host/hostfacts.h"
 #include "host/journal.h"
 #include "profile/profile.h"
 #include "spawn.h"
 
-int swtpm_start(const struct profile *p, const struct host_facts *f,
-		const struct child_setup *setup, struct journal *j, pid_t *pid, struct pl_err *err);
+int swtpm_start(const struct profile *p, const struct child_setup *setup, struct journal *j,
+		pid_t *pid, struct pl_err *err);
 
 #endif

@@ -1,0 +1,27 @@
+/* Where each file of a VM lives, in one place for the launcher, the other
+ * commands and the argv builder:
+ *   /run/passlaunch/NAME.lock          the run's lock (root's)
+ *   /run/passlaunch/NAME/              root's: journal, state.json, log, hooks/
+ *   /run/passlaunch/NAME/qemu/         QEMU's user's: its sockets
+ *   state_dir/                         root's: OVMF_VARS.fd, tpm/
+ * The runtime root is path_runtime(). */
+#ifndef PASSLAUNCH_VMPATH_H
+#define PASSLAUNCH_VMPATH_H
+
+#include "profile.h"
+
+char *vmpath_lock(const char *vm);
+char *vmpath_run_dir(const char *vm);
+char *vmpath_journal(const char *vm);
+char *vmpath_state(const char *vm);
+char *vmpath_log(const char *vm);
+char *vmpath_hooks(const char *vm);
+char *vmpath_qemu_dir(const char *vm);
+char *vmpath_qmp(const char *vm);
+char *vmpath_client(const char *vm);
+char *vmpath_serial(const char *vm);
+char *vmpath_swtpm(const char *vm);
+char *vmpath_vars(const struct profile *p);
+char *vmpath_tpm(const struct profile *p);
+
+#endif

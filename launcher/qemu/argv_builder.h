@@ -1,0 +1,22 @@
+/* What the parts of the argv builder share: the argv being built and the
+ * profile and facts it is built from. Each part appends its options. */
+#ifndef PASSLAUNCH_ARGV_BUILDER_H
+#define PASSLAUNCH_ARGV_BUILDER_H
+
+#include "base/strv.h"
+#include "facts.h"
+#include "profile/profile.h"
+
+struct argv_builder {
+	const struct profile *p;
+	const struct host_facts *f;
+	struct strv *argv;
+	unsigned next_chassis; /* pcie-root-port chassis numbers */
+};
+
+/* OPT, then its value from FMT (none when FMT is NULL). */
+void argv_opt(struct argv_builder *b, const char *opt, const char *fmt, ...) _printf_(3, 4);
+/* FNV-1a: stable names and MAC addresses from the VM name and a label. */
+uint32_t argv_hash(const char *a, const char *b);
+
+#endif

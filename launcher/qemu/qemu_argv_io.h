@@ -1,0 +1,20 @@
+/* The builder's parts for what the guest talks through: network, USB and
+ * evdev input, audio, display, TPM. */
+#ifndef PASSLAUNCH_QEMU_ARGV_IO_H
+#define PASSLAUNCH_QEMU_ARGV_IO_H
+
+#include "argv_builder.h"
+
+void argv_add_network(struct argv_builder *b);
+void argv_add_usb_input(struct argv_builder *b);
+void argv_add_audio(struct argv_builder *b);
+void argv_add_display(struct argv_builder *b);
+void argv_add_tpm(struct argv_builder *b);
+
+/* The name of a bridge NIC's tap, which the launcher makes (host/bridge_tap.h)
+ * and hands QEMU as a descriptor: the first as 3, the next as 4, in the
+ * profile's order. */
+char *qemu_bridge_tap_name(const struct profile *p, const struct profile_net *net);
+#define QEMU_FIRST_TAP_FD 3
+
+#endif

@@ -1,0 +1,186 @@
+#include "undo.h"
+
+#include "base/log.h"
+#include "hook_exec.h"
+#include "host/journal.h"
+#include "host/pci_rebind.h"
+#include "host/pci_sysfs.h"
+#include "host/procs.h"
+#include "host/sysfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <unistd.h>
+
+static int undo_process(const char *id, const char *what)
+{
+	int pid = 0;
+	unsigned long long start = 0;
+
+	if (sscanf(id, "%d:%llu", &pid, &start) != 2 || pid <= 0)
+		return -EINVAL;
+	/* The same PID with another start time is another process: leave it. */
+	if (proc_start_time(pid) != start)
+		return 0;
+	log_info("ending %s (PID %d) left from the run", what, pid);
+	return proc_terminate(pid, 5000);
+}
+
+static int undo_cpuset(const char *path, const char *old)
+{
+	_cleanup_free_ char *parent = xstrdup(path);
+	char *slash, cpus[4096];
+	int r = sysfs_write_str(path, old);
+
+	if (r != -ENOSPC || *old)
+		return r;
+	/* cgroup/dir/cpuset.cpus → cgroup/cpuset.cpus.effective */
+	slash = strrchr(parent, '/');
+	*slash = '\0';
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return r;
+	strcpy(slash, "/cpuset.cpus.effective");
+	if (sysfs_read_str(parent, cpus, sizeof(cpus)) < 0)
+		return r;
+	return sysfs_write_str(path, cpus);
+}
+
+static int undo_chown(const char *path, const char *owner)
+{
+	unsigned uid, gid;
+
+	if (sscanf(owner, "%u:%u", &uid, &gid) != 2)
+		return -EINVAL;
+	if (chown(path, uid, gid) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return 0;
+}
+
+static int undo_chown_tree(const char *dir, const char *owner)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = undo_chown(dir, owner);
+
+	while (r == 0 && d && (e = readdir(d))) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
+		if (e->d_name[0] != '.')
+			r = undo_chown(path, owner);
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
+/* The device's driver back; `gpu attach` has nothing left to do for it. */
+static int undo_driver(const char *bdf, const char *driver)
+{
+	_cleanup_free_ char *saved = pci_saved_driver_path(bdf);
+	struct pl_err err = {0};
+	int r = pci_rebind(bdf, driver, &err);
+
+	if (r < 0)
+		log_error("%s", err.msg);
+	else
+		unlink(saved);
+	return r;
+}
+
+/* "hook NAME PATH VM TIMEOUT ENV...": the hook's release. */
+static int undo_hook(char **f, size_t n, char *const *extra_env)
+{
+	struct strv env = {0};
+	struct pl_err err = {0};
+	unsigned timeout;
+	int r;
+
+	if (n < 4 || sscanf(f[3], "%u", &timeout) != 1)
+		return -EINVAL;
+	for (size_t i = 4; i < n; i++)
+		strv_push(&env, f[i]);
+	for (size_t i = 0; extra_env && extra_env[i]; i++) {
+		char *eq = strchr(extra_env[i], '=');
+		_cleanup_free_ char *name = xstrndup(extra_env[i], (size_t)(eq - extra_env[i]));
+		strv_set_env(&env, name, eq + 1);
+	}
+	log_info("%s: hook %s: release", f[2], f[0]);
+	r = hook_exec(&(struct hook_call){f[0], f[1], f[2], "release", env.v, timeout}, &err);
+	if (r < 0)
+		log_error("%s", err.msg);
+	strv_free(&env);
+	return r;
+}
+
+static int undo(const char *action, char **f, size_t n, char *const *extra_env)
+{
+	const char *a = n > 0 ? f[0] : "";
+	const char *b = n > 1 ? f[1] : "";
+
+	if (streq(action, "hook"))
+		return undo_hook(f, n, extra_env);
+	if (!n)
+		return -EINVAL;
+	if (streq(action, "write"))
+		return sysfs_write_str(a, b);
+	if (streq(action, "process"))
+		return undo_process(a, b);
+	if (streq(action, "cpuset"))
+		return undo_cpuset(a, b);
+	if (streq(action, "chown"))
+		return undo_chown(a, b);
+	if (streq(action, "chown-tree"))
+		return undo_chown_tree(a, b);
+	if (streq(action, "driver"))
+		return undo_driver(a, b);
+	if (streq(action, "created")) {
+		if (unlink(a) == 0 || errno == ENOENT)
+			return 0;
+		if (errno == EISDIR && (rmdir(a) == 0 || errno == ENOENT))
+			return 0;
+		return -errno;
+	}
+	return -EINVAL;
+}
+
+static void log_failure(const struct journal_entry *e, int u)
+{
+	/* A hook's entry carries its environment: its name says enough. */
+	bool second = e->n > 1 && !streq(e->action, "hook");
+
+	log_error("could not undo: %s %s%s%s: %s", e->action, e->n ? e->field[0] : "",
+		  second ? " " : "", second ? e->field[1] : "", strerror(-u));
+}
+
+int undo_replay(const char *path, char *const *extra_env)
+{
+	struct journal_entry *entries;
+	const struct journal_entry **failed;
+	size_t n, n_failed = 0;
+	int r = journal_read(path, &entries, &n);
+
+	if (r < 0) {
+		log_error("cannot read the undo journal %s: %s", path, strerror(-r));
+		return r;
+	}
+	failed = xcalloc(n ? n : 1, sizeof(*failed));
+	for (size_t i = n; i-- > 0;) {
+		int u = undo(entries[i].action, entries[i].field, entries[i].n, extra_env);
+		if (u < 0) {
+			log_failure(&entries[i], u);
+			failed[n_failed++] = &entries[i];
+		}
+	}
+	/* Written back oldest first, as they were recorded. */
+	for (size_t i = 0; i < n_failed / 2; i++) {
+		const struct journal_entry *t = failed[i];
+		failed[i] = failed[n_failed - 1 - i];
+		failed[n_failed - 1 - i] = t;
+	}
+	r = journal_rewrite(path, failed, n_failed);
+	journal_entries_free(entries, n);
+	free(failed);
+	if (r < 0)
+		log_error("cannot update the undo journal %s: %s", path, strerror(-r));
+	return n_failed ? -EIO : r;
+}

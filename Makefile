@@ -166,8 +166,14 @@ lab:
 
 # CI's entry point: install what is missing, build, lint, run every tier;
 # then the unit and bats tiers again with ASan and UBSan (build/sanitize).
-# `make check SANITIZE=1` runs only the sanitized unit and bats tiers.
-ifeq ($(SANITIZE),1)
+# `make check SANITIZE=1` runs only the sanitized unit and bats tiers;
+# `make check BATS="tests/bats/run.bats ..."` only those bats suites.
+BATS       ?=
+ifneq ($(BATS),)
+check: deps
+	$(MAKE) all $(PROBE)
+	PASSLAUNCH_BATS="$(BATS)" tests/run
+else ifeq ($(SANITIZE),1)
 check: deps
 	$(MAKE) SANITIZE=1 all $(UNIT_BINS)
 	$(MAKE) SANITIZE= build/tests/syscall-probe

@@ -41,6 +41,48 @@ open_tmp_to_nobody() {
 	done
 }
 
+# stage_for_qemu FILE...: copies of FILEs, in a directory of the suite's that
+# is root's and open to all ($QEMU_STAGE), for QEMU's user (nobody) to read or
+# run: the checkout may sit where only root may enter (a home directory), and
+# the tests never loosen its permissions. Call from setup_file; teardown_file
+# calls unstage_for_qemu.
+stage_for_qemu() {
+	local f mode
+	if [[ -z ${QEMU_STAGE:-} ]]; then
+		QEMU_STAGE=$(mktemp -d /tmp/passlaunch-stage.XXXXXX) || return 1
+		chmod 755 "$QEMU_STAGE"
+		export QEMU_STAGE
+	fi
+	for f; do
+		mode=644
+		[[ -x $f ]] && mode=755
+		install -m "$mode" "$f" "$QEMU_STAGE/" || return 1
+		qemu_user_can_read "$QEMU_STAGE/${f##*/}" || return 1
+	done
+}
+
+unstage_for_qemu() {
+	[[ -n ${QEMU_STAGE:-} && $QEMU_STAGE == /tmp/passlaunch-stage.* ]] && rm -rf "$QEMU_STAGE"
+	return 0
+}
+
+# qemu_user_can_read FILE: fails, saying why, when QEMU's user (nobody)
+# cannot read FILE; a run would fail later with a less clear message.
+qemu_user_can_read() {
+	if ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$1"; then
+		echo "QEMU's user (nobody) cannot read $1: a directory above it is closed to it" \
+			"(ls -ld each one); tests stage what QEMU needs with stage_for_qemu" >&2
+		return 1
+	fi
+}
+
+# outside_bats CMD...: CMD as a shell would run it, without this bats's
+# variables or its PATH (whose first entry is bats's own libexec), for a
+# nested make check or bats.
+outside_bats() {
+	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$HOME" "$@"
+}
+
 # A listing of every file under a directory with its size and mode, to prove
 # that a command changed nothing there.
 tree_state() {

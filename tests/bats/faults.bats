@@ -15,6 +15,10 @@ setup_file() {
 	printf '| fault | result |\n|---|---|\n' >"$ROOT/build/fault-matrix.md"
 }
 
+teardown_file() {
+	runvm_teardown_file
+}
+
 setup() {
 	runvm_setup "faults on a root run"
 	STOP_TIMEOUT=20

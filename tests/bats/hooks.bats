@@ -12,6 +12,10 @@ setup_file() {
 	runvm_setup_file
 }
 
+teardown_file() {
+	runvm_teardown_file
+}
+
 setup() {
 	runvm_setup "hooks run as root"
 	mkdir -p hooks

@@ -82,3 +82,15 @@ load lab
 	assert_line "running systemd-journald.service"
 	refute_line --regexp '^running (getty|serial-getty|systemd-logind|cron)'
 }
+
+@test "lab: a guest still up after it reported its status is killed within seconds, its status kept" {
+	# The job reports as init would, then hangs as a power-off that never
+	# completes: the runner must not wait out LAB_TIMEOUT (status 124).
+	LAB_EXIT_GRACE=3 LAB_TIMEOUT=300 lab_run <<-'EOF'
+	echo "LAB-EXIT: 7"
+	sleep 1000
+	EOF
+	assert_equal "$status" 7
+	assert_output --partial "lab: the guest reported its status but is still up after 3 s; killing it"
+	refute_output --partial "did not finish within"
+}

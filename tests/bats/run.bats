@@ -11,6 +11,10 @@ setup_file() {
 	runvm_setup_file
 }
 
+teardown_file() {
+	runvm_teardown_file
+}
+
 setup() {
 	runvm_setup "hugepages, pinning of another user's threads"
 }

@@ -2,10 +2,17 @@
 # shellcheck disable=SC2034  # the suites read RC, VM and RUN_PID
 # Full runs of `passlaunch run` with the real QEMU (TCG), whose guest is the
 # lab's kernel and busybox (tests/lab/init): lab.guest=acpi powers off on the
-# ACPI power button, lab.guest=deaf ignores it. Needs $LAB (build/lab).
+# ACPI power button, lab.guest=deaf ignores it. $LAB holds the lab's kernel
+# and initramfs, staged where QEMU's user can read them.
 
 runvm_setup_file() {
 	"$ROOT/tests/lab/build" >&2
+	[[ $EUID == 0 ]] || return 0
+	stage_for_qemu "$ROOT/build/lab/vmlinuz" "$ROOT/build/lab/initramfs.gz"
+}
+
+runvm_teardown_file() {
+	unstage_for_qemu
 }
 
 # runvm_setup WHY: the common set-up for a suite of full runs as root (WHY
@@ -14,7 +21,7 @@ runvm_setup_file() {
 runvm_setup() {
 	common_setup
 	[[ $EUID == 0 ]] || skip "needs root: $1"
-	LAB=$ROOT/build/lab
+	LAB=$QEMU_STAGE
 	open_tmp_to_nobody
 	HUGEPAGES_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
 	HUGEPAGES_FREE_BEFORE=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)

@@ -6,11 +6,20 @@
 
 load common
 
+setup_file() {
+	[[ $EUID == 0 ]] || return 0
+	stage_for_qemu "$ROOT/build/tests/syscall-probe"
+}
+
+teardown_file() {
+	unstage_for_qemu
+}
+
 setup() {
 	common_setup
 	[[ $EUID == 0 ]] || skip "needs root: it is about dropping root"
 	open_tmp_to_nobody
-	PROBE=$ROOT/build/tests/syscall-probe
+	PROBE=$QEMU_STAGE/syscall-probe
 }
 
 teardown() {

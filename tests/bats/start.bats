@@ -11,6 +11,10 @@ setup_file() {
 	runvm_setup_file
 }
 
+teardown_file() {
+	runvm_teardown_file
+}
+
 setup() {
 	runvm_setup "start hands devices over as root"
 	[[ ! -d /run/systemd/system ]] || skip "systemd runs here: start uses the unit (lab_start.bats)"

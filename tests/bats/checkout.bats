@@ -1,0 +1,42 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output and status
+# The suite passes from any checkout: a clone inside a directory only root
+# may enter (as a home directory is), where QEMU's user reaches nothing of the
+# tree, runs the suites of full runs.
+
+load common
+
+setup() {
+	common_setup
+	[[ $EUID == 0 ]] || skip "needs root: QEMU runs as nobody only under root"
+	PRIVATE=$(mktemp -d /tmp/passlaunch-home.XXXXXX)
+	chmod 700 "$PRIVATE"
+}
+
+teardown() {
+	[[ -n ${PRIVATE:-} ]] && rm -rf "$PRIVATE"
+	return 0
+}
+
+# The working tree as it is (what git tracks or would track), cloned into
+# $PRIVATE/src, with the lab's kernel that the tree already built.
+clone_privately() {
+	git clone -q "$ROOT" "$PRIVATE/src"
+	(cd "$ROOT" && git ls-files -z -c -o --exclude-standard | tar -c --null -T -) |
+		tar -x -C "$PRIVATE/src"
+	mkdir -p "$PRIVATE/src/build"
+	cp -a "$ROOT/build/lab" "$PRIVATE/src/build/lab"
+}
+
+@test "checkout: run and faults pass from a clone inside a directory of mode 0700" {
+	clone_privately
+	cd "$PRIVATE/src"
+	make -s passlaunch build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$PRIVATE/src/build/lab/vmlinuz"
+	assert_failure
+	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch" bats --tap tests/bats/run.bats tests/bats/faults.bats
+	# bats's own plan line says how many ran; every one must be ok.
+	[[ $status == 0 ]] || fail "$(grep -E '^not ok|^#' <<<"$output")"
+	assert_line --regexp '^1\.\.[1-9]'
+	refute_line --regexp '^not ok'
+}

@@ -82,12 +82,9 @@ all: $(BIN) man
 $(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
 
-$(BUILD)/obj/%.o: launcher/%.c | $(BUILD)
+$(BUILD)/obj/%.o: launcher/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD):
-	mkdir -p $(BUILD)/tests $(BUILD)/man
 
 $(BUILD)/obj/vm/sandbox.o $(FUZZ_DIR)/obj/vm/sandbox.o: $(SECCOMP_BPF)
 
@@ -100,12 +97,14 @@ $(GEN_DIR)/seccomp-gen: launcher/seccomp/gen.c launcher/seccomp/rules.c launcher
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) $(shell pkg-config --cflags libseccomp) \
 	  -o $@ $(filter %.c,$^) -pie -Wl,-z,relro,-z,now $(shell pkg-config --libs libseccomp)
 
-$(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS) | $(BUILD)
+$(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS) -lcmocka
 
 # Stands in for QEMU in the sandbox tests; never sanitized, like QEMU (a
 # sanitizer's runtime makes calls of its own that the filter denies).
-$(PROBE): tests/helpers/syscall-probe.c | $(BUILD)
+$(PROBE): tests/helpers/syscall-probe.c
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -o $@ $< -pie -Wl,-z,relro,-z,now
 
 $(FUZZ_DIR)/obj/%.o: launcher/%.c
@@ -125,12 +124,14 @@ bench: $(BIN) $(BUILD)/tests/bare-handoff
 	tests/bench/run
 
 # The reference for the GPU handoff: the same sysfs writes, nothing else.
-$(BUILD)/tests/bare-handoff: tests/bench/bare-handoff.c | $(BUILD)
+$(BUILD)/tests/bare-handoff: tests/bench/bare-handoff.c
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDENING) $(CFLAGS) -o $@ $< -pie -Wl,-z,relro,-z,now
 
 man: $(MAN_PAGES)
 
-$(BUILD)/man/%: man/%.scd | $(BUILD)
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(@D)
 	scdoc < $< > $@
 
 deps:

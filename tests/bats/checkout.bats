@@ -24,6 +24,7 @@ clone_privately() {
 	git clone -q "$ROOT" "$PRIVATE/src"
 	(cd "$ROOT" && git ls-files -z -c -o --exclude-standard | tar -c --null -T -) |
 		tar -x -C "$PRIVATE/src"
+	"$ROOT/tests/lab/build" >&2
 	mkdir -p "$PRIVATE/src/build"
 	cp -a "$ROOT/build/lab" "$PRIVATE/src/build/lab"
 }

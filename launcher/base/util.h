@@ -45,6 +45,14 @@ static inline void *steal_pointer(void *pp)
 	return v;
 }
 
+/* The same for a descriptor. */
+static inline int steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+
 static inline bool streq(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;

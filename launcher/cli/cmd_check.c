@@ -55,7 +55,7 @@ int cmd_check(int argc, char **argv, struct pl_err *err)
 	if (profile_arg) {
 		r = profile_resolve(profile_arg, &path, err);
 		if (r == 0)
-			r = profile_load(path, &p, err);
+			r = profile_load(path, &p, false, err);
 		if (r < 0) {
 			profile_free(&p);
 			return r;

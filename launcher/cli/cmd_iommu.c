@@ -71,7 +71,7 @@ static int profile_devices(const char *arg, struct strv *passed, char **name, st
 	int r = profile_resolve(arg, &path, err);
 
 	if (r == 0)
-		r = profile_load(path, &p, err);
+		r = profile_load(path, &p, false, err);
 	if (r == 0)
 		r = host_facts_gather(&p, &f, err);
 	if (r == 0)

@@ -32,7 +32,7 @@ int cmd_print(int argc, char **argv, struct pl_err *err)
 	r = profile_resolve(argv[1], &path, err);
 	if (r < 0)
 		return r;
-	r = profile_load(path, &p, err);
+	r = profile_load(path, &p, false, err);
 	if (r == 0)
 		r = host_facts_gather(&p, &facts, err);
 	if (r == 0) {

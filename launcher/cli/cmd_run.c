@@ -92,9 +92,7 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	int rc = profile_resolve(arg, &path, err);
 
 	if (rc == 0)
-		rc = trust_require(path, "the profile", err);
-	if (rc == 0)
-		rc = profile_load(path, &r->p, err);
+		rc = profile_load(path, &r->p, true, err);
 	if (rc == 0)
 		rc = trust_require(r->p.qemu.binary, "a program", err);
 	if (rc == 0)

@@ -81,7 +81,7 @@ int cmd_shortcut(int argc, char **argv, struct pl_err *err)
 		return err_input(err, "usage: passlaunch shortcut PROFILE [--system]");
 	r = profile_resolve(argv[1], &path, err);
 	if (r == 0)
-		r = profile_load(path, &p, err);
+		r = profile_load(path, &p, false, err);
 	dir = r == 0 ? applications_dir(system) : NULL;
 	if (r == 0 && !dir)
 		r = err_input(err, "neither XDG_DATA_HOME nor HOME is set: where do your "

@@ -168,9 +168,7 @@ int cmd_start(int argc, char **argv, struct pl_err *err)
 		return err_input(err, "usage: passlaunch start NAME");
 	r = profile_resolve(argv[1], &path, err);
 	if (r == 0)
-		r = trust_require(path, "the profile", err);
-	if (r == 0)
-		r = profile_load(path, &p, err);
+		r = profile_load(path, &p, true, err);
 	if (r < 0)
 		goto out;
 	holder = vm_lock_holder(p.vm.name);

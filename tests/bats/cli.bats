@@ -65,7 +65,7 @@ setup() {
 	mkdir dir.ini
 	run "$PASSLAUNCH" print dir.ini
 	assert_failure 2
-	assert_output "passlaunch: error: dir.ini: not a regular file; give the path of an .ini profile"
+	assert_output "passlaunch: error: dir.ini: the profile is a directory; give a regular file"
 }
 
 @test "print's output is a shell command that gives back the exact argv" {

@@ -76,9 +76,9 @@ static int save_driver(const char *bdf, const char *driver, struct journal *j, s
 	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
 	FILE *f;
 
-	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create %s: %s", path_runtime(), strerror(errno));
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (runtime_dir_create(err) < 0)
+		return -EIO;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
 	if (j->fd >= 0 && journal_driver(j, bdf, driver, err) < 0)
 		return -EIO;

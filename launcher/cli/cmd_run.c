@@ -8,6 +8,7 @@
 #include "host/identity.h"
 #include "host/ownership.h"
 #include "vm/qemu_env.h"
+#include "vm/qemu_files.h"
 #include "vm/sandbox.h"
 #include "host/isolate.h"
 #include "host/journal.h"
@@ -43,6 +44,7 @@ struct run {
 	struct journal journal;
 	struct hooks hooks;
 	struct bridge_taps taps;
+	struct qemu_files files;
 	char *journal_path;
 	int lock_fd;
 	int sigfd;
@@ -106,6 +108,12 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = preflight_files(&r->p, &r->facts.firmware, &r->id, err);
 	if (rc == 0)
+		rc = nvram_check(&r->p, err);
+	if (rc == 0)
+		qemu_files_init(&r->p, &r->files);
+	if (rc == 0)
+		rc = qemu_files_open(&r->p, &r->id, false, &r->files, err);
+	if (rc == 0)
 		rc = bridge_taps_check(&r->p, err);
 	if (rc < 0)
 		return rc;
@@ -152,6 +160,8 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0)
 		rc = nvram_prepare(&r->p, &r->facts, err);
 	if (rc == 0)
+		rc = qemu_files_open(&r->p, &r->id, true, &r->files, err);
+	if (rc == 0)
 		rc = hp_reserve(&r->p, &r->journal, err);
 	if (rc == 0)
 		rc = isolate_prepare(&r->p, &r->plan, &r->journal, err);
@@ -176,14 +186,26 @@ static uint64_t memlock_limit(const struct profile *p)
 	return p->n_gpus + p->n_pcis ? p->memory.size + (UINT64_C(1) << 30) : 0;
 }
 
+/* QEMU's descriptors in the plan's order: the taps, then the files. */
+static int *handed_fds(struct run *r)
+{
+	int *fds = xcalloc(r->files.plan.n_fds + 1, sizeof(*fds));
+
+	for (size_t i = 0; i < r->files.plan.n_fds; i++)
+		fds[i] = i < r->taps.n ? r->taps.fd[i] : r->files.fd[i];
+	return fds;
+}
+
 static int start_qemu(struct run *r, struct pl_err *err)
 {
-	struct child_setup setup = {&r->id,	r->env.v,   memlock_limit(&r->p),
-				    r->seccomp, r->taps.fd, r->taps.n};
+	_cleanup_free_ int *fds = handed_fds(r);
+	struct child_setup setup = {&r->id,	r->env.v, memlock_limit(&r->p),
+				    r->seccomp, fds,	  r->files.plan.n_fds};
 	int rc = spawn_child(r->argv.v, &setup, &r->qemu, err);
 
-	/* QEMU holds the taps now; if it does not, they go. */
+	/* QEMU holds the taps and files now; if it does not, the taps go. */
 	bridge_taps_close(&r->taps);
+	qemu_files_close(&r->files);
 
 	if (rc == 0)
 		rc = journal_process(&r->journal, r->qemu, "QEMU", err);
@@ -247,6 +269,7 @@ static void run_free(struct run *r)
 	free(r->journal_path);
 	hooks_free(&r->hooks);
 	bridge_taps_close(&r->taps);
+	qemu_files_close(&r->files);
 	strv_free(&r->argv);
 	strv_free(&r->env);
 	identity_free(&r->id);

@@ -124,7 +124,7 @@ static int start_session(const char *vm, const char *profile, struct pl_err *err
 	r = runstate_create_dir(vm, err);
 	if (r < 0)
 		return r;
-	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (log_fd < 0)
 		return err_set(err, errno, "cannot create %s: %s", log_path, strerror(errno));
 	if (pipe2(pipefd, O_CLOEXEC) < 0)

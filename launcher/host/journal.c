@@ -116,20 +116,15 @@ int journal_driver(struct journal *j, const char *bdf, const char *driver, struc
 	return append(j, "driver", bdf, driver, err);
 }
 
-int journal_chown(struct journal *j, const char *path, uid_t uid, gid_t gid, struct pl_err *err)
+int journal_chown(struct journal *j, const char *path, const struct stat *st, struct pl_err *err)
 {
-	char owner[64];
+	char file[64], owner[64];
+	const char *fields[] = {path, file, owner};
 
-	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)uid, (unsigned)gid);
-	return append(j, "chown", path, owner, err);
-}
-
-int journal_chown_tree(struct journal *j, const char *dir, uid_t uid, gid_t gid, struct pl_err *err)
-{
-	char owner[64];
-
-	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)uid, (unsigned)gid);
-	return append(j, "chown-tree", dir, owner, err);
+	snprintf(file, sizeof(file), "%llu:%llu", (unsigned long long)st->st_dev,
+		 (unsigned long long)st->st_ino);
+	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)st->st_uid, (unsigned)st->st_gid);
+	return append_fields(j, "chown", fields, 3, err);
 }
 
 int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err)

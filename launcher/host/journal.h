@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/strv.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct journal {
@@ -27,11 +28,10 @@ int journal_sysfs_write(struct journal *j, const char *path, const char *old, st
  * an empty list ("as the parent") that the kernel refuses for a cgroup with
  * tasks becomes the parent's CPUs, which is the same set. */
 int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err);
-/* Records a file's owner before it changes; replay gives it back. */
-int journal_chown(struct journal *j, const char *path, uid_t uid, gid_t gid, struct pl_err *err);
-/* The same for a directory and every file in it, those made meanwhile too. */
-int journal_chown_tree(struct journal *j, const char *dir, uid_t uid, gid_t gid,
-		       struct pl_err *err);
+/* Records the owner a device node (or file) has before it changes, with
+ * the file it is (device and inode, ST's): replay gives it back only to
+ * that same file, reached by a path only root can change. */
+int journal_chown(struct journal *j, const char *path, const struct stat *st, struct pl_err *err);
 /* Records a process passlaunch started; replay ends it if it still runs. */
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
 /* Records a file or directory passlaunch is about to create; replay removes it. */

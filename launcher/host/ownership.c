@@ -1,76 +1,56 @@
 #include "ownership.h"
 
 #include "base/paths.h"
+#include "base/trust.h"
 #include "profile/vmpath.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <sys/stat.h>
 
-static int give(const char *path, const struct identity *id, struct journal *j, struct pl_err *err)
+static int give_node(const char *path, const struct identity *id, struct journal *j,
+		     struct pl_err *err)
 {
+	struct trust_req req = {"a device node", O_PATH, TRUST_CHR, false};
+	_cleanup_close_ int fd = trust_open(path, &req, err);
 	struct stat st;
 	int r;
 
-	if (stat(path, &st) < 0)
-		return errno == ENOENT ? 0 : err_set(err, errno, "%s: %s", path, strerror(errno));
+	if (fd == -ENOENT) {
+		err_clear(err);
+		return 0; /* QEMU will say what is missing */
+	}
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "%s: %s", path, strerror(errno));
 	if (st.st_uid == id->uid && st.st_gid == id->gid)
 		return 0;
-	r = journal_chown(j, path, st.st_uid, st.st_gid, err);
-	if (r == 0 && chown(path, id->uid, id->gid) < 0)
+	r = journal_chown(j, path, &st, err);
+	if (r == 0 && fchownat(fd, "", id->uid, id->gid, AT_EMPTY_PATH) < 0)
 		return err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
 			       strerror(errno));
 	return r;
 }
 
-/* A directory QEMU's helpers write in (swtpm's state): created if need be,
- * and given back whole, with what was made in it during the run. */
-static int give_tree(const char *dir, const struct identity *id, struct journal *j,
-		     struct pl_err *err)
-{
-	DIR *d;
-	struct dirent *e;
-	struct stat st;
-	int r;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
-	if (stat(dir, &st) < 0)
-		return err_set(err, errno, "%s: %s", dir, strerror(errno));
-	r = journal_chown_tree(j, dir, st.st_uid, st.st_gid, err);
-	if (r == 0 && chown(dir, id->uid, id->gid) < 0)
-		r = err_set(err, errno, "cannot give %s to %s: %s", dir, id->name, strerror(errno));
-	d = r == 0 ? opendir(dir) : NULL;
-	while (r == 0 && d && (e = readdir(d))) {
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.' && chown(path, id->uid, id->gid) < 0)
-			r = err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
-				    strerror(errno));
-	}
-	if (d)
-		closedir(d);
-	return r;
-}
-
-static int give_vfio_group(const struct pci_addr *addr, unsigned func, const struct identity *id,
+static int give_vfio_group(const struct pci_addr *addr, const struct identity *id,
 			   struct journal *j, struct pl_err *err)
 {
-	struct pci_addr a = *addr;
 	char bdf[PCI_ADDR_LEN], target[512];
 	_cleanup_free_ char *link = NULL;
 	_cleanup_free_ char *node = NULL;
 	ssize_t n;
 
-	a.func = func;
-	pci_addr_format(&a, bdf);
+	pci_addr_format(addr, bdf);
 	link = xasprintf("%s/bus/pci/devices/%s/iommu_group", path_sysfs(), bdf);
 	n = readlink(link, target, sizeof(target) - 1);
 	if (n < 0)
 		return 0; /* no IOMMU group: QEMU will say so */
 	target[n] = '\0';
 	node = xasprintf("%s/vfio/%s", path_devfs(), basename(target));
-	return give(node, id, j, err);
+	return give_node(node, id, j, err);
 }
 
 static int give_devices(const struct profile *p, const struct identity *id, struct journal *j,
@@ -80,32 +60,79 @@ static int give_devices(const struct profile *p, const struct identity *id, stru
 
 	/* A GPU's functions share its group (group safety checks that). */
 	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
-		r = give_vfio_group(&p->gpus[i].address, p->gpus[i].address.func, id, j, err);
+		r = give_vfio_group(&p->gpus[i].address, id, j, err);
 	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
-		r = give_vfio_group(&p->pcis[i].address, p->pcis[i].address.func, id, j, err);
+		r = give_vfio_group(&p->pcis[i].address, id, j, err);
 	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
-		r = give(p->inputs[i].evdev, id, j, err);
+		r = give_node(p->inputs[i].evdev, id, j, err);
+	return r;
+}
+
+/* What a root-owned tpm/ holds (a first run, or one of an older passlaunch)
+ * goes to the user first: while the directory is root's, nobody else can
+ * have put anything in it. Dot-files too. */
+static int give_contents(int dir, const struct identity *id, const char *path, struct pl_err *err)
+{
+	int copy = dup(dir);
+	DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
+	struct dirent *e;
+	int r = 0;
+
+	if (!d) {
+		if (copy >= 0)
+			close(copy);
+		return err_set(err, errno, "cannot list %s: %s", path, strerror(errno));
+	}
+	while (r == 0 && (e = readdir(d))) {
+		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
+			continue;
+		if (fchownat(dir, e->d_name, id->uid, id->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			r = err_set(err, errno, "cannot give %s/%s to %s: %s", path, e->d_name,
+				    id->name, strerror(errno));
+	}
+	closedir(d);
+	return r;
+}
+
+static int give_tpm(const struct profile *p, const struct identity *id, struct pl_err *err)
+{
+	_cleanup_free_ char *path = vmpath_tpm(p);
+	struct trust_req req = {"state_dir", O_PATH, TRUST_DIR, true};
+	_cleanup_close_ int state = trust_open(p->vm.state_dir, &req, err);
+	_cleanup_close_ int tpm = -1;
+	struct stat st;
+	int r;
+
+	if (state < 0)
+		return state;
+	if (mkdirat(state, "tpm", 0700) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", path, strerror(errno));
+	tpm = openat(state, "tpm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tpm < 0 || fstat(tpm, &st) < 0)
+		return err_set(err, errno, "%s: %s", path, strerror(errno));
+	if (st.st_uid == id->uid)
+		return 0;
+	if (st.st_uid != 0)
+		return err_input(err,
+				 "%s belongs to uid %u, but QEMU runs as %s; give it to root "
+				 "(chown -R root: %s) and passlaunch hands it over",
+				 path, (unsigned)st.st_uid, id->name, path);
+	r = give_contents(tpm, id, path, err);
+	if (r == 0 && fchown(tpm, id->uid, id->gid) < 0)
+		r = err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
+			    strerror(errno));
 	return r;
 }
 
 int ownership_give(const struct profile *p, const struct identity *id, struct journal *j,
 		   struct pl_err *err)
 {
-	_cleanup_free_ char *vars = vmpath_vars(p);
-	_cleanup_free_ char *tpm = vmpath_tpm(p);
-	int r;
+	int r = 0;
 
 	if (!id->drop)
 		return 0;
-	r = give(p->vm.state_dir, id, j, err);
-	if (r == 0 && p->firmware.type != FW_BIOS)
-		r = give(vars, id, j, err);
-	if (r == 0 && p->firmware.tpm)
-		r = give_tree(tpm, id, j, err);
-	for (size_t i = 0; r == 0 && i < p->n_disks; i++)
-		r = give(p->disks[i].source, id, j, err);
-	for (size_t i = 0; r == 0 && i < p->n_cdroms; i++)
-		r = give(p->cdroms[i].source, id, j, err);
+	if (p->firmware.tpm)
+		r = give_tpm(p, id, err);
 	if (r == 0)
 		r = give_devices(p, id, j, err);
 	return r;

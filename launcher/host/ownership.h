@@ -1,5 +1,10 @@
-/* Files QEMU must open as its user: given to it for the run, and given back
- * afterwards (journaled, so `recover` gives them back too). */
+/* What QEMU's user must own for the run: the /dev/vfio/N of every passed
+ * device's IOMMU group and the evdev nodes QEMU opens by name, given to it
+ * through a descriptor reached by a path only root can change, journaled by
+ * device and inode and given back to that same node; and the TPM state,
+ * which swtpm keeps as that user in state_dir/tpm/, a directory of its own
+ * whose contents root never touches by name once it is the user's. Disks,
+ * CD-ROMs and the NVRAM are not given: QEMU gets them as descriptors. */
 #ifndef PASSLAUNCH_OWNERSHIP_H
 #define PASSLAUNCH_OWNERSHIP_H
 
@@ -8,9 +13,7 @@
 #include "journal.h"
 #include "profile/profile.h"
 
-/* NVRAM, TPM state, disks, cdroms, evdev nodes and the /dev/vfio/N of every
- * passed device's IOMMU group. Nothing to do when QEMU keeps the
- * launcher's ids. */
+/* Nothing to do when QEMU keeps the launcher's ids. */
 int ownership_give(const struct profile *p, const struct identity *id, struct journal *j,
 		   struct pl_err *err);
 

@@ -29,3 +29,14 @@ uint32_t argv_hash(const char *a, const char *b)
 		h = (h ^ (uint8_t)*s) * 16777619u;
 	return h;
 }
+
+void argv_add_fd(struct argv_builder *b, size_t i)
+{
+	const struct qemu_file *f = &b->plan.files[i];
+
+	if (f->writable)
+		argv_opt(b, "-add-fd", "fd=%d,set=%u,opaque=rw:%s", f->fd, qemu_file_set(i),
+			 f->path);
+	argv_opt(b, "-add-fd", "fd=%d,set=%u,opaque=ro:%s", f->fd + f->writable, qemu_file_set(i),
+		 f->path);
+}

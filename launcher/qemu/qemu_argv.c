@@ -80,13 +80,15 @@ static void add_memory(struct argv_builder *b)
 static void add_firmware(struct argv_builder *b)
 {
 	const struct firmware *fw = &b->f->firmware;
-	_cleanup_free_ char *vars = vmpath_vars(b->p);
+	size_t vars = qemu_fd_plan_find(&b->plan, QEMU_FILE_NVRAM, 0);
 
 	if (b->p->firmware.type == FW_BIOS)
 		return;
 	argv_opt(b, "-drive", "if=pflash,unit=0,format=%s,readonly=on,file=%s", fw->code_format,
 		 fw->code);
-	argv_opt(b, "-drive", "if=pflash,unit=1,format=%s,file=%s", fw->vars_format, vars);
+	argv_add_fd(b, vars);
+	argv_opt(b, "-drive", "if=pflash,unit=1,format=%s,file=/dev/fdset/%u", fw->vars_format,
+		 qemu_file_set(vars));
 }
 
 static void add_iothreads(struct argv_builder *b)
@@ -122,8 +124,9 @@ static void add_control(struct argv_builder *b)
 
 void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct strv *argv)
 {
-	struct argv_builder b = {p, f, argv, 1};
+	struct argv_builder b = {p, f, argv, 1, {0}};
 
+	qemu_fd_plan_make(p, &b.plan);
 	strv_push(argv, p->qemu.binary);
 	argv_opt(&b, "-name", "%s,debug-threads=on", p->vm.name);
 	/* Paused until the launcher has pinned every thread. */
@@ -146,4 +149,5 @@ void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct
 	add_control(&b);
 	for (size_t i = 0; i < p->qemu.extra_args.n; i++)
 		strv_push(argv, p->qemu.extra_args.v[i]);
+	qemu_fd_plan_free(&b.plan);
 }

@@ -36,7 +36,7 @@ static void net_mac(const struct profile *p, const struct profile_net *net, char
 }
 
 /* A bridge is joined through a tap the launcher opens and hands over as a
- * descriptor (QEMU_FIRST_TAP_FD, one up for each further bridge NIC):
+ * descriptor (QEMU_FIRST_FD, one up for each further bridge NIC):
  * QEMU's bridge helper would need to spawn a setuid program, which the
  * sandbox forbids, and QEMU's user needs no access to /dev/net/tun. A
  * type = tap NIC opens the user's own tap by name. */
@@ -60,7 +60,7 @@ static void add_nic(struct argv_builder *b, const struct profile_net *net, unsig
 
 void argv_add_network(struct argv_builder *b)
 {
-	unsigned tap_fd = QEMU_FIRST_TAP_FD;
+	unsigned tap_fd = QEMU_FIRST_FD;
 
 	for (size_t i = 0; i < b->p->n_nets; i++) {
 		add_nic(b, &b->p->nets[i], tap_fd);

@@ -12,9 +12,7 @@ void argv_add_display(struct argv_builder *b);
 void argv_add_tpm(struct argv_builder *b);
 
 /* The name of a bridge NIC's tap, which the launcher makes (host/bridge_tap.h)
- * and hands QEMU as a descriptor: the first as 3, the next as 4, in the
- * profile's order. */
+ * and hands QEMU as a descriptor, in the profile's order (qemu/fdplan.h). */
 char *qemu_bridge_tap_name(const struct profile *p, const struct profile_net *net);
-#define QEMU_FIRST_TAP_FD 3
 
 #endif

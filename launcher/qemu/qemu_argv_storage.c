@@ -38,15 +38,19 @@ static bool uses_iothread(const struct profile_disk *d)
 	return (d->bus == BUS_VIRTIO || d->bus == BUS_SCSI) && d->iothread != TRI_NO;
 }
 
-static void add_disk(struct argv_builder *b, const struct profile_disk *d, unsigned *sata_port)
+static void add_disk(struct argv_builder *b, size_t index, unsigned *sata_port)
 {
+	const struct profile_disk *d = &b->p->disks[index];
+	size_t file = qemu_fd_plan_find(&b->plan, QEMU_FILE_DISK, index);
 	const char *l = d->ref.label;
 	_cleanup_free_ char *boot = d->boot ? xasprintf(",bootindex=%u", d->boot) : xstrdup("");
 	_cleanup_free_ char *iothread =
 	    uses_iothread(d) ? xasprintf(",iothread=iothread.%s", l) : xstrdup("");
 
-	argv_opt(b, "-drive", "file=%s,if=none,id=drive.%s,format=%s,cache=%s,aio=%s,discard=%s%s",
-		 d->source, l, format_name(d), cache_names[d->cache], aio_name(d),
+	argv_add_fd(b, file);
+	argv_opt(b, "-drive",
+		 "file=/dev/fdset/%u,if=none,id=drive.%s,format=%s,cache=%s,aio=%s,discard=%s%s",
+		 qemu_file_set(file), l, format_name(d), cache_names[d->cache], aio_name(d),
 		 d->discard ? "unmap" : "ignore", d->readonly ? ",readonly=on" : "");
 	switch (d->bus) {
 	case BUS_VIRTIO:
@@ -68,11 +72,15 @@ static void add_disk(struct argv_builder *b, const struct profile_disk *d, unsig
 	}
 }
 
-static void add_cdrom(struct argv_builder *b, const struct profile_cdrom *c, unsigned *sata_port)
+static void add_cdrom(struct argv_builder *b, size_t index, unsigned *sata_port)
 {
+	const struct profile_cdrom *c = &b->p->cdroms[index];
 	const char *l = c->ref.label;
+	size_t file = qemu_fd_plan_find(&b->plan, QEMU_FILE_CDROM, index);
 
-	argv_opt(b, "-drive", "file=%s,if=none,id=drive.%s,media=cdrom,readonly=on", c->source, l);
+	argv_add_fd(b, file);
+	argv_opt(b, "-drive", "file=/dev/fdset/%u,if=none,id=drive.%s,media=cdrom,readonly=on",
+		 qemu_file_set(file), l);
 	if (c->boot)
 		argv_opt(b, "-device", "ide-cd,bus=ide.%u,drive=drive.%s,id=%s,bootindex=%u",
 			 (*sata_port)++, l, l, c->boot);
@@ -86,7 +94,7 @@ void argv_add_storage(struct argv_builder *b)
 	unsigned sata_port = 0;
 
 	for (size_t i = 0; i < b->p->n_disks; i++)
-		add_disk(b, &b->p->disks[i], &sata_port);
+		add_disk(b, i, &sata_port);
 	for (size_t i = 0; i < b->p->n_cdroms; i++)
-		add_cdrom(b, &b->p->cdroms[i], &sata_port);
+		add_cdrom(b, i, &sata_port);
 }

@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
 
 const char *const sandbox_denied[] = {
     /* kernel modules and replacing the kernel */
@@ -73,6 +74,20 @@ static int deny_personality_change(scmp_filter_ctx ctx)
 				SCMP_A0(SCMP_CMP_NE, 0xffffffff));
 }
 
+/* No input pushed into a terminal, no console selection pasted: what
+ * bubblewrap's fix for CVE-2017-5226 refuses. QEMU has no terminal of its
+ * own (its session has none); this holds even for a descriptor to one. */
+static int deny_terminal_injection(scmp_filter_ctx ctx)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+				 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)TIOCSTI));
+
+	return r < 0 ? r
+		     : seccomp_rule_add(
+			   ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+			   SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)TIOCLINUX));
+}
+
 /* The rules are for the native ABI. A process may enter the kernel through
  * another (int 0x80, x32) and would skip every rule there: each of its
  * system calls is refused. The denied numbers are searched as a tree, for
@@ -100,6 +115,8 @@ int sandbox_rules_build(scmp_filter_ctx *out)
 	}
 	if (r == 0)
 		r = deny_personality_change(ctx);
+	if (r == 0)
+		r = deny_terminal_injection(ctx);
 	if (r < 0) {
 		seccomp_release(ctx);
 		return r;

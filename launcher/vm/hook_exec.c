@@ -25,7 +25,7 @@ _noreturn_ static void hook_child(const struct hook_call *c, char *const *envp, 
 	int null = open("/dev/null", O_RDONLY);
 
 	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setpgid(0, 0) < 0 || null < 0 ||
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setsid() < 0 || null < 0 ||
 	    dup2(null, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
 	    dup2(out, STDERR_FILENO) < 0 || close_range(3, ~0U, 0) < 0 || chdir("/") < 0) {
 		dprintf(out, "cannot set up the hook's process: %s\n", strerror(errno));
@@ -86,6 +86,13 @@ struct hook_wait {
 	bool stuck; /* alive after SIGKILL: blocked in the kernel */
 };
 
+/* The hook's session, or the hook alone if it has not made it yet. */
+static void signal_hook(pid_t pid, int sig)
+{
+	if (kill(-pid, sig) < 0)
+		kill(pid, sig);
+}
+
 /* Past the deadline: SIGTERM to the hook's process group, then SIGKILL.
  * A hook still there after SIGKILL is blocked in the kernel (a write to a
  * device a process holds): it is left behind rather than waited for. */
@@ -94,13 +101,13 @@ static uint64_t escalate(struct hook_wait *w, const struct hook_call *c)
 	if (!w->terminated) {
 		log_error("hook %s: still running after %u s in %s; sending SIGTERM", c->name,
 			  c->timeout_s, c->phase);
-		kill(-w->pid, SIGTERM);
+		signal_hook(w->pid, SIGTERM);
 		w->terminated = true;
 		return clock_ms() + HOOK_KILL_GRACE_MS;
 	}
 	if (!w->killed) {
 		log_error("hook %s: ignored SIGTERM; sending SIGKILL", c->name);
-		kill(-w->pid, SIGKILL);
+		signal_hook(w->pid, SIGKILL);
 		w->killed = true;
 		return clock_ms() + HOOK_KILL_GRACE_MS;
 	}
@@ -185,13 +192,11 @@ int hook_exec(const struct hook_call *c, struct pl_err *err)
 		close(w.out);
 		return err_set(err, errno, "hook %s: fork: %s", c->name, strerror(errno));
 	}
-	/* Also here, so that a timeout cannot signal a group not yet made. */
-	setpgid(w.pid, w.pid);
 	fcntl(w.out, F_SETFL, O_NONBLOCK);
 	w.pidfd = (int)pidfd_open(w.pid, 0);
 	if (w.pidfd < 0) {
 		r = err_set(err, errno, "hook %s: pidfd_open: %s", c->name, strerror(errno));
-		kill(-w.pid, SIGKILL);
+		signal_hook(w.pid, SIGKILL);
 		waitpid(w.pid, NULL, 0);
 	} else {
 		r = wait_hook(&w, c, &status);

@@ -1,6 +1,7 @@
 #include "nvram.h"
 
 #include "base/log.h"
+#include "base/trust.h"
 #include "profile/vmpath.h"
 
 #include <errno.h>
@@ -60,6 +61,57 @@ static int copy_template(const char *template, const char *vars, struct pl_err *
 	return 0;
 }
 
+/* The trust error that ERR holds, with FILE:LINE of state_dir before it. */
+static int state_dir_refused(const struct profile *p, int r, struct pl_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	snprintf(why, sizeof(why), "%s", err->msg);
+	err_clear(err);
+	err_input(err, "%s:%d: [vm] state_dir: %s", p->path,
+		  profile_key_line(p, "vm", "state_dir") ?: profile_section_line(p, "vm"), why);
+	return r;
+}
+
+/* As root the state stays root's: a state_dir that someone else could
+ * change would let them steer what root writes there. */
+int nvram_check(const struct profile *p, struct pl_err *err)
+{
+	struct trust_req req = {"state_dir", O_PATH, TRUST_DIR, true};
+	_cleanup_free_ char *dir = xstrdup(p->vm.state_dir);
+	char *slash;
+	int fd;
+
+	if (geteuid() != 0)
+		return 0;
+	/* A state_dir still to be made: the directory it will be made in. */
+	while ((fd = trust_open(dir, &req, err)) == -ENOENT && (slash = strrchr(dir, '/')) &&
+	       slash != dir) {
+		err_clear(err);
+		*slash = '\0';
+	}
+	if (fd >= 0 || fd == -ENOENT) {
+		err_clear(err);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	return state_dir_refused(p, fd, err);
+}
+
+/* swtpm, as QEMU's user, passes through state_dir to its own tpm/. */
+static int open_state_dir(const struct profile *p, struct pl_err *err)
+{
+	struct trust_req req = {"state_dir", O_RDONLY | O_DIRECTORY, TRUST_DIR, true};
+	_cleanup_close_ int fd = trust_open(p->vm.state_dir, &req, err);
+
+	if (fd < 0)
+		return state_dir_refused(p, fd, err);
+	if (p->firmware.tpm && fchmod(fd, 0711) < 0)
+		return err_set(err, errno, "%s: %s", p->vm.state_dir, strerror(errno));
+	return 0;
+}
+
 int nvram_prepare(const struct profile *p, const struct host_facts *f, struct pl_err *err)
 {
 	_cleanup_free_ char *vars = vmpath_vars(p);
@@ -68,6 +120,8 @@ int nvram_prepare(const struct profile *p, const struct host_facts *f, struct pl
 	if (r < 0)
 		return err_set(err, -r, "cannot create state_dir %s: %s", p->vm.state_dir,
 			       strerror(-r));
+	if (geteuid() == 0 && (r = open_state_dir(p, err)) < 0)
+		return r;
 	if (p->firmware.type == FW_BIOS || access(vars, F_OK) == 0)
 		return 0;
 	return copy_template(f->firmware.vars_template, vars, err);

@@ -78,25 +78,6 @@ static int check_firmware(const struct profile *p, const struct firmware *fw,
 			 where, fw->code, id->name, strerror(-r), fw->code);
 }
 
-/* QEMU opens such a disk with O_DIRECT, which tmpfs, for one, refuses. */
-static int check_direct_io(const struct profile *p, const struct profile_disk *d,
-			   struct pl_err *err)
-{
-	_cleanup_free_ char *section = xasprintf("disk.%s", d->ref.label);
-	_cleanup_close_ int fd = -1;
-
-	if (d->cache != CACHE_NONE && d->cache != CACHE_DIRECTSYNC)
-		return 0;
-	fd = open(d->source, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (fd >= 0 || errno != EINVAL)
-		return 0; /* a missing or unreadable disk has errors of its own */
-	return err_input(err,
-			 "%s:%d: %s is on a filesystem that does not allow direct I/O, which "
-			 "[%s] cache = %s needs; set cache = writeback",
-			 p->path, profile_key_line(p, section, "cache") ?: d->ref.line, d->source,
-			 section, d->cache == CACHE_NONE ? "none" : "directsync");
-}
-
 int preflight_files(const struct profile *p, const struct firmware *fw, const struct identity *id,
 		    struct pl_err *err)
 {
@@ -108,7 +89,5 @@ int preflight_files(const struct profile *p, const struct firmware *fw, const st
 	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
 		if (p->pcis[i].rom)
 			r = check_rom(p, "pci", p->pcis[i].ref.label, p->pcis[i].rom, id, err);
-	for (size_t i = 0; r == 0 && i < p->n_disks; i++)
-		r = check_direct_io(p, &p->disks[i], err);
 	return r;
 }

@@ -2,9 +2,8 @@
  * changes: QEMU finding one unusable only after the GPU was handed over
  * would make the whole handoff for nothing. Option ROMs ([gpu] rom, [pci]
  * rom) must exist, be root's to trust (the guest runs them as firmware)
- * and be readable by the user QEMU runs as, as must the firmware's code;
- * a disk opened with cache =
- * none or directsync must be on a filesystem that allows O_DIRECT. */
+ * and be readable by the user QEMU runs as, as must the firmware's code.
+ * Disks and CD-ROMs are checked as they are opened (vm/qemu_files.h). */
 #ifndef PASSLAUNCH_PREFLIGHT_H
 #define PASSLAUNCH_PREFLIGHT_H
 

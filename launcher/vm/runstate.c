@@ -8,15 +8,35 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* Root's, and only passed through by others (0711): QEMU's user reaches
+ * its own qemu/ below; nobody else lists or opens what is there. */
+static int make_private_dir(const char *dir, struct pl_err *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0711) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) < 0)
+		return err_set(err, errno, "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return err_set(err, EEXIST, "%s is not a directory of passlaunch's own; remove it",
+			       dir);
+	if ((st.st_mode & 07777) != 0711 && chmod(dir, 0711) < 0)
+		return err_set(err, errno, "%s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int runtime_dir_create(struct pl_err *err)
+{
+	return make_private_dir(path_runtime(), err);
+}
+
 int runstate_create_dir(const char *vm, struct pl_err *err)
 {
 	_cleanup_free_ char *dir = vmpath_run_dir(vm);
+	int r = runtime_dir_create(err);
 
-	if (mkdir(path_runtime(), 0755) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create %s: %s", path_runtime(), strerror(errno));
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
-	return 0;
+	return r < 0 ? r : make_private_dir(dir, err);
 }
 
 /* QEMU's sockets live in a directory of their own that QEMU's user owns;
@@ -68,7 +88,8 @@ int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *p
 	json_object_object_add(o, "emulator_pin", cpus(&plan->emulator));
 	json_object_object_add(o, "iothread_pin", cpus(&plan->iothread));
 	json_object_object_add(o, "gpus", gpu_list(p));
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) < 0 || rename(tmp, path) < 0)
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) < 0 || chmod(tmp, 0600) < 0 ||
+	    rename(tmp, path) < 0)
 		r = err_set(err, errno ? errno : EIO, "cannot write %s", path);
 	json_object_put(o);
 	return r;

@@ -10,6 +10,8 @@
 
 #include <json-c/json.h>
 
+/* /run/passlaunch and /run/passlaunch/NAME: root's, 0711. */
+int runtime_dir_create(struct pl_err *err);
 int runstate_create_dir(const char *vm, struct pl_err *err);
 int runstate_create_qemu_dir(const char *vm, uid_t uid, gid_t gid, struct pl_err *err);
 int runstate_write(const struct profile *p, pid_t qemu, const struct pin_plan *plan,

@@ -88,8 +88,10 @@ _noreturn_ static void child(char *const argv[], const struct child_setup *s, pi
 	int null;
 
 	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setpgid(0, 0) < 0)
-		child_fail(report, "signals and process group");
+	/* A session of its own: no controlling terminal to push input into
+	 * (TIOCSTI) or to take signals from; the launcher's Ctrl-C is its own. */
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setsid() < 0)
+		child_fail(report, "signals and session");
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 		child_fail(report, "stdin");

@@ -1,7 +1,8 @@
 /* Starting the processes a run needs (QEMU, swtpm) so that they stay under
- * the launcher's control and hold no more than they need: own process group
- * (the terminal's Ctrl-C reaches only the launcher, which shuts the guest
- * down properly), no inherited file descriptors, a clean environment, the
+ * the launcher's control and hold no more than they need: a session of
+ * their own with no controlling terminal (the terminal's Ctrl-C reaches only
+ * the launcher, which shuts the guest down properly, and nothing can be
+ * pushed into root's terminal), no inherited file descriptors, a clean environment, the
  * user's ids with no capabilities, a death signal when the launcher dies,
  * no_new_privs and a seccomp filter. A failure before exec comes back to the
  * parent as a message. */
@@ -24,7 +25,7 @@ struct child_setup {
 	size_t n_fds;			  /* at most SPAWN_MAX_FDS */
 };
 
-#define SPAWN_MAX_FDS 16
+#define SPAWN_MAX_FDS 64
 
 int spawn_child(char *const argv[], const struct child_setup *setup, pid_t *pid,
 		struct pl_err *err);

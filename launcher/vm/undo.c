@@ -1,6 +1,7 @@
 #include "undo.h"
 
 #include "base/log.h"
+#include "base/trust.h"
 #include "hook_exec.h"
 #include "host/journal.h"
 #include "host/pci_rebind.h"
@@ -8,8 +9,9 @@
 #include "host/procs.h"
 #include "host/sysfs.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int undo_process(const char *id, const char *what)
@@ -46,31 +48,41 @@ static int undo_cpuset(const char *path, const char *old)
 	return sysfs_write_str(path, cpus);
 }
 
-static int undo_chown(const char *path, const char *owner)
+/* "chown PATH DEV:INO UID:GID": the owner back, on the same file only. An
+ * entry of an older passlaunch (no DEV:INO) named its file by a path that
+ * QEMU's user could change: it is dropped with a warning. */
+static int undo_chown(char **f, size_t n)
 {
+	struct trust_req req = {"a device node", O_PATH, TRUST_CHR | TRUST_BLK | TRUST_REG, false};
+	unsigned long long dev, ino;
 	unsigned uid, gid;
+	struct pl_err err = {0};
+	_cleanup_close_ int fd = -1;
+	struct stat st;
 
-	if (sscanf(owner, "%u:%u", &uid, &gid) != 2)
-		return -EINVAL;
-	if (chown(path, uid, gid) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return 0;
-}
-
-static int undo_chown_tree(const char *dir, const char *owner)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = undo_chown(dir, owner);
-
-	while (r == 0 && d && (e = readdir(d))) {
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.')
-			r = undo_chown(path, owner);
+	if (n < 3 || sscanf(f[1], "%llu:%llu", &dev, &ino) != 2 ||
+	    sscanf(f[2], "%u:%u", &uid, &gid) != 2) {
+		log_warn("not giving back the owner of %s: the journal entry is of an older "
+			 "passlaunch and names no file; check it by hand",
+			 n ? f[0] : "?");
+		return 0;
 	}
-	if (d)
-		closedir(d);
-	return r;
+	fd = trust_open(f[0], &req, &err);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0) {
+		log_error("%s", err.msg);
+		return fd;
+	}
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_dev != dev || st.st_ino != ino) {
+		log_warn("not giving back the owner of %s: it is another file than the one "
+			 "passlaunch changed",
+			 f[0]);
+		return 0;
+	}
+	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
 }
 
 /* The device's driver back; `gpu attach` has nothing left to do for it. */
@@ -127,10 +139,8 @@ static int undo(const char *action, char **f, size_t n, char *const *extra_env)
 		return undo_process(a, b);
 	if (streq(action, "cpuset"))
 		return undo_cpuset(a, b);
-	if (streq(action, "chown"))
-		return undo_chown(a, b);
-	if (streq(action, "chown-tree"))
-		return undo_chown_tree(a, b);
+	if (streq(action, "chown") || streq(action, "chown-tree"))
+		return undo_chown(f, n);
 	if (streq(action, "driver"))
 		return undo_driver(a, b);
 	if (streq(action, "created")) {

@@ -82,7 +82,7 @@ setup() {
 	printf '#!/bin/sh\nfor a; do printf "%%s\\n" "$a"; done\n' >echo-args
 	chmod +x echo-args
 	eval "${output/\/usr\/bin\/qemu-system-x86_64/./echo-args}" >argv.txt
-	grep -qxF -- "if=pflash,unit=1,format=raw,file=/srv/vm's dir/with space/OVMF_VARS.fd" argv.txt
+	grep -qxF -- "fd=3,set=1,opaque=rw:/srv/vm's dir/with space/OVMF_VARS.fd" argv.txt
 	# shellcheck disable=SC2016  # a literal $c, as the profile has it
 	grep -qxF -- 'name=opt/x,string=a b$c' argv.txt
 	grep -qxF -- 'virtio-rng-pci,id=rng0' argv.txt

@@ -73,7 +73,13 @@ faulty_vm() {
 	faulty_vm sigkill deaf
 	start_vm
 	wait_for_log 'guest running'
-	[[ -e $TMP/marker ]] && [[ $(stat -c %U "$TMP/disk.img") == nobody ]]
+	# QEMU has the disk as a descriptor; its owner is as it was.
+	[[ -e $TMP/marker ]] && [[ $(stat -c %U "$TMP/disk.img") == root ]]
+	local fd held=
+	for fd in "/proc/$(qemu_pid)/fd/"*; do
+		[[ $(readlink "$fd") == "$TMP/disk.img" ]] && held=yes
+	done
+	[[ $held == yes ]]
 	kill -KILL "$(qemu_pid)"
 	finish_vm
 	assert_equal "$RC" 4

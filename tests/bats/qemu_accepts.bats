@@ -71,7 +71,7 @@ copy_vars() {
 	local code vars template
 	code=$(grep -oE 'if=pflash,unit=0,[^ ]*' cmd | sed 's/.*file=//')
 	[[ -n $code ]] || return 0
-	vars=$(grep -oE 'if=pflash,unit=1,[^ ]*' cmd | sed 's/.*file=//')
+	vars=$(grep -oE 'set=[0-9]+,opaque=rw:[^ ]*OVMF_VARS[^ ]*' cmd | sed 's/.*opaque=rw://')
 	template=$(jq -r --arg code "$code" \
 		'select(.mapping.executable.filename == $code) | .mapping["nvram-template"].filename' \
 		/usr/share/qemu/firmware/*.json | head -n1)
@@ -116,10 +116,9 @@ accepts() {
 	if grep -q -- '-tpmdev' cmd; then
 		start_swtpm "$(dirname "$qmp")/swtpm.sock"
 	fi
-	# The taps `passlaunch run` would hand over for bridge NICs (fd=3, 4, ...).
-	local taps launcher
-	taps=$(grep -c -- '-netdev tap,[^ ]*,fd=' cmd || true)
-	launcher=("$HELPERS/with-taps" "qa$BATS_TEST_NUMBER." "$taps")
+	# The taps and files `passlaunch run` would hand over as descriptors.
+	local launcher
+	launcher=("$HELPERS/with-fds" "qa$BATS_TEST_NUMBER." cmd)
 	# A desktop for the GTK window. With no session bus GLib would fork
 	# dbus-launch, which the sandbox (spawn=deny) answers with SIGSYS; a
 	# desktop session has a bus, and here there is none to use.

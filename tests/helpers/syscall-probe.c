@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -41,6 +42,9 @@ static void print_status(void)
 		fclose(f);
 	getrlimit(RLIMIT_MEMLOCK, &rl);
 	printf("memlock %llu\n", (unsigned long long)rl.rlim_cur);
+	printf("session %s\n", getsid(0) == getpid() ? "own" : "inherited");
+	printf("controlling terminal %s\n",
+	       open("/dev/tty", O_RDWR) < 0 ? strerrorname_np(errno) : "yes");
 }
 
 static sigjmp_buf no_ia32;
@@ -110,6 +114,10 @@ int main(void)
 	TRY("uselib", SYS_uselib, "/nonexistent");
 	TRY("ustat", SYS_ustat, 0, NULL);
 	TRY("sysfs", SYS_sysfs, 3);
+	/* Input pushed into a terminal, a console selection: on stdin
+	 * (/dev/null), so that nothing happens even without a filter. */
+	TRY("ioctl TIOCSTI", SYS_ioctl, 0, TIOCSTI, "x");
+	TRY("ioctl TIOCLINUX", SYS_ioctl, 0, TIOCLINUX, "\0");
 	unshare_i386();
 	/* getpid through the x32 ABI: refused with the other foreign ABIs (a
 	 * kernel that does not run x32 answers ENOSYS without a filter). */

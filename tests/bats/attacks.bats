@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154,SC2034,SC2016  # bats sets output and status; runvm.bash reads LAB; scripts expand where they run
+# Attacks on a real run (real QEMU, TCG), as QEMU's own user (plattack: it
+# runs what a guest that escaped into QEMU runs) and as another local user
+# (plother). Each test is one class of the threat model (passlaunch(1),
+# SECURITY) and proves the attack fails: the decoys and the host unchanged.
+
+load common
+load runvm
+
+ATTACKER=plattack
+OTHER=plother
+
+setup_file() {
+	runvm_setup_file
+	[[ $EUID == 0 ]] || return 0
+	local u
+	for u in "$ATTACKER" "$OTHER"; do
+		id "$u" >/dev/null 2>&1 || useradd -M -r -d /nonexistent -s /usr/sbin/nologin "$u"
+	done
+}
+
+teardown_file() {
+	runvm_teardown_file
+	[[ $EUID == 0 ]] || return 0
+	userdel "$ATTACKER" 2>/dev/null || true
+	userdel "$OTHER" 2>/dev/null || true
+}
+
+setup() {
+	runvm_setup "the attacks are on a launcher running as root"
+	# The attacker's own directory, as a home directory is.
+	install -d -o "$ATTACKER" -m 755 "$TMP/home"
+	# What an attack would reach: root's, private.
+	printf 'root-secret\n' >"$TMP/decoy"
+	chmod 600 "$TMP/decoy"
+	DECOY_BEFORE=$(decoy_state)
+}
+
+teardown() {
+	[[ -n ${FLIPPER:-} ]] && kill "$FLIPPER" 2>/dev/null
+	[[ -n ${HOLDER:-} ]] && kill "$HOLDER" 2>/dev/null
+	pkill -u "$ATTACKER" 2>/dev/null
+	pkill -u "$OTHER" 2>/dev/null
+	runvm_teardown
+}
+
+as_attacker() {
+	setpriv --reuid="$ATTACKER" --regid="$ATTACKER" --clear-groups "$@"
+}
+
+as_other() {
+	setpriv --reuid="$OTHER" --regid="$OTHER" --clear-groups "$@"
+}
+
+decoy_state() {
+	stat -c '%U:%G %a %s' "$TMP/decoy"
+	sha256sum <"$TMP/decoy"
+}
+
+assert_decoy_unchanged() {
+	assert_equal "$(decoy_state)" "$DECOY_BEFORE"
+}
+
+# attack_vm NAME GUEST [LINE...]: vm (runvm.bash), with QEMU as the attacker.
+attack_vm() {
+	vm "$@"
+	sed -i "s/^user = nobody$/user = $ATTACKER/" "$VM.ini"
+}
+
+@test "attack: a disk in QEMU's user's directory swapped for a link to root's file; root follows nothing" {
+	truncate -s 1M "$TMP/home/disk.img"
+	chown "$ATTACKER" "$TMP/home/disk.img"
+	attack_vm disklink deaf "[disk.data]" "source = $TMP/home/disk.img" "format = raw" "cache = writeback"
+	as_attacker ln -sfn "$TMP/decoy" "$TMP/home/disk.img.new"
+	as_attacker mv -T "$TMP/home/disk.img.new" "$TMP/home/disk.img"
+	STOP_TIMEOUT=5 start_vm
+	for ((i = 0; i < 100; i++)); do
+		grep -qE 'guest running|error' "$TMP/$VM.log" && break
+		sleep 0.1
+	done
+	# Whatever the launcher did, QEMU's user got nothing of root's.
+	run as_attacker cat "$TMP/decoy"
+	assert_failure
+	if [[ -e /proc/$RUN_PID ]]; then "$PASSLAUNCH" stop disklink --force; fi
+	finish_vm
+	assert_decoy_unchanged
+	refute_output --partial root-secret
+	# The attacker's link was opened with the attacker's rights, which
+	# do not reach root's file.
+	run cat "$TMP/$VM.log"
+	assert_output --partial "Permission denied"
+	assert_equal "$RC" 2
+}
+
+@test "attack: QEMU's user cannot write in state_dir during the run, nor make root chown through it after" {
+	attack_vm statedir deaf
+	sed -i 's/^type = bios$/type = ovmf\ntpm = yes/' "$VM.ini"
+	chown "$OTHER" "$TMP/decoy"
+	DECOY_BEFORE=$(decoy_state)
+	start_vm
+	wait_for_log 'guest running'
+	run as_attacker touch "$TMP/state/$VM/planted"
+	assert_failure
+	run as_attacker ln -sfn "$TMP/decoy" "$TMP/state/$VM/OVMF_VARS.fd"
+	assert_failure
+	# tpm/ is swtpm's (QEMU's user's): links planted there are the user's
+	# business; root never acts on what is in it by name.
+	as_attacker ln -sfn "$TMP/decoy" "$TMP/state/$VM/tpm/planted"
+	as_attacker ln -sfn "$TMP/decoy" "$TMP/state/$VM/tpm/.hidden"
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_decoy_unchanged
+	assert_equal "$(stat -c %U "$TMP/state/$VM")" root
+	assert_equal "$(stat -c %U "$TMP/state/$VM/OVMF_VARS.fd")" root
+}
+
+@test "attack: a profile link flipped between root's profile and the attacker's; root never reads the attacker's" {
+	install -d -m 755 "$TMP/etc"
+	printf '[vm]\nrootprofile = 1\n' >"$TMP/etc/root.ini"
+	printf '[vm]\npwned = 1\n' >"$TMP/home/evil.ini"
+	chown "$ATTACKER" "$TMP/home/evil.ini"
+	as_attacker ln -sfn "$TMP/etc/root.ini" "$TMP/home/p.ini"
+	as_attacker bash -c 'while :; do
+		ln -sfn "$1/etc/root.ini" "$1/home/p.tmp" && mv -T "$1/home/p.tmp" "$1/home/p.ini"
+		ln -sfn "$1/home/evil.ini" "$1/home/p.tmp" && mv -T "$1/home/p.tmp" "$1/home/p.ini"
+	done' flip "$TMP" &
+	FLIPPER=$!
+	local read_evil=0 tries
+	for ((tries = 0; tries < 1000; tries++)); do
+		if "$PASSLAUNCH" run "$TMP/home/p.ini" 2>&1 | grep -q "pwned"; then
+			read_evil=$((read_evil + 1))
+		fi
+	done
+	kill "$FLIPPER"
+	FLIPPER=
+	assert_equal "$read_evil of $tries" "0 of 1000"
+	run "$PASSLAUNCH" run "$TMP/home/p.ini"
+	assert_equal "$status" 2
+	assert_output --partial "is owned by uid $(id -u "$ATTACKER")"
+}
+
+@test "attack: QEMU pushes input into root's terminal (TIOCSTI); nothing arrives" {
+	stage_injector
+	attack_vm inject deaf
+	sed -i "s|^accel = tcg$|accel = tcg\nbinary = $QEMU_STAGE/inject|" "$VM.ini"
+	# The launcher on a terminal of its own; after it, whatever input the
+	# terminal holds is read and shown.
+	run script -qec "'$PASSLAUNCH' run '$TMP/$VM.ini'; read -r -t 2 line; echo \"read:\$line\"" /dev/null
+	assert_output --partial "injector: ran"
+	refute_output --regexp 'TIOCSTI on .*: ok'
+	refute_output --regexp 'read:.*PWNED'
+	assert_output --partial "TIOCSTI on /dev/tty: ENXIO"
+	assert_output --regexp 'TIOCSTI on fd 2: (EPERM|ENOTTY)'
+}
+
+# A stand-in for QEMU that tries to push "echo PWNED" into every terminal it
+# can reach, root's included.
+stage_injector() {
+	cat >"$TMP/inject" <<-'PERL'
+	#!/usr/bin/perl
+	use POSIX qw(strerror);
+	use Errno;
+	my %names = (1 => "EPERM", 5 => "EIO", 6 => "ENXIO", 9 => "EBADF", 25 => "ENOTTY");
+	sub push_into { my ($fh, $what) = @_; my $ok = 1;
+		for my $c (split //, "echo PWNED\n") { $ok = 0 unless ioctl($fh, 0x5412, $c); }
+		printf STDERR "TIOCSTI on %s: %s\n", $what, $ok ? "ok" : ($names{$!+0} // $!); }
+	print STDERR "injector: ran\n";
+	if (open(my $tty, "+<", "/dev/tty")) { push_into($tty, "/dev/tty"); }
+	else { printf STDERR "TIOCSTI on /dev/tty: %s\n", $names{$!+0} // $!; }
+	push_into(\*STDERR, "fd 2");
+	exit 1;
+	PERL
+	chmod 755 "$TMP/inject"
+	stage_for_qemu "$TMP/inject"
+}
+
+@test "attack: another local user holds the VM's lock; start and recover are not blocked" {
+	attack_vm lockvm deaf
+	sed -i "s|^accel = tcg$|accel = tcg\nbinary = /bin/false|" "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	local lock=$PASSLAUNCH_RUNTIME_DIR/lockvm.lock
+	assert_exists "$lock"
+	as_other flock -n "$lock" sleep 60 &
+	HOLDER=$!
+	sleep 0.5
+	run "$PASSLAUNCH" run "$VM.ini"
+	refute_output --partial "is already running"
+	[[ $status != 3 ]] || fail "the run was refused as busy: $output"
+	assert_equal "$(stat -c %a "$lock")" 600
+	assert_equal "$(stat -c %a "$PASSLAUNCH_RUNTIME_DIR")" 711
+}
+
+@test "attack: stop does not signal a PID that the launcher held once and another process holds now" {
+	attack_vm stalepid deaf
+	sed -i "s|^accel = tcg$|accel = tcg\nbinary = /bin/false|" "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	local lock=$PASSLAUNCH_RUNTIME_DIR/stalepid.lock
+	# A lock still held (a child that kept it) that names a PID now used by
+	# an innocent process.
+	sleep 60 &
+	local innocent=$!
+	printf '%d 1\n' "$innocent" >"$lock"
+	flock -n "$lock" sleep 60 &
+	HOLDER=$!
+	sleep 0.5
+	run "$PASSLAUNCH" stop stalepid
+	kill -0 "$innocent" || fail "stop signalled PID $innocent, which is not the launcher"
+	kill "$innocent"
+}
+
+@test "attack: a FIFO as a disk; the launcher neither hangs nor opens it" {
+	mkfifo "$TMP/home/fifo"
+	attack_vm fifo deaf "[disk.data]" "source = $TMP/home/fifo" "format = raw"
+	run timeout -k 5 20 "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 2
+	assert_output --regexp "fifo.ini:[0-9]+: $TMP/home/fifo: \[disk.data\] source is a FIFO; give a regular file or a block device"
+	assert_host_restored
+}
+
+@test "attack: a device node as a disk (as /dev/watchdog would be) is refused before it is opened" {
+	# /dev/null's numbers under another name: harmless if opened, but a
+	# character device like a watchdog, which an open alone would arm.
+	mknod -m 666 "$TMP/home/watchdog" c 1 3
+	attack_vm chardev deaf "[disk.data]" "source = $TMP/home/watchdog" "format = raw"
+	run timeout -k 5 20 "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 2
+	assert_output --partial "is a character device; give a regular file or a block device"
+	assert_equal "$(stat -c %U "$TMP/home/watchdog")" root
+	assert_host_restored
+}

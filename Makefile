@@ -17,12 +17,18 @@ GEN_DIR    := build/gen
 SECCOMP_BPF := $(GEN_DIR)/sandbox_bpf.h
 SANITIZE   ?=
 # A sanitized build lives apart, so both can be tested in one `make check`.
+# The test build honours the PASSLAUNCH_* overrides of /sys, /proc, /dev,
+# the runtime directory and the rest (passlaunch(1), ENVIRONMENT); the
+# binary that is installed never does: root may get there by `sudo -E`.
+# A sanitized build is only ever a test build.
 ifeq ($(SANITIZE),1)
 BUILD      := build/sanitize
 BIN        := $(BUILD)/passlaunch
+TEST_BIN   := $(BIN)
 else
 BUILD      := build
 BIN        := passlaunch
+TEST_BIN   := passlaunch-test
 endif
 
 # This binary runs as root: warnings are errors, hardening is always on.
@@ -58,6 +64,7 @@ LAYERS     := cli check vm host qemu profile base
 SRCS       := $(foreach l,$(LAYERS),$(wildcard launcher/$(l)/*.c))
 OBJS       := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
+TEST_OBJS  := $(filter-out $(BUILD)/obj/base/paths.o,$(OBJS)) $(BUILD)/obj/base/paths-test.o
 UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROBE      := $(BUILD)/tests/syscall-probe
@@ -77,10 +84,19 @@ MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps check test unit bats lint man lab demo clean install uninstall sanitized-units fuzz bench
 
-all: $(BIN) man
+all: $(BIN) $(TEST_BIN) man
 
+ifneq ($(SANITIZE),1)
 $(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+endif
+
+$(TEST_BIN): $(TEST_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/obj/base/paths-test.o: launcher/base/paths.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DPASSLAUNCH_TEST_BUILD -c -o $@ $<
 
 $(BUILD)/obj/%.o: launcher/%.c
 	@mkdir -p $(@D)
@@ -120,7 +136,7 @@ fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_TIME)
 
 # Speed and memory against their references (tests/bench/run); README quotes it.
-bench: $(BIN) $(BUILD)/tests/bare-handoff
+bench: $(TEST_BIN) $(BUILD)/tests/bare-handoff
 	tests/bench/run
 
 # The reference for the GPU handoff: the same sysfs writes, nothing else.
@@ -140,8 +156,8 @@ deps:
 unit: $(UNIT_BINS)
 	tests/run-unit $(UNIT_BINS)
 
-bats: $(BIN) $(PROBE)
-	PASSLAUNCH_UNDER_TEST=$(CURDIR)/$(BIN) bats --tap tests/bats
+bats: $(TEST_BIN) $(PROBE)
+	PASSLAUNCH_UNDER_TEST=$(CURDIR)/$(TEST_BIN) bats --tap tests/bats
 
 lint:
 	tests/helpers/lint
@@ -150,7 +166,7 @@ lint:
 # and sockets stay in build/demo; as root, QEMU still runs unprivileged: as the
 # user behind sudo or pkexec, or else as nobody. OVMF's UEFI shell cannot answer
 # the ACPI power button, so after Ctrl-C it is stopped after stop_timeout (5).
-demo: passlaunch
+demo: passlaunch passlaunch-test
 	@mkdir -p build/demo
 	@if [ "$$(id -u)" = 0 ]; then \
 	  if [ -z "$$SUDO_UID$$PKEXEC_UID" ]; then sed 's|^\[vm\]$$|[vm]\nuser = nobody|' profiles/demo.ini; \
@@ -158,7 +174,7 @@ demo: passlaunch
 	  ./passlaunch run build/demo/demo.ini; \
 	else \
 	  sed 's|^state_dir = .*|state_dir = $(CURDIR)/build/demo/state|' profiles/demo.ini >build/demo/demo.ini; \
-	  PASSLAUNCH_RUNTIME_DIR=$(CURDIR)/build/demo/run ./passlaunch run build/demo/demo.ini; \
+	  PASSLAUNCH_RUNTIME_DIR=$(CURDIR)/build/demo/run ./passlaunch-test run build/demo/demo.ini; \
 	fi; s=$$?; [ $$s = 0 ] || [ $$s = 5 ]
 
 # The GPU lab's guest kernel and initramfs (also built on demand by tests/lab/run).
@@ -222,6 +238,6 @@ uninstall:
 	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 clean:
-	rm -rf build passlaunch
+	rm -rf build passlaunch passlaunch-test
 
 -include $(OBJS:.o=.d)

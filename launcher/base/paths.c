@@ -2,9 +2,31 @@
 
 #include <stdlib.h>
 
+/* Only the test build (passlaunch-test) reads the overrides: the binary
+ * that is installed runs as root, and an environment kept by `sudo -E`
+ * must not move what it reads and writes. */
+const char *path_test_override(const char *name)
+{
+#ifdef PASSLAUNCH_TEST_BUILD
+	return getenv(name);
+#else
+	(void)name;
+	return NULL;
+#endif
+}
+
+bool path_is_test_build(void)
+{
+#ifdef PASSLAUNCH_TEST_BUILD
+	return true;
+#else
+	return false;
+#endif
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
-	const char *v = getenv(name);
+	const char *v = path_test_override(name);
 	return v && v[0] == '/' ? v : fallback;
 }
 

@@ -6,6 +6,7 @@
 #include "cmd_shortcut.h"
 #include "cmd_start.h"
 #include "cmd_vm.h"
+#include "pkexec_guard.h"
 #include "base/error.h"
 #include "base/log.h"
 
@@ -50,7 +51,7 @@ static int run_command(int (*fn)(int, char **, struct pl_err *), int argc, char 
 {
 	struct pl_err err = {0};
 
-	if (fn(argc, argv, &err) == 0)
+	if (pkexec_guard(argc, argv, &err) == 0 && fn(argc, argv, &err) == 0)
 		return EXIT_OK;
 	if (err_is_set(&err))
 		log_error("%s", err.msg);

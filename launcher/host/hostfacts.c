@@ -111,7 +111,7 @@ static int parse_version(const char *text, struct host_facts *f)
  * runs the binary the profile names. */
 static void probe_qemu_version(const struct profile *p, struct host_facts *f)
 {
-	const char *forced = getenv("PASSLAUNCH_QEMU_VERSION");
+	const char *forced = path_test_override("PASSLAUNCH_QEMU_VERSION");
 	char *argv[] = {p->qemu.binary, (char *)"--version", NULL};
 	posix_spawn_file_actions_t fa;
 	int fds[2], status;

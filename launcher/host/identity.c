@@ -1,7 +1,24 @@
 #include "identity.h"
 
+#include "base/paths.h"
+
 #include <errno.h>
 #include <pwd.h>
+
+/* pkexec and sudo set these, but an environment kept by `sudo -E` (or a
+ * root shell's stale one) could name anyone. The installed binary takes
+ * one only when it is the user of this login session (the audit loginuid,
+ * which no user can change); the test build takes it as it is. */
+static bool is_session_user(uid_t uid)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	unsigned long login = 0;
+
+	if (path_is_test_build() || geteuid() != 0)
+		return true;
+	f = fopen("/proc/self/loginuid", "re");
+	return f && fscanf(f, "%lu", &login) == 1 && login == uid;
+}
 
 static const struct passwd *invoking_user(void)
 {
@@ -15,7 +32,7 @@ static const struct passwd *invoking_user(void)
 			continue;
 		errno = 0;
 		uid = strtoul(v, &end, 10);
-		if (!errno && !*end)
+		if (!errno && !*end && is_session_user((uid_t)uid))
 			return getpwuid((uid_t)uid);
 	}
 	return getpwuid(getuid());

@@ -1,5 +1,7 @@
 #include "pci_ids.h"
 
+#include "base/paths.h"
+
 #include "base/util.h"
 
 #include <strings.h>
@@ -7,7 +9,7 @@
 static const char *ids_path(void)
 {
 	static const char *const paths[] = {"/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids"};
-	const char *env = getenv("PASSLAUNCH_PCI_IDS");
+	const char *env = path_test_override("PASSLAUNCH_PCI_IDS");
 
 	if (env && *env == '/')
 		return env;

@@ -27,7 +27,7 @@ static bool is_dir(const char *path)
 const char *hooks_shipped_dir(void)
 {
 	static char beside[PATH_MAX];
-	const char *env = getenv("PASSLAUNCH_HOOKS_DIR");
+	const char *env = path_test_override("PASSLAUNCH_HOOKS_DIR");
 	char exe[PATH_MAX];
 	ssize_t n;
 

@@ -229,3 +229,38 @@ stage_injector() {
 	assert_equal "$(stat -c %U "$TMP/home/watchdog")" root
 	assert_host_restored
 }
+
+@test "attack: through pkexec, start, stop and status reach nothing but a profile named in /etc/passlaunch" {
+	attack_vm pkx deaf
+	export PKEXEC_UID
+	PKEXEC_UID=$(id -u "$ATTACKER")
+	run "$PASSLAUNCH" start "$TMP/pkx.ini"
+	assert_equal "$status" 2
+	assert_output --partial "through pkexec, '$TMP/pkx.ini' is not the name of a profile in /etc/passlaunch"
+	run "$PASSLAUNCH" start no-such-profile-here
+	assert_equal "$status" 2
+	assert_output --partial "through pkexec, 'no-such-profile-here' is not the name"
+	run "$PASSLAUNCH" stop --timeout 1 pkx
+	assert_equal "$status" 2
+	assert_output --partial "through pkexec, stop takes no option --timeout"
+	run "$PASSLAUNCH" status
+	assert_success
+	unset PKEXEC_UID
+}
+
+@test "attack: the installed binary ignores the PASSLAUNCH_* overrides an environment kept by sudo -E brings" {
+	# The attacker's firmware descriptor, pointing root at the attacker's code.
+	install -d -o "$ATTACKER" "$TMP/home/fw"
+	printf 'evil' >"$TMP/home/evil-code.fd"
+	jq -n --arg code "$TMP/home/evil-code.fd" '{"interface-types":["uefi"],
+		mapping:{device:"flash","mode":"split",executable:{filename:$code,format:"raw"},
+		"nvram-template":{filename:$code,format:"raw"}},
+		targets:[{architecture:"x86_64",machines:["pc-q35-*"]}],features:[]}' >"$TMP/home/fw/10-evil.json"
+	printf '[qemu]\naccel = tcg\n[memory]\nsize = 128M\n' >ovmf.ini
+	PASSLAUNCH_FIRMWARE_PATH=$TMP/home/fw run "$ROOT/passlaunch" print ovmf.ini
+	assert_success
+	refute_output --partial evil-code.fd
+	# The test build does honour it: the override is real, and only there.
+	PASSLAUNCH_FIRMWARE_PATH=$TMP/home/fw run "$ROOT/passlaunch-test" print ovmf.ini
+	assert_output --partial evil-code.fd
+}

@@ -7,8 +7,9 @@ bats_load_library bats-assert
 bats_load_library bats-file
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-# The binary under test: ./passlaunch, or a sanitized build (tests/run).
-PASSLAUNCH=${PASSLAUNCH_UNDER_TEST:-$ROOT/passlaunch}
+# The binary under test: the test build ./passlaunch-test (it honours the
+# PASSLAUNCH_* overrides), or a sanitized build (tests/run).
+PASSLAUNCH=${PASSLAUNCH_UNDER_TEST:-$ROOT/passlaunch-test}
 GOLDEN=$ROOT/tests/golden
 HELPERS=$ROOT/tests/helpers
 

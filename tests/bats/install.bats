@@ -37,6 +37,9 @@ setup() {
 	run grep -h 'passlaunch run\|exec.path' "$TMP/root/usr/local/lib/systemd/system/passlaunch@.service" "$TMP/root/usr/share/polkit-1/actions/org.passlaunch.policy"
 	assert_line "ExecStart=/usr/local/bin/passlaunch run %i"
 	assert_line --partial '<annotate key="org.freedesktop.policykit.exec.path">/usr/local/bin/passlaunch</annotate>'
+	# start, stop and status each an action of their own, the rest the admin's.
+	run grep -c 'exec.argv1' "$TMP/root/usr/share/polkit-1/actions/org.passlaunch.policy"
+	assert_output 3
 	run stat -c '%a %n' "$TMP/root/usr/local/bin/passlaunch" "$TMP/root/usr/local/share/passlaunch/hooks.d/vfio"
 	assert_line "755 $TMP/root/usr/local/bin/passlaunch"
 	assert_line "755 $TMP/root/usr/local/share/passlaunch/hooks.d/vfio"

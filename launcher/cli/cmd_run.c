@@ -3,10 +3,12 @@
 #include "host/bridge_tap.h"
 #include "host/governor.h"
 #include "host/hostfacts.h"
+#include "vm/display.h"
 #include "vm/hooks.h"
 #include "host/hugepages.h"
 #include "host/identity.h"
 #include "host/ownership.h"
+#include "host/shm.h"
 #include "vm/qemu_env.h"
 #include "vm/qemu_files.h"
 #include "vm/sandbox.h"
@@ -110,6 +112,8 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = nvram_check(&r->p, err);
 	if (rc == 0)
+		rc = display_check(&r->p, err);
+	if (rc == 0)
 		qemu_files_init(&r->p, &r->files);
 	if (rc == 0)
 		rc = qemu_files_open(&r->p, &r->id, false, &r->files, err);
@@ -169,6 +173,8 @@ static int prepare(struct run *r, struct pl_err *err)
 		rc = governor_set(r->p.vm.name, r->p.cpu.governor, &r->plan.vcpu, &r->journal, err);
 	if (rc == 0)
 		rc = ownership_give(&r->p, &r->id, &r->journal, err);
+	if (rc == 0)
+		rc = shm_prepare(&r->p, &r->id, &r->journal, err);
 	if (rc == 0)
 		rc = bridge_taps_open(&r->p, &r->taps, err);
 	if (rc == 0)

@@ -20,7 +20,6 @@ void profile_init_defaults(struct profile *p)
 	p->memory.node = -1;
 	p->display.width = 1920;
 	p->display.height = 1080;
-	p->display.port = 5900;
 	p->hooks.timeout = 60;
 	p->sandbox.seccomp = true;
 }
@@ -81,6 +80,7 @@ void profile_free(struct profile *p)
 	free(p->vm.user);
 	free(p->vm.state_dir);
 	free(p->qemu.binary);
+	free(p->display.password_file);
 	free(p->qemu.machine);
 	strv_free(&p->qemu.extra_args);
 	free(p->firmware.code);

@@ -141,8 +141,9 @@ struct profile {
 		enum display_type type;
 		bool looking_glass;
 		unsigned width, height;
-		unsigned port;
-		bool serial; /* the guest's first serial port on the launcher's terminal */
+		unsigned port;	     /* 0: a unix socket only QEMU's user reaches */
+		char *password_file; /* with a port: root's, its first line the password */
+		bool serial;	     /* the guest's first serial port on the launcher's terminal */
 	} display;
 	struct {
 		struct strv use;

@@ -316,9 +316,18 @@ static int check_display(struct check *c)
 {
 	const struct profile *p = c->p;
 
-	if (p->display.type == DISPLAY_VNC && p->display.port < 5900)
+	bool remote = p->display.type == DISPLAY_VNC || p->display.type == DISPLAY_SPICE;
+
+	if (p->display.type == DISPLAY_VNC && p->display.port && p->display.port < 5900)
 		return bad(c, key_line(c, "display", "port"),
 			   "port = %u: VNC ports start at 5900 (display :0)", p->display.port);
+	/* On a TCP port every local user could connect: a password it is. */
+	if (remote && p->display.port && !p->display.password_file)
+		return bad(c, key_line(c, "display", "port"),
+			   "port = %u: a display on a TCP port needs password_file (a file only "
+			   "root may read, holding the password); or leave port out for a unix "
+			   "socket only QEMU's user can reach",
+			   p->display.port);
 	return 0;
 }
 

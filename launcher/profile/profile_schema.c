@@ -131,6 +131,7 @@ static const struct key_spec display_keys[] = {
     KEY("looking_glass", V_BOOL, P(display.looking_glass)),
     KEY_CUSTOM("resolution", 0, value_resolution),
     KEY_UINT("port", P(display.port), 1, 65535),
+    KEY("password_file", V_PATH, P(display.password_file)),
     KEY("serial", V_BOOL, P(display.serial)),
     END_KEYS,
 };

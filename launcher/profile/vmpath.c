@@ -62,6 +62,16 @@ char *vmpath_swtpm(const char *vm)
 	return run_file(vm, "qemu/swtpm.sock");
 }
 
+char *vmpath_display(const char *vm, const char *kind)
+{
+	return xasprintf("%s/%s/qemu/%s.sock", path_runtime(), vm, kind);
+}
+
+char *vmpath_looking_glass(const char *vm)
+{
+	return xasprintf("/dev/shm/passlaunch-%s-looking-glass", vm);
+}
+
 char *vmpath_vars(const struct profile *p)
 {
 	return xasprintf("%s/OVMF_VARS.fd", p->vm.state_dir);

@@ -2,7 +2,8 @@
  * commands and the argv builder:
  *   /run/passlaunch/NAME.lock          the run's lock (root's)
  *   /run/passlaunch/NAME/              root's: journal, state.json, log, hooks/
- *   /run/passlaunch/NAME/qemu/         QEMU's user's: its sockets
+ *   /run/passlaunch/NAME/qemu/         QEMU's user's: its sockets (VNC and
+ *                                      SPICE ones too: only that user enters)
  *   state_dir/                         root's: OVMF_VARS.fd, tpm/
  * The runtime root is path_runtime(). */
 #ifndef PASSLAUNCH_VMPATH_H
@@ -21,6 +22,10 @@ char *vmpath_qmp(const char *vm);
 char *vmpath_client(const char *vm);
 char *vmpath_serial(const char *vm);
 char *vmpath_swtpm(const char *vm);
+/* QEMU's VNC or SPICE socket: KIND "vnc" or "spice". */
+char *vmpath_display(const char *vm, const char *kind);
+/* Looking Glass's shared memory: a name of this VM's own in /dev/shm. */
+char *vmpath_looking_glass(const char *vm);
 char *vmpath_vars(const struct profile *p);
 char *vmpath_tpm(const struct profile *p);
 

@@ -121,24 +121,43 @@ static bool has_primary_gpu(const struct profile *p)
 	return false;
 }
 
+/* The memory file is the launcher's to make, per VM and exclusively, for
+ * QEMU's user alone (host/shm.h). */
 static void add_looking_glass(struct argv_builder *b)
 {
+	_cleanup_free_ char *path = vmpath_looking_glass(b->p->vm.name);
 	char size[32];
 
 	size_format(looking_glass_size(b->p), size, sizeof(size));
-	argv_opt(b, "-object",
-		 "memory-backend-file,id=looking-glass,mem-path=/dev/shm/looking-glass,size=%s,"
-		 "share=on",
-		 size);
+	argv_opt(b, "-object", "memory-backend-file,id=looking-glass,mem-path=%s,size=%s,share=on",
+		 path, size);
 	argv_opt(b, "-device", "ivshmem-plain,memdev=looking-glass,id=looking-glass");
 }
 
+/* A unix socket in QEMU's user's own directory, which only that user can
+ * enter; on a TCP port, a password the launcher sets through QMP before
+ * the guest runs (vm/display.h), so that it is never on the command line. */
 static void add_spice(struct argv_builder *b)
 {
-	argv_opt(b, "-spice", "port=%u,addr=127.0.0.1,disable-ticketing=on", b->p->display.port);
+	_cleanup_free_ char *sock = vmpath_display(b->p->vm.name, "spice");
+
+	if (b->p->display.port)
+		argv_opt(b, "-spice", "port=%u,addr=127.0.0.1", b->p->display.port);
+	else
+		argv_opt(b, "-spice", "unix=on,addr=%s,disable-ticketing=on", sock);
 	argv_opt(b, "-device", "virtio-serial-pci,id=vdagent-serial");
 	argv_opt(b, "-chardev", "spicevmc,id=vdagent,name=vdagent");
 	argv_opt(b, "-device", "virtserialport,chardev=vdagent,name=com.redhat.spice.0");
+}
+
+static void add_vnc(struct argv_builder *b)
+{
+	_cleanup_free_ char *sock = vmpath_display(b->p->vm.name, "vnc");
+
+	if (b->p->display.port)
+		argv_opt(b, "-vnc", "127.0.0.1:%u,password=on", b->p->display.port - 5900);
+	else
+		argv_opt(b, "-vnc", "unix:%s", sock);
 }
 
 void argv_add_display(struct argv_builder *b)
@@ -153,7 +172,7 @@ void argv_add_display(struct argv_builder *b)
 	if (p->display.type == DISPLAY_SPICE)
 		add_spice(b);
 	else if (p->display.type == DISPLAY_VNC)
-		argv_opt(b, "-vnc", "127.0.0.1:%u", p->display.port - 5900);
+		add_vnc(b);
 	if (p->display.looking_glass)
 		add_looking_glass(b);
 }

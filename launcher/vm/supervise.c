@@ -1,5 +1,7 @@
 #include "supervise.h"
 
+#include "display.h"
+
 #include "base/clock.h"
 #include "base/log.h"
 #include "host/procs.h"
@@ -179,6 +181,8 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 		 json_object_get_string(status));
 	json_object_put(st);
 	r = pin_threads(s->qemu, &s->qmp, plan, s->p->vm.name, err);
+	if (r == 0)
+		r = display_set_password(s->p, &s->qmp, err);
 	if (r == 0)
 		r = qmp_execute(&s->qmp, "cont", NULL, NULL, 10000, err);
 	if (r == 0)

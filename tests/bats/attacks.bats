@@ -264,3 +264,53 @@ stage_injector() {
 	PASSLAUNCH_FIRMWARE_PATH=$TMP/home/fw run "$ROOT/passlaunch-test" print ovmf.ini
 	assert_output --partial evil-code.fd
 }
+
+# connects_to PATH: a line the server sent on a unix socket, or the error.
+connects_to() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.settimeout(5); s.connect(sys.argv[1]); print(s.recv(12).decode())
+except OSError as e:
+    print(type(e).__name__); sys.exit(1)' "$1"
+}
+
+@test "attack: another local user cannot reach the VM's display; QEMU's user can" {
+	attack_vm display deaf "[display]" "type = vnc"
+	sed -i '0,/^\[display\]$/!{/^\[display\]$/d}' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	local sock=$PASSLAUNCH_RUNTIME_DIR/$VM/qemu/vnc.sock
+	run as_attacker bash -c "$(declare -f connects_to); connects_to '$sock'"
+	assert_success
+	assert_output --partial "RFB 003.008"
+	run as_other bash -c "$(declare -f connects_to); connects_to '$sock'"
+	assert_failure
+	assert_output --partial PermissionError
+	# No display on a TCP port that every local user could reach.
+	run ss -Hltnp
+	refute_output --partial "pid=$(qemu_pid),"
+	kill -TERM "$RUN_PID"
+	finish_vm
+}
+
+@test "attack: Looking Glass memory made first by another user is refused, never shared" {
+	attack_vm lg deaf "[display]" "looking_glass = yes" "resolution = 640x480"
+	sed -i '0,/^\[display\]$/!{/^\[display\]$/d}' "$VM.ini"
+	local shm=/dev/shm/passlaunch-lg-looking-glass
+	as_other touch "$shm"
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_failure
+	assert_output --partial "$shm exists and belongs to uid $(id -u "$OTHER"): another user made it first"
+	assert_equal "$(stat -c %U "$shm")" "$OTHER"
+	rm -f "$shm"
+	assert_host_restored
+	# Free, it is made for this run alone: QEMU's user's, 0600, gone after.
+	start_vm
+	wait_for_log 'guest running'
+	assert_equal "$(stat -c %U:%a "$shm")" "$ATTACKER:600"
+	assert_not_exists /dev/shm/looking-glass
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_not_exists "$shm"
+}

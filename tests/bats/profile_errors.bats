@@ -589,8 +589,18 @@ expect_error() {
 	[display]
 	type = vnc
 	port = 5800
+	password_file = /etc/passlaunch/vnc.password
 	EOF
 	expect_error "bad.ini:3: port = 5800: VNC ports start at 5900 (display :0)"
+}
+
+@test "a VNC or SPICE display on a TCP port without a password" {
+	profile <<-'EOF'
+	[display]
+	type = spice
+	port = 5930
+	EOF
+	expect_error "bad.ini:3: port = 5930: a display on a TCP port needs password_file (a file only root may read, holding the password); or leave port out for a unix socket only QEMU's user can reach"
 }
 
 @test "extra_args in a profile others can write" {

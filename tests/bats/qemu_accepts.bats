@@ -34,7 +34,7 @@ teardown_file() {
 	pulseaudio --kill 2>/dev/null || true
 	cat "$BATS_FILE_TMPDIR/hugepages" >/proc/sys/vm/nr_hugepages
 	[[ ! -e $BATS_FILE_TMPDIR/giga ]] || cat "$BATS_FILE_TMPDIR/giga" >"$GIGA_POOL"
-	rm -f /dev/shm/looking-glass
+	rm -f /dev/shm/passlaunch-*-looking-glass
 }
 
 setup() {

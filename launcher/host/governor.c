@@ -42,7 +42,7 @@ int governor_set(const char *vm, const char *governor, const struct cpulist *cpu
 				       "CPU %u has no cpufreq governor '%s'; see its "
 				       "scaling_available_governors",
 				       cpus->cpu[i], governor);
-		r = journal_sysfs_write(j, path, old, err);
+		r = journal_governor(j, path, old, governor, err);
 		if (r < 0)
 			return r;
 		r = sysfs_write_str(path, governor);

@@ -64,13 +64,12 @@ static int grow_pool(const struct profile *p, unsigned long old, unsigned long t
 		     struct journal *j, struct pl_err *err)
 {
 	_cleanup_free_ char *nr_path = hp_pool_path(p, "nr_hugepages");
-	char old_text[32], target_text[32];
+	char target_text[32];
 	unsigned long got = 0;
 	int r;
 
-	snprintf(old_text, sizeof(old_text), "%lu", old);
 	snprintf(target_text, sizeof(target_text), "%lu", target);
-	r = journal_sysfs_write(j, nr_path, old_text, err);
+	r = journal_hugepages(j, nr_path, (long)(target - old), err);
 	if (r < 0)
 		return r;
 	log_info("%s: reserving %lu %s hugepages (%s)", p->vm.name, target - old, page_name(p),
@@ -80,6 +79,9 @@ static int grow_pool(const struct profile *p, unsigned long old, unsigned long t
 	if (r < 0 && r != -ENOMEM)
 		return err_set(err, -r, "hugepages: cannot write %s: %s", nr_path, strerror(-r));
 	sysfs_read_ulong(nr_path, &got);
+	/* What the kernel did not give is not to be taken back either. */
+	if (got < target && journal_hugepages(j, nr_path, -(long)(target - got), err) < 0)
+		return -EIO;
 	if (got < target)
 		return err_set(err, ENOMEM,
 			       "hugepages: the kernel gave %lu of the %lu %s pages %s needs "

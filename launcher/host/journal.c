@@ -111,6 +111,21 @@ int journal_sysfs_write(struct journal *j, const char *path, const char *old, st
 	return append(j, "write", path, old, err);
 }
 
+int journal_hugepages(struct journal *j, const char *path, long added, struct pl_err *err)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%ld", added);
+	return append(j, "hugepages", path, text, err);
+}
+
+int journal_governor(struct journal *j, const char *path, const char *old, const char *new,
+		     struct pl_err *err)
+{
+	const char *fields[] = {path, old, new};
+	return append_fields(j, "governor", fields, 3, err);
+}
+
 int journal_driver(struct journal *j, const char *bdf, const char *driver, struct pl_err *err)
 {
 	return append(j, "driver", bdf, driver, err);

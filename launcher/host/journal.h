@@ -24,6 +24,14 @@ int journal_open_append(struct journal *j, const char *path, struct pl_err *err)
 int journal_driver(struct journal *j, const char *bdf, const char *driver, struct pl_err *err);
 /* Records that PATH holds OLD now and is about to change; replay writes OLD back. */
 int journal_sysfs_write(struct journal *j, const char *path, const char *old, struct pl_err *err);
+/* Records that this run adds ADDED pages (negative: takes them back) to the
+ * hugepage pool at PATH; replay takes as many from what the pool then holds,
+ * so that another VM's pages stay where they are. */
+int journal_hugepages(struct journal *j, const char *path, long added, struct pl_err *err);
+/* Records that this run changes the governor at PATH from OLD to NEW;
+ * replay puts OLD back only while NEW is still there. */
+int journal_governor(struct journal *j, const char *path, const char *old, const char *new,
+		     struct pl_err *err);
 /* Records a cgroup's cpuset.cpus before it changes. Replay writes it back;
  * an empty list ("as the parent") that the kernel refuses for a cgroup with
  * tasks becomes the parent's CPUs, which is the same set. */

@@ -85,6 +85,38 @@ static int undo_chown(char **f, size_t n)
 	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
 }
 
+/* "hugepages PATH N": N pages fewer than the pool holds now (never below 0). */
+static int undo_hugepages(const char *path, const char *added)
+{
+	unsigned long nr;
+	long n;
+	char text[32];
+	int r;
+
+	if (sscanf(added, "%ld", &n) != 1)
+		return -EINVAL;
+	r = sysfs_read_ulong(path, &nr);
+	if (r < 0)
+		return r;
+	snprintf(text, sizeof(text), "%lu",
+		 n > 0 && (unsigned long)n > nr ? 0 : (unsigned long)((long)nr - n));
+	return sysfs_write_str(path, text);
+}
+
+/* "governor PATH OLD NEW": OLD back, unless something else changed it since. */
+static int undo_governor(char **f, size_t n)
+{
+	char now[64];
+
+	if (n < 3)
+		return -EINVAL;
+	if (sysfs_read_str(f[0], now, sizeof(now)) < 0 || !streq(now, f[2])) {
+		log_info("the governor at %s is no longer %s; left as it is", f[0], f[2]);
+		return 0;
+	}
+	return sysfs_write_str(f[0], f[1]);
+}
+
 /* The device's driver back; `gpu attach` has nothing left to do for it. */
 static int undo_driver(const char *bdf, const char *driver)
 {
@@ -135,6 +167,10 @@ static int undo(const char *action, char **f, size_t n, char *const *extra_env)
 		return -EINVAL;
 	if (streq(action, "write"))
 		return sysfs_write_str(a, b);
+	if (streq(action, "hugepages"))
+		return undo_hugepages(a, b);
+	if (streq(action, "governor"))
+		return undo_governor(f, n);
 	if (streq(action, "process"))
 		return undo_process(a, b);
 	if (streq(action, "cpuset"))

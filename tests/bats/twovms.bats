@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154,SC2034  # bats sets output and status; runvm.bash reads LAB
+# shellcheck disable=SC2154,SC2034,SC2030,SC2031  # bats sets output and status; runvm.bash reads LAB; each test is a subshell of its own
 # Two VMs at once: each run gives back what it changed, not the value the
 # host had when it started, so neither order of stopping leaves the host
 # changed or takes from the other VM.

@@ -4,6 +4,7 @@
 #include "profile/profile_load.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -38,10 +39,21 @@ static int make_dirs(const char *dir)
 	}
 }
 
+/* A new file of its own, never one a link there leads to: the directory
+ * may be a user's while passlaunch runs as root. */
+static FILE *create_new(const char *tmp)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
 static int write_entry(const char *path, const char *vm, const char *self, struct pl_err *err)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.new", path);
-	FILE *f = fopen(tmp, "we");
+	FILE *f = create_new(tmp);
 
 	if (!f)
 		return err_set(err, errno, "cannot write %s: %s", tmp, strerror(errno));

@@ -156,7 +156,14 @@ static int undo_hook(char **f, size_t n, char *const *extra_env)
 	return r;
 }
 
-static int undo(const char *action, char **f, size_t n, char *const *extra_env)
+/* A file or device that is gone has nothing left to restore: its entry
+ * would otherwise stay, and keep the VM from starting, for ever. */
+static int gone_is_done(int r)
+{
+	return r == -ENOENT || r == -ENODEV ? 0 : r;
+}
+
+static int undo_entry(const char *action, char **f, size_t n, char *const *extra_env)
 {
 	const char *a = n > 0 ? f[0] : "";
 	const char *b = n > 1 ? f[1] : "";
@@ -187,6 +194,12 @@ static int undo(const char *action, char **f, size_t n, char *const *extra_env)
 		return -errno;
 	}
 	return -EINVAL;
+}
+
+static int undo(const char *action, char **f, size_t n, char *const *extra_env)
+{
+	return streq(action, "hook") ? undo_entry(action, f, n, extra_env)
+				     : gone_is_done(undo_entry(action, f, n, extra_env));
 }
 
 static void log_failure(const struct journal_entry *e, int u)

@@ -314,3 +314,13 @@ except OSError as e:
 	finish_vm
 	assert_not_exists "$shm"
 }
+
+@test "attack: a link planted where shortcut writes its entry leads root nowhere" {
+	install -d -o "$ATTACKER" "$TMP/home/applications"
+	printf '[vm]\nname = shortcutvm\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n' >"$TMP/sc.ini"
+	as_attacker ln -s "$TMP/decoy" "$TMP/home/applications/passlaunch-shortcutvm.desktop.new"
+	XDG_DATA_HOME=$TMP/home run "$PASSLAUNCH" shortcut "$TMP/sc.ini"
+	assert_success
+	assert_decoy_unchanged
+	assert_file_contains "$TMP/home/applications/passlaunch-shortcutvm.desktop" "Exec=pkexec "
+}

@@ -187,3 +187,15 @@ fake_gpu() {
 	assert_output ""
 	assert_equal "$(readlink "$dev/driver")" ../../drivers/nouveau
 }
+
+@test "recover: an entry whose file is gone is done, not kept for ever; one whose file is there is undone" {
+	[[ $EUID == 0 ]] || skip "recover runs as root"
+	mkdir -p "$PASSLAUNCH_RUNTIME_DIR/gone"
+	echo new >"$TMP/setting"
+	printf 'write\t%s\told\nwrite\t%s/no-such-dir/setting\told\ngovernor\t%s/no-such-cpu/scaling_governor\tschedutil\tperformance\n' \
+		"$TMP/setting" "$TMP" "$TMP" >"$PASSLAUNCH_RUNTIME_DIR/gone/journal"
+	run "$PASSLAUNCH" recover gone
+	assert_success
+	assert_equal "$(cat "$TMP/setting")" old
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/gone/journal"
+}

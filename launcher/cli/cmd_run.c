@@ -166,6 +166,8 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0)
 		rc = qemu_files_open(&r->p, &r->id, true, &r->files, err);
 	if (rc == 0)
+		rc = qemu_files_listen(&r->p, &r->files, err);
+	if (rc == 0)
 		rc = hp_reserve(&r->p, &r->journal, err);
 	if (rc == 0)
 		rc = isolate_prepare(&r->p, &r->plan, &r->journal, err);

@@ -44,17 +44,17 @@ char *vmpath_qemu_dir(const char *vm)
 
 char *vmpath_qmp(const char *vm)
 {
-	return run_file(vm, "qemu/qmp.sock");
+	return run_file(vm, "qmp.sock");
 }
 
 char *vmpath_client(const char *vm)
 {
-	return run_file(vm, "qemu/client.sock");
+	return run_file(vm, "client.sock");
 }
 
 char *vmpath_serial(const char *vm)
 {
-	return run_file(vm, "qemu/serial.sock");
+	return run_file(vm, "serial.sock");
 }
 
 char *vmpath_swtpm(const char *vm)

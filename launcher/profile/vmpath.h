@@ -1,9 +1,10 @@
 /* Where each file of a VM lives, in one place for the launcher, the other
  * commands and the argv builder:
  *   /run/passlaunch/NAME.lock          the run's lock (root's)
- *   /run/passlaunch/NAME/              root's: journal, state.json, log, hooks/
- *   /run/passlaunch/NAME/qemu/         QEMU's user's: its sockets (VNC and
- *                                      SPICE ones too: only that user enters)
+ *   /run/passlaunch/NAME/              root's: journal, state.json, log, hooks/,
+ *                                      QEMU's monitor and serial sockets
+ *   /run/passlaunch/NAME/qemu/         QEMU's user's: the sockets it makes (swtpm,
+ *                                      VNC, SPICE: only that user enters)
  *   state_dir/                         root's: OVMF_VARS.fd, tpm/
  * The runtime root is path_runtime(). */
 #ifndef PASSLAUNCH_VMPATH_H

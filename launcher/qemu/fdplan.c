@@ -25,6 +25,9 @@ void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan)
 					     !p->disks[i].readonly, 0});
 	for (size_t i = 0; i < p->n_cdroms; i++)
 		add(plan, (struct qemu_file){QEMU_FILE_CDROM, i, p->cdroms[i].source, false, 0});
+	plan->qmp_fd = QEMU_FIRST_FD + (int)plan->n_fds++;
+	plan->client_fd = QEMU_FIRST_FD + (int)plan->n_fds++;
+	plan->serial_fd = p->display.serial ? QEMU_FIRST_FD + (int)plan->n_fds++ : -1;
 }
 
 void qemu_fd_plan_free(struct qemu_fd_plan *plan)

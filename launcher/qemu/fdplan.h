@@ -2,7 +2,9 @@
  * from QEMU_FIRST_FD; then the files the launcher opens for it (the NVRAM,
  * each disk, each CD-ROM), each in an fd set of its own (-add-fd), so that
  * QEMU's user needs no right to their paths and root never hands over a
- * path someone else could change. The builder names them and the launcher
+ * path someone else could change; then the listening sockets of its
+ * monitors and serial port, which the launcher makes where only root can
+ * reach them. The builder names them and the launcher
  * opens them from this one plan. A file QEMU writes is handed twice, opened
  * for writing and for reading, as QEMU opens images both ways. */
 #ifndef PASSLAUNCH_FDPLAN_H
@@ -26,8 +28,9 @@ struct qemu_fd_plan {
 	size_t n_taps;
 	struct qemu_file *files;
 	size_t n_files;
-	size_t n_fds; /* taps and files */
-	char *vars;   /* the NVRAM's path, owned here */
+	int qmp_fd, client_fd, serial_fd; /* -1: none */
+	size_t n_fds;			  /* taps, files and sockets */
+	char *vars;			  /* the NVRAM's path, owned here */
 };
 
 void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan);

@@ -102,19 +102,17 @@ static void add_iothreads(struct argv_builder *b)
 }
 
 /* Two monitors: one the launcher holds for the whole run, one for
- * `passlaunch status` and the user's own tools. */
+ * `passlaunch status` and root's own tools; their listening sockets, and
+ * the serial port's, are the launcher's, in root's directory. */
 static void add_control(struct argv_builder *b)
 {
-	_cleanup_free_ char *qmp = vmpath_qmp(b->p->vm.name);
-	_cleanup_free_ char *client = vmpath_client(b->p->vm.name);
-	_cleanup_free_ char *serial = vmpath_serial(b->p->vm.name);
-
-	argv_opt(b, "-chardev", "socket,id=qmp,path=%s,server=on,wait=off", qmp);
+	argv_opt(b, "-chardev", "socket,id=qmp,fd=%d,server=on,wait=off", b->plan.qmp_fd);
 	argv_opt(b, "-mon", "chardev=qmp,mode=control");
-	argv_opt(b, "-chardev", "socket,id=qmp-client,path=%s,server=on,wait=off", client);
+	argv_opt(b, "-chardev", "socket,id=qmp-client,fd=%d,server=on,wait=off", b->plan.client_fd);
 	argv_opt(b, "-mon", "chardev=qmp-client,mode=control");
 	if (b->p->display.serial) {
-		argv_opt(b, "-chardev", "socket,id=serial0,path=%s,server=on,wait=off", serial);
+		argv_opt(b, "-chardev", "socket,id=serial0,fd=%d,server=on,wait=off",
+			 b->plan.serial_fd);
 		argv_opt(b, "-serial", "chardev:serial0");
 	}
 	if (b->p->sandbox.seccomp)

@@ -1,9 +1,13 @@
 #include "qemu_files.h"
 
 #include "base/trust.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 void qemu_files_init(const struct profile *p, struct qemu_files *files)
 {
@@ -120,6 +124,45 @@ int qemu_files_open(const struct profile *p, const struct identity *id, bool nvr
 			return r;
 		if (f->writable && (files->fd[slot + 1] = reopen_read_only(fd, f->path, err)) < 0)
 			return files->fd[slot + 1];
+	}
+	return 0;
+}
+
+static int listen_at(const char *path, struct pl_err *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return err_set(err, ENAMETOOLONG, "%s: the path is too long for a socket", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (fd < 0 || (unlink(path) < 0 && errno != ENOENT) || fchmod(fd, 0600) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
+	    listen(fd, 4) < 0)
+		return err_set(err, errno, "cannot make the socket %s: %s", path, strerror(errno));
+	return steal_fd(&fd);
+}
+
+int qemu_files_listen(const struct profile *p, struct qemu_files *files, struct pl_err *err)
+{
+	const struct qemu_fd_plan *plan = &files->plan;
+	const struct {
+		int fd;
+		char *(*path)(const char *vm);
+	} sockets[] = {{plan->qmp_fd, vmpath_qmp},
+		       {plan->client_fd, vmpath_client},
+		       {plan->serial_fd, vmpath_serial}};
+
+	for (size_t i = 0; i < N_ELEMENTS(sockets); i++) {
+		_cleanup_free_ char *path = NULL;
+		int fd;
+		if (sockets[i].fd < 0)
+			continue;
+		path = sockets[i].path(p->vm.name);
+		fd = listen_at(path, err);
+		if (fd < 0)
+			return fd;
+		files->fd[sockets[i].fd - QEMU_FIRST_FD] = fd;
 	}
 	return 0;
 }

@@ -23,6 +23,10 @@ void qemu_files_init(const struct profile *p, struct qemu_files *files);
  * NVRAM (once it exists). */
 int qemu_files_open(const struct profile *p, const struct identity *id, bool nvram,
 		    struct qemu_files *files, struct pl_err *err);
+/* The listening sockets of QEMU's monitors and serial port, made in root's
+ * run directory (0600: only root connects): QEMU's user can neither reach
+ * nor replace them. */
+int qemu_files_listen(const struct profile *p, struct qemu_files *files, struct pl_err *err);
 void qemu_files_close(struct qemu_files *files);
 
 #endif

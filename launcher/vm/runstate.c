@@ -3,7 +3,9 @@
 #include "base/paths.h"
 #include "profile/vmpath.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -109,6 +111,26 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
+/* QEMU's user's directory: what is in it goes through the directory's
+ * descriptor, never by a path that user could have turned into a link. */
+static void remove_qemu_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(path);
+}
+
 void runstate_remove_hook_state(const char *vm)
 {
 	_cleanup_free_ char *hooks = vmpath_hooks(vm);
@@ -118,20 +140,16 @@ void runstate_remove_hook_state(const char *vm)
 
 void runstate_remove(const char *vm)
 {
-	char *(*const qemu_files[])(const char *) = {vmpath_qmp, vmpath_client, vmpath_serial,
-						     vmpath_swtpm};
+	char *(*const files[])(const char *) = {vmpath_qmp, vmpath_client, vmpath_serial,
+						vmpath_state};
 	_cleanup_free_ char *dir = vmpath_run_dir(vm);
 	_cleanup_free_ char *qemu_dir = vmpath_qemu_dir(vm);
-	_cleanup_free_ char *state = vmpath_state(vm);
 
 	runstate_remove_hook_state(vm);
-	for (size_t i = 0; i < N_ELEMENTS(qemu_files); i++) {
-		_cleanup_free_ char *path = qemu_files[i](vm);
-		_cleanup_free_ char *lock = xasprintf("%s.lock", path);
+	for (size_t i = 0; i < N_ELEMENTS(files); i++) {
+		_cleanup_free_ char *path = files[i](vm);
 		unlink(path);
-		unlink(lock);
 	}
-	rmdir(qemu_dir);
-	unlink(state);
+	remove_qemu_dir(qemu_dir);
 	rmdir(dir);
 }

@@ -324,3 +324,24 @@ except OSError as e:
 	assert_decoy_unchanged
 	assert_file_contains "$TMP/home/applications/passlaunch-shortcutvm.desktop" "Exec=pkexec "
 }
+
+@test "attack: QEMU's user can neither reach nor replace the launcher's monitor sockets" {
+	attack_vm qmpswap deaf
+	start_vm
+	wait_for_log 'guest running'
+	local dir=$PASSLAUNCH_RUNTIME_DIR/$VM sock
+	for sock in "$dir/qmp.sock" "$dir/client.sock" "$dir/qemu/qmp.sock" "$dir/qemu/client.sock"; do
+		run as_attacker bash -c "$(declare -f connects_to); connects_to '$sock'"
+		assert_failure
+		refute_output --partial QMP
+	done
+	run as_attacker rm -f "$dir/qmp.sock"
+	assert_failure
+	assert_exists "$dir/qmp.sock"
+	run as_attacker python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$dir/qmp.sock.evil"
+	assert_failure
+	# The launcher still has its monitor: stop works through it.
+	"$PASSLAUNCH" stop "$VM" --force
+	finish_vm
+	assert_host_restored
+}

@@ -26,7 +26,7 @@ load lab
 	echo "during: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
 	# SeaBIOS numbers the buses behind the root port; then QMP lists the GPU.
 	for _ in $(seq 600); do
-		"$ROOT/tests/helpers/qmp" /run/passlaunch/gpuvm/qemu/client.sock query-pci >/tmp/pci.json
+		"$ROOT/tests/helpers/qmp" /run/passlaunch/gpuvm/client.sock query-pci >/tmp/pci.json
 		jq -r '.. | .class_info?.desc? // empty' /tmp/pci.json | grep -q 'Audio' && break
 		sleep 0.2
 	done

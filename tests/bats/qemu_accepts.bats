@@ -110,15 +110,18 @@ accepts() {
 	assert_success
 	printf '%s\n' "$output" >cmd
 	copy_vars
-	qmp=$(grep -oE 'socket,id=qmp,path=[^,]+' cmd | sed 's/.*path=//')
-	# What `passlaunch run` prepares: the VM's runtime directory, its TPM.
-	mkdir -p "$(dirname "$qmp")"
+	# What `passlaunch run` prepares: the monitors' sockets (here in $TMP),
+	# the directories QEMU's own sockets go in, its TPM.
+	qmp=$TMP/sock/qmp-client.sock
+	mkdir -p "$TMP/sock"
+	grep -oE '(path=|unix=on,addr=|-vnc unix:)[^, ]+' cmd | sed -E 's/^(path=|unix=on,addr=|-vnc unix:)//' |
+		while read -r path; do mkdir -p "$(dirname "$path")"; done
 	if grep -q -- '-tpmdev' cmd; then
-		start_swtpm "$(dirname "$qmp")/swtpm.sock"
+		start_swtpm "$(grep -oE 'socket,id=swtpm,path=[^ ,]+' cmd | sed 's/.*path=//')"
 	fi
-	# The taps and files `passlaunch run` would hand over as descriptors.
+	# The taps, files and sockets `passlaunch run` would hand over as descriptors.
 	local launcher
-	launcher=("$HELPERS/with-fds" "qa$BATS_TEST_NUMBER." cmd)
+	launcher=("$HELPERS/with-fds" "qa$BATS_TEST_NUMBER." cmd "$TMP/sock")
 	# A desktop for the GTK window. With no session bus GLib would fork
 	# dbus-launch, which the sandbox (spawn=deny) answers with SIGSYS; a
 	# desktop session has a bus, and here there is none to use.

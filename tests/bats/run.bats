@@ -259,7 +259,7 @@ teardown() {
 	wait_for_log 'guest running'
 	swtpm=$(pgrep -f "swtpm socket --tpm2 --tpmstate dir=$TMP/state/tpm/tpm")
 	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$swtpm/status")" 65534
-	run "$ROOT/tests/helpers/qmp" "$PASSLAUNCH_RUNTIME_DIR/tpm/qemu/client.sock" query-tpm
+	run "$ROOT/tests/helpers/qmp" "$PASSLAUNCH_RUNTIME_DIR/tpm/client.sock" query-tpm
 	assert_success
 	assert_equal "$(jq -r '.[0].model' <<<"$output")" tpm-crb
 	kill -QUIT "$RUN_PID"

@@ -58,7 +58,7 @@ def vm_name(profile):
 
 
 def launcher_run(passlaunch, profile, runtime):
-    sock = f"{runtime}/{vm_name(profile)}/qemu/client.sock"
+    sock = f"{runtime}/{vm_name(profile)}/client.sock"
     start = time.monotonic()
     proc = subprocess.Popen([passlaunch, "run", profile], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -73,20 +73,47 @@ def stop_launcher(passlaunch, profile, proc):
     proc.wait(timeout=60)
 
 
+def handed_fds(argv, sockdir):
+    """{number: descriptor}: what `passlaunch run` would hand QEMU for ARGV,
+    opened here (files, and the monitors' listening sockets in SOCKDIR)."""
+    fds = {}
+    for opt, value in zip(argv, argv[1:]):
+        fields = dict(f.split("=", 1) for f in value.split(",") if "=" in f)
+        if opt == "-add-fd":
+            mode, path = fields["opaque"].split(":", 1)
+            fds[int(fields["fd"])] = os.open(path, os.O_RDWR if mode == "rw" else os.O_RDONLY)
+        elif opt == "-chardev" and value.startswith("socket,") and "fd" in fields:
+            sock = socket.socket(socket.AF_UNIX)
+            path = f"{sockdir}/{fields['id']}.sock"
+            if os.path.exists(path):
+                os.unlink(path)
+            sock.bind(path)
+            sock.listen(4)
+            fds[int(fields["fd"])] = os.dup(sock.fileno())
+            sock.close()
+    return fds
+
+
 def bare_run(argv, runtime, name):
     os.makedirs(f"{runtime}/{name}/qemu", exist_ok=True)
-    sock = f"{runtime}/{name}/qemu/client.sock"
-    for leftover in ("qmp.sock", "client.sock", "serial.sock"):
-        try:
-            os.unlink(f"{runtime}/{name}/qemu/{leftover}")
-        except FileNotFoundError:
-            pass
+    sock = f"{runtime}/{name}/qmp-client.sock"
+    fds = handed_fds(argv, f"{runtime}/{name}")
+    high = {n: os.dup(fd) for n, fd in fds.items()}
+
+    def place():
+        for n, fd in high.items():
+            os.dup2(fd, n)
+
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # dup2 leaves the copies inheritable; nothing else is closed for them.
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=place, close_fds=False)
     wait_ready(sock, proc)
     elapsed = time.monotonic() - start
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    for fd in list(fds.values()) + list(high.values()):
+        os.close(fd)
     return elapsed
 
 

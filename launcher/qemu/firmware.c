@@ -87,7 +87,9 @@ static bool has_string(json_object *o, const char *key, const char *s)
 	if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
 		return false;
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		const char *v = json_object_get_string(json_object_array_get_idx(arr, i));
+		json_object *e = json_object_array_get_idx(arr, i);
+		const char *v =
+		    json_object_is_type(e, json_type_string) ? json_object_get_string(e) : NULL;
 		if (v && streq(v, s))
 			return true;
 	}
@@ -103,18 +105,22 @@ static bool machine_matches(json_object *desc, const char *machine)
 						  : machine;
 	json_object *targets;
 
-	if (!json_object_object_get_ex(desc, "targets", &targets))
+	if (!json_object_object_get_ex(desc, "targets", &targets) ||
+	    !json_object_is_type(targets, json_type_array))
 		return false;
 	for (size_t i = 0; i < json_object_array_length(targets); i++) {
 		json_object *t = json_object_array_get_idx(targets, i);
 		json_object *machines;
 		const char *arch = get_string(t, "architecture", NULL);
 		if (!arch || !streq(arch, "x86_64") ||
-		    !json_object_object_get_ex(t, "machines", &machines))
+		    !json_object_object_get_ex(t, "machines", &machines) ||
+		    !json_object_is_type(machines, json_type_array))
 			continue;
 		for (size_t j = 0; j < json_object_array_length(machines); j++) {
-			const char *pat =
-			    json_object_get_string(json_object_array_get_idx(machines, j));
+			json_object *m = json_object_array_get_idx(machines, j);
+			const char *pat = json_object_is_type(m, json_type_string)
+					      ? json_object_get_string(m)
+					      : NULL;
 			if (pat && fnmatch(pat, name, 0) == 0)
 				return true;
 		}

@@ -140,6 +140,34 @@ static void combined_mode_and_broken_files_are_skipped(void **state)
 	free(broken);
 }
 
+/* Descriptors of the wrong shape (an object where a list belongs, a number
+ * where a string does) are passed over, not trusted: json-c would abort. */
+static void descriptors_of_the_wrong_shape_are_skipped(void **state)
+{
+	static const char *const shapes[] = {
+	    "{\"targets\": 5}",
+	    "{\"targets\": {\"architecture\": \"x86_64\"}}",
+	    "{\"targets\": [{\"architecture\": \"x86_64\", \"machines\": \"pc-q35-*\"}]}",
+	    "{\"targets\": [7, {\"architecture\": 1, \"machines\": [2]}]}",
+	    "[1, 2]",
+	    "{\"mapping\": [], \"targets\": [], \"features\": 3}",
+	};
+	struct firmware fw;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		char *path = xasprintf("%s/04-shape%zu.json", tmpdir, i);
+		FILE *f = fopen(path, "we");
+		assert_non_null(f);
+		fputs(shapes[i], f);
+		fclose(f);
+		free(path);
+	}
+	assert_int_equal(find(FW_OVMF, "q35", NULL, NULL, tmpdir, &fw), 0);
+	assert_string_equal(fw.code, "/etc/custom/CODE.fd");
+	firmware_free(&fw);
+}
+
 static void secboot_without_enrolled_keys_falls_back(void **state)
 {
 	struct firmware fw;
@@ -194,6 +222,7 @@ int main(void)
 	    cmocka_unit_test(versioned_and_i440fx_machines_match),
 	    cmocka_unit_test(earlier_directory_hides_a_file_of_the_same_name),
 	    cmocka_unit_test(combined_mode_and_broken_files_are_skipped),
+	    cmocka_unit_test(descriptors_of_the_wrong_shape_are_skipped),
 	    cmocka_unit_test(secboot_without_enrolled_keys_falls_back),
 	    cmocka_unit_test(given_code_finds_its_template),
 	    cmocka_unit_test(given_paths_need_no_descriptor),

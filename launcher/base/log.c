@@ -1,13 +1,21 @@
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 
+/* A line that cannot be written (a reader gone: EPIPE; stderr closed) is
+ * lost, and nothing else: the run or the release it reports on goes on,
+ * the next line is tried again, and the caller's errno is kept. */
 static void log_line(const char *level, const char *fmt, va_list ap)
 {
+	int saved = errno;
+
 	fputs("passlaunch: ", stderr);
 	fputs(level, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	clearerr(stderr);
+	errno = saved;
 }
 
 void log_warn(const char *fmt, ...)

@@ -2,6 +2,8 @@
 
 #include "sandbox.h"
 
+#include "base/sigpipe.h"
+
 #include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +90,8 @@ _noreturn_ static void child(char *const argv[], const struct child_setup *s, pi
 	int null;
 
 	sigemptyset(&none);
+	/* The launcher ignores SIGPIPE; QEMU and swtpm start with the default. */
+	sigpipe_default();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setpgid(0, 0) < 0)
 		child_fail(report, "signals and process group");
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);

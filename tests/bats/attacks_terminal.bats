@@ -16,7 +16,11 @@ teardown_file() {
 }
 
 setup() {
-	runvm_setup "a real run"
+	if [[ $BATS_TEST_DESCRIPTION == *"a log line"* ]]; then
+		common_setup
+	else
+		runvm_setup "a real run"
+	fi
 }
 
 teardown() {
@@ -39,4 +43,10 @@ teardown() {
 	run grep -F 'lab-guest: escapes' "$TMP/$VM.log"
 	assert_output 'lab-guest: escapes ^[[2J^[]0;owned^G\x9B31m done'
 	assert_host_restored
+}
+
+@test "terminal: a log line shows the control bytes of what it quotes (a file name, QEMU's messages, a hook's output)" {
+	run "$PASSLAUNCH" print $'x\e]0;owned\ay\nz.ini'
+	assert_failure 2
+	assert_output 'passlaunch: error: x^[]0;owned^Gy^Jz.ini: cannot open the profile: No such file or directory'
 }

@@ -68,3 +68,15 @@ entry() {
 	done
 	assert_not_exists "$JOURNAL"
 }
+
+@test "recover: with standard error closed, the log goes nowhere, not into the lock or the journal, and the host is restored" {
+	: >made
+	entry created "$TMP/made"
+	run bash -c 'exec 2>&-; exec "$0" recover "$1"' "$PASSLAUNCH" "$VM"
+	assert_success
+	assert_not_exists "$TMP/made"
+	assert_not_exists "$JOURNAL"
+	# The lock holds the PID of its holder, and nothing else.
+	run cat "$PASSLAUNCH_RUNTIME_DIR/$VM.lock"
+	assert_output --regexp '^[0-9]+$'
+}

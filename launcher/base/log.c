@@ -1,13 +1,28 @@
 #include "log.h"
 
+#include "termsafe.h"
+
+#include <errno.h>
 #include <stdarg.h>
 
+/* A line that cannot be written (a reader gone: EPIPE; stderr closed) is
+ * lost, and nothing else: the run or the release it reports on goes on,
+ * the next line is tried again, and the caller's errno is kept. What a
+ * line quotes may come from QEMU, a guest or a file name: its control
+ * bytes are shown, never sent to the terminal (base/termsafe.h). */
 static void log_line(const char *level, const char *fmt, va_list ap)
 {
-	fputs("passlaunch: ", stderr);
-	fputs(level, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int saved = errno;
+	char *text = NULL, *safe;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		die_oom();
+	safe = termsafe_str(text);
+	fprintf(stderr, "passlaunch: %s%s\n", level, safe);
+	clearerr(stderr);
+	free(safe);
+	free(text);
+	errno = saved;
 }
 
 void log_warn(const char *fmt, ...)

@@ -34,27 +34,29 @@ static const char *class_name(const char *class_subclass)
 	return "device";
 }
 
+/* Every attribute may be missing (a device going away, a damaged or fake
+ * tree): each is read as "" and shown as "?". */
 static void print_device(const char *bdf, const struct strv *passed, bool marked)
 {
 	char class[16], vendor[16], device[16], driver[64], reset[64];
 	char cls[128] = "", vname[128] = "", dname[160] = "";
 	const char *mark = "  ";
 
-	pci_read(bdf, "class", class, sizeof(class));
-	pci_read(bdf, "vendor", vendor, sizeof(vendor));
-	pci_read(bdf, "device", device, sizeof(device));
+	pci_read_id(bdf, "class", class, sizeof(class));
+	pci_read_id(bdf, "vendor", vendor, sizeof(vendor));
+	pci_read_id(bdf, "device", device, sizeof(device));
 	pci_read(bdf, "reset_method", reset, sizeof(reset));
 	pci_driver(bdf, driver, sizeof(driver));
-	memmove(class, class + 2, strlen(class + 2) + 1); /* 0x030000 → 030000 */
-	class[4] = '\0';
-	if (!pci_ids_class(class, cls, sizeof(cls)))
+	class[strnlen(class, 4)] = '\0'; /* 030000 → 0300 */
+	if (!pci_ids_class(class, cls, sizeof(cls)) || !*cls)
 		snprintf(cls, sizeof(cls), "%s", class_name(class));
-	pci_ids_device(vendor + 2, device + 2, vname, sizeof(vname), dname, sizeof(dname));
+	pci_ids_device(vendor, device, vname, sizeof(vname), dname, sizeof(dname));
 	if (marked)
 		mark = strv_contains(passed, bdf) ? "* " : pci_is_bridge(bdf) ? "  " : "! ";
-	printf("  %s%s  %s [%s]  %s:%s%s%s%s%s  driver: %s  reset: %s\n", mark, bdf, cls, class,
-	       vendor + 2, device + 2, *vname ? "  " : "", vname, *dname ? " " : "", dname,
-	       *driver ? driver : "none", *reset ? reset : "none");
+	printf("  %s%s  %s [%s]  %s:%s%s%s%s%s  driver: %s  reset: %s\n", mark, bdf, cls,
+	       *class ? class : "?", *vendor ? vendor : "?", *device ? device : "?",
+	       *vname ? "  " : "", vname, *dname ? " " : "", dname, *driver ? driver : "none",
+	       *reset ? reset : "none");
 }
 
 static int by_number(const struct dirent **a, const struct dirent **b)

@@ -2,6 +2,7 @@
 
 #include "vm/lock.h"
 #include "base/log.h"
+#include "base/sigpipe.h"
 #include "profile/profile_load.h"
 #include "vm/runstate.h"
 #include "base/trust.h"
@@ -23,6 +24,7 @@ static int run_program(char *const argv[], bool quiet)
 
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+		sigpipe_default();
 		if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
 		    (quiet && (dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)))
 			_exit(127);
@@ -93,6 +95,7 @@ _noreturn_ static void run_in_own_session(const char *profile, int log_fd, int r
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int null = open("/dev/null", O_RDONLY);
 
+	sigpipe_default();
 	if (n <= 0 || null < 0 || setsid() < 0 || dup2(null, STDIN_FILENO) < 0 ||
 	    dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0 ||
 	    dup2(ready_fd, 3) < 0)

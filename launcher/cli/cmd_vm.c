@@ -5,6 +5,7 @@
 #include "vm/lock.h"
 #include "base/log.h"
 #include "base/paths.h"
+#include "base/termsafe.h"
 #include "host/procs.h"
 #include "profile/profile_values.h"
 #include "qemu/qmp.h"
@@ -111,6 +112,8 @@ static const char *field(json_object *o, const char *key)
 
 static void print_status(json_object *o)
 {
+	/* The state is what QEMU answered on its client socket. */
+	_cleanup_free_ char *state = termsafe_str(field(o, "state"));
 	json_object *uptime, *gpus;
 
 	if (streq(field(o, "state"), "stopped")) {
@@ -118,7 +121,7 @@ static void print_status(json_object *o)
 		return;
 	}
 	json_object_object_get_ex(o, "uptime", &uptime);
-	printf("%s: %s, up %lld s\n", field(o, "name"), field(o, "state"),
+	printf("%s: %s, up %lld s\n", field(o, "name"), state,
 	       (long long)json_object_get_int64(uptime));
 	printf("  profile       %s\n", field(o, "profile"));
 	printf("  launcher PID  %s\n  QEMU PID      %s\n", field(o, "launcher_pid"),

@@ -9,7 +9,10 @@
 #include "pkexec_guard.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/sigpipe.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 
 #ifndef PASSLAUNCH_VERSION
@@ -68,8 +71,29 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* A closed standard descriptor would be taken by the next file opened (the
+ * undo journal, a lock), and log lines or the guest's console would be
+ * written into it: each closed one is /dev/null instead. */
+static void std_fds_open(void)
+{
+	for (int fd = 0; fd <= STDERR_FILENO; fd++) {
+		int null;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		null = open("/dev/null", O_RDWR);
+		if (null >= 0 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	/* Before anything is written: a reader of the launcher's output that
+	 * goes away (| head -1) must not kill it while the host is changed. */
+	sigpipe_ignore();
+	std_fds_open();
 	setlocale(LC_ALL, "C");
 	if (argc < 2) {
 		usage(stderr);

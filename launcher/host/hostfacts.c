@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "base/paths.h"
+#include "base/sigpipe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +115,7 @@ static void probe_qemu_version(const struct profile *p, struct host_facts *f)
 	const char *forced = path_test_override("PASSLAUNCH_QEMU_VERSION");
 	char *argv[] = {p->qemu.binary, (char *)"--version", NULL};
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int fds[2], status;
 	char out[512] = "";
 	pid_t pid;
@@ -128,7 +130,9 @@ static void probe_qemu_version(const struct profile *p, struct host_facts *f)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	if (posix_spawn(&pid, p->qemu.binary, &fa, NULL, argv, environ) == 0) {
+	posix_spawnattr_init(&attr);
+	sigpipe_default_spawnattr(&attr);
+	if (posix_spawn(&pid, p->qemu.binary, &fa, &attr, argv, environ) == 0) {
 		close(fds[1]);
 		if (read(fds[0], out, sizeof(out) - 1) < 0)
 			out[0] = '\0';
@@ -138,6 +142,7 @@ static void probe_qemu_version(const struct profile *p, struct host_facts *f)
 	}
 	close(fds[0]);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	if (parse_version(out, f) < 0)
 		log_warn("%s: cannot tell the version of %s; assuming an old QEMU", p->path,
 			 p->qemu.binary);

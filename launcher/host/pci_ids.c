@@ -21,8 +21,17 @@ static const char *ids_path(void)
 
 static void copy_name(const char *from, char *to, size_t len)
 {
-	snprintf(to, len, "%s", from);
+	snprintf(to, len, "%s", from + strspn(from, " \t"));
 	to[strcspn(to, "\n")] = '\0';
+}
+
+/* LINE starts with the first N characters of ID (hex digits, any case),
+ * followed by a blank or its end: a short or damaged line never matches,
+ * and neither is read past its end. */
+static bool starts_with_id(const char *line, const char *id, size_t n)
+{
+	return strnlen(id, n) == n && !strncasecmp(line, id, n) &&
+	       (line[n] == '\0' || strchr(" \t\n", line[n]));
 }
 
 /* Top-level entries start at column 0 ("10de  NVIDIA"), their children
@@ -43,11 +52,11 @@ bool pci_ids_device(const char *vendor, const char *device, char *vendor_name, s
 		if (line[0] != '\t') {
 			if (in_vendor || line[0] == 'C')
 				break;
-			in_vendor = !strncasecmp(line, vendor, 4) && line[4] == ' ';
+			in_vendor = starts_with_id(line, vendor, 4);
 			if (in_vendor)
-				copy_name(line + 6, vendor_name, vlen);
-		} else if (in_vendor && line[1] != '\t' && !strncasecmp(line + 1, device, 4)) {
-			copy_name(line + 7, device_name, dlen);
+				copy_name(line + 4, vendor_name, vlen);
+		} else if (in_vendor && starts_with_id(line + 1, device, 4)) {
+			copy_name(line + 5, device_name, dlen);
 			break;
 		}
 	}
@@ -61,14 +70,14 @@ bool pci_ids_class(const char *class_subclass, char *name, size_t len)
 	char line[512];
 	bool in_class = false;
 
-	if (!f)
+	if (!f || strnlen(class_subclass, 5) != 4)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "C ", 2)) {
-			in_class = !strncasecmp(line + 2, class_subclass, 2);
-		} else if (in_class && line[0] == '\t' && line[1] != '\t' &&
-			   !strncasecmp(line + 1, class_subclass + 2, 2)) {
-			copy_name(line + 5, name, len);
+			in_class = starts_with_id(line + 2, class_subclass, 2);
+		} else if (in_class && line[0] == '\t' &&
+			   starts_with_id(line + 1, class_subclass + 2, 2)) {
+			copy_name(line + 3, name, len);
 			return true;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
+#include <strings.h>
 
 char *pci_dev_path(const char *bdf, const char *file)
 {
@@ -87,19 +88,16 @@ void pci_describe(const char *bdf, char *buf, size_t len)
 		     {0x0403, "audio device"},	  {0x0c03, "USB controller"},
 		     {0x0108, "NVMe controller"}, {0x0200, "Ethernet controller"},
 		     {0x0604, "PCI bridge"}};
-	_cleanup_free_ char *vendor_path = pci_dev_path(bdf, "vendor");
-	_cleanup_free_ char *device_path = pci_dev_path(bdf, "device");
 	unsigned long class = pci_class(bdf) >> 8;
-	char vendor[16] = "", device[16] = "";
+	char vendor[16], device[16];
 	const char *name = "device";
 
 	for (size_t i = 0; i < N_ELEMENTS(names); i++)
 		if (names[i].class == class)
 			name = names[i].name;
-	sysfs_read_str(vendor_path, vendor, sizeof(vendor));
-	sysfs_read_str(device_path, device, sizeof(device));
-	snprintf(buf, len, "%s [%s:%s]", name, vendor[0] ? vendor + 2 : "?",
-		 device[0] ? device + 2 : "?");
+	pci_read_id(bdf, "vendor", vendor, sizeof(vendor));
+	pci_read_id(bdf, "device", device, sizeof(device));
+	snprintf(buf, len, "%s [%s:%s]", name, *vendor ? vendor : "?", *device ? device : "?");
 }
 
 char *pci_saved_driver_path(const char *bdf)
@@ -113,4 +111,12 @@ void pci_read(const char *bdf, const char *file, char *buf, size_t len)
 
 	*buf = '\0';
 	sysfs_read_str(path, buf, len);
+}
+
+void pci_read_id(const char *bdf, const char *file, char *buf, size_t len)
+{
+	char text[64];
+
+	pci_read(bdf, file, text, sizeof(text));
+	snprintf(buf, len, "%s", text + (strncasecmp(text, "0x", 2) ? 0 : 2));
 }

@@ -20,6 +20,9 @@ void pci_describe(const char *bdf, char *buf, size_t len);
 char *pci_saved_driver_path(const char *bdf);
 /* Reads a file of the device's sysfs directory ("" when absent). */
 void pci_read(const char *bdf, const char *file, char *buf, size_t len);
+/* A hex attribute (vendor, device, class) without its "0x": "10de", or ""
+ * when the device has no such file. */
+void pci_read_id(const char *bdf, const char *file, char *buf, size_t len);
 /* The path of a file in the device's sysfs directory. */
 char *pci_dev_path(const char *bdf, const char *file);
 

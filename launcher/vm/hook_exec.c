@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/sigpipe.h"
 #include "base/strv.h"
 #include "base/trust.h"
 
@@ -25,6 +26,8 @@ _noreturn_ static void hook_child(const struct hook_call *c, char *const *envp, 
 	int null = open("/dev/null", O_RDONLY);
 
 	sigemptyset(&none);
+	/* The launcher ignores SIGPIPE; a hook starts with the default. */
+	sigpipe_default();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setsid() < 0 || null < 0 ||
 	    dup2(null, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
 	    dup2(out, STDERR_FILENO) < 0 || close_range(3, ~0U, 0) < 0 || chdir("/") < 0) {

@@ -2,6 +2,8 @@
 
 #include "sandbox.h"
 
+#include "base/sigpipe.h"
+
 #include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -88,8 +90,10 @@ _noreturn_ static void child(char *const argv[], const struct child_setup *s, pi
 	int null;
 
 	sigemptyset(&none);
-	/* A session of its own: no controlling terminal to push input into
+	/* The launcher ignores SIGPIPE; QEMU and swtpm start with the default.
+	 * A session of its own: no controlling terminal to push input into
 	 * (TIOCSTI) or to take signals from; the launcher's Ctrl-C is its own. */
+	sigpipe_default();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setsid() < 0)
 		child_fail(report, "signals and session");
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/termsafe.h"
 #include "host/procs.h"
 #include "qemu/qmp.h"
 #include "profile/vmpath.h"
@@ -94,17 +95,23 @@ static void on_events(struct supervisor *s)
 	}
 }
 
+/* The guest's bytes to standard output, its escape sequences shown, not
+ * sent: they would act on root's terminal (base/termsafe.h). */
 static void copy_serial(struct supervisor *s)
 {
-	char buf[4096];
+	static struct termsafe held; /* one guest console a launcher */
+	char buf[4096], out[TERMSAFE_MAX(sizeof(buf))];
 	ssize_t n = read(s->serial, buf, sizeof(buf));
+	size_t len;
 
 	if (n <= 0) {
 		close(s->serial);
 		s->serial = -1;
-		return;
+		len = termsafe_flush(&held, out);
+	} else {
+		len = termsafe_feed(&held, buf, (size_t)n, out);
 	}
-	if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
+	if (len && write(STDOUT_FILENO, out, len) < 0)
 		return;
 }
 

@@ -28,22 +28,30 @@ static int undo_process(const char *id, const char *what)
 	return proc_terminate(pid, 5000);
 }
 
+/* cgroup/dir/cpuset.cpus → cgroup/cpuset.cpus.effective; NULL when PATH
+ * has no parent cgroup to ask. */
+static char *cpuset_parent_effective(const char *path)
+{
+	const char *file = strrchr(path, '/'), *dir;
+
+	if (!file)
+		return NULL;
+	dir = memrchr(path, '/', (size_t)(file - path));
+	if (!dir)
+		return NULL;
+	return xasprintf("%.*s/cpuset.cpus.effective", (int)(dir - path), path);
+}
+
 static int undo_cpuset(const char *path, const char *old)
 {
-	_cleanup_free_ char *parent = xstrdup(path);
-	char *slash, cpus[4096];
+	_cleanup_free_ char *parent = NULL;
+	char cpus[4096];
 	int r = sysfs_write_str(path, old);
 
 	if (r != -ENOSPC || *old)
 		return r;
-	/* cgroup/dir/cpuset.cpus → cgroup/cpuset.cpus.effective */
-	slash = strrchr(parent, '/');
-	*slash = '\0';
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return r;
-	strcpy(slash, "/cpuset.cpus.effective");
-	if (sysfs_read_str(parent, cpus, sizeof(cpus)) < 0)
+	parent = cpuset_parent_effective(path);
+	if (!parent || sysfs_read_str(parent, cpus, sizeof(cpus)) < 0)
 		return r;
 	return sysfs_write_str(path, cpus);
 }

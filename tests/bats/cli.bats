@@ -156,6 +156,50 @@ fake_gpu() {
 	export PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_RUNTIME_DIR=$TMP/run
 }
 
+# memcheck CMD...: CMD under valgrind's memcheck, which fails it (status
+# 99) at any read of uninitialised memory; a sanitized build (ASan cannot
+# run under valgrind) runs as it is, and aborts on what ASan finds.
+memcheck() {
+	if ldd "$1" | grep -q libasan; then
+		"$@"
+	else
+		valgrind -q --error-exitcode=99 "$@"
+	fi
+}
+
+@test "iommu: a device without class, vendor or device files is shown with ?, and nothing unset is read" {
+	local fn=sys/bus/pci/devices/0000:0a:00.1
+	fake_gpu # 0a:00.0 has a class, no vendor, no device
+	mkdir -p "$fn"
+	ln -s ../../../../kernel/iommu_groups/7 "$fn/iommu_group"
+	ln -s ../../../../bus/pci/devices/0000:0a:00.1 sys/kernel/iommu_groups/7/devices/
+	echo 0x10de >"$fn/vendor"
+	echo 0x10f0 >"$fn/device"
+	printf '10de  NVIDIA Corporation\n\t10f0  GP104 High Definition Audio Controller\n' >pci.ids
+	PASSLAUNCH_PCI_IDS=$TMP/pci.ids run memcheck "$PASSLAUNCH" iommu
+	assert_success
+	assert_output "IOMMU group 7
+    0000:0a:00.0  VGA compatible controller [0300]  ?:?  driver: nouveau  reset: none
+    0000:0a:00.1  device [?]  10de:10f0  NVIDIA Corporation GP104 High Definition Audio Controller  driver: none  reset: none"
+}
+
+@test "iommu: short lines in pci.ids give no name, never one read past the line" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	echo 0x10de >"$dev/vendor"
+	echo 0x2204 >"$dev/device"
+	# A vendor line cut short at the end of the file.
+	printf '10de ' >pci.ids
+	PASSLAUNCH_PCI_IDS=$TMP/pci.ids run memcheck "$PASSLAUNCH" iommu
+	assert_success
+	assert_line "    0000:0a:00.0  VGA compatible controller [0300]  10de:2204  driver: nouveau  reset: none"
+	# IDs with no name after them: the built-in class name instead.
+	printf '10de\n\t2204\nC 03\n\t00\n' >pci.ids
+	PASSLAUNCH_PCI_IDS=$TMP/pci.ids run memcheck "$PASSLAUNCH" iommu
+	assert_success
+	assert_line "    0000:0a:00.0  VGA compatible controller [0300]  10de:2204  driver: nouveau  reset: none"
+}
+
 @test "gpu detach: writes the override, the unbind and the probe and records the driver; one that never binds is reported after 5 s" {
 	local dev=sys/bus/pci/devices/0000:0a:00.0
 	fake_gpu

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output and status
+# `passlaunch recover` replaying undo journals written by hand: the entries
+# a run writes, and damaged ones. Run with the sanitized binary (make check
+# does), a memory error in the replay aborts it.
+
+load common
+
+setup() {
+	common_setup
+	VM=replay
+	mkdir -p "$PASSLAUNCH_RUNTIME_DIR/$VM"
+	JOURNAL=$PASSLAUNCH_RUNTIME_DIR/$VM/journal
+}
+
+# entry ACTION FIELD...: one journal line, fields as given (already escaped).
+entry() {
+	local IFS=$'\t'
+	printf '%s\n' "$*" >>"$JOURNAL"
+}
+
+@test "recover: an empty cpuset the kernel refuses, of a short top-level cgroup (lxc, docker), is reported without overrunning the parent's path" {
+	# A top-level cgroup with a short name (lxc, docker): the parent's
+	# path is longer than the cgroup's own. /dev/full refuses every write
+	# with ENOSPC, as the kernel refuses an empty cpuset.cpus to a cgroup
+	# with tasks, so the fallback to the parent's cpuset.cpus.effective runs.
+	local cg=$TMP/sys/fs/cgroup
+	mkdir -p "$cg/lxc" "$cg/docker"
+	echo 0-3 >"$cg/cpuset.cpus.effective"
+	ln -s /dev/full "$cg/lxc/cpuset.cpus"
+	ln -s /dev/full "$cg/docker/cpuset.cpus"
+	entry cpuset "$cg/lxc/cpuset.cpus" ""
+	entry cpuset "$cg/docker/cpuset.cpus" ""
+	export PASSLAUNCH_SYSFS=$TMP/sys
+	run "$PASSLAUNCH" recover "$VM"
+	refute_output --partial "Sanitizer"
+	assert_equal "$status" 6
+	assert_line "passlaunch: error: could not undo: cpuset $cg/docker/cpuset.cpus : No space left on device"
+	assert_line "passlaunch: error: could not undo: cpuset $cg/lxc/cpuset.cpus : No space left on device"
+	# Both stay in the journal for the next recover, as written.
+	assert_equal "$(cat "$JOURNAL")" "$(printf 'cpuset\t%s\t\ncpuset\t%s\t' "$cg/lxc/cpuset.cpus" "$cg/docker/cpuset.cpus")"
+}
+
+@test "recover: a cpuset entry whose path has no parent cgroup is reported, not replayed past its end" {
+	ln -s /dev/full cpuset.cpus
+	entry cpuset cpuset.cpus ""
+	run "$PASSLAUNCH" recover "$VM"
+	refute_output --partial "Sanitizer"
+	assert_equal "$status" 6
+	assert_line "passlaunch: error: could not undo: cpuset cpuset.cpus : No space left on device"
+}
+
+@test "recover: a malformed % escape at a line's end or before non-hex digits is read as it is" {
+	local name
+	for name in 'end%' 'end%A' 'end%4' 'mid%GGx' '%'; do
+		: >"$TMP/$name"
+		entry created "$TMP/$name"
+	done
+	# An escape that is whole: %25 is '%', %09 a tab.
+	: >"$TMP/whole%"$'\t'x
+	entry created "$TMP/whole%25%09x"
+	run "$PASSLAUNCH" recover "$VM"
+	refute_output --partial "Sanitizer"
+	assert_success
+	assert_line "passlaunch: $VM: host restored"
+	for name in 'end%' 'end%A' 'end%4' 'mid%GGx' '%' "whole%"$'\t'x; do
+		assert_not_exists "$TMP/$name"
+	done
+	assert_not_exists "$JOURNAL"
+}
+
+@test "recover: with standard error closed, the log goes nowhere, not into the lock or the journal, and the host is restored" {
+	: >made
+	entry created "$TMP/made"
+	run bash -c 'exec 2>&-; exec "$0" recover "$1"' "$PASSLAUNCH" "$VM"
+	assert_success
+	assert_not_exists "$TMP/made"
+	assert_not_exists "$JOURNAL"
+	# The lock holds the PID of its holder, and nothing else.
+	run cat "$PASSLAUNCH_RUNTIME_DIR/$VM.lock"
+	assert_output --regexp '^[0-9]+$'
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154,SC2034,SC2016  # bats sets output and status; runvm.bash reads LAB; scripts expand where they run
+# shellcheck disable=SC2154,SC2034,SC2016,SC2030,SC2031  # bats sets output and status; runvm.bash reads LAB; scripts expand where they run; each test is a subshell of its own
 # Attacks on a real run (real QEMU, TCG), as QEMU's own user (plattack: it
 # runs what a guest that escaped into QEMU runs) and as another local user
 # (plother). Each test is one class of the threat model (passlaunch(1),
@@ -35,6 +35,7 @@ setup() {
 	printf 'root-secret\n' >"$TMP/decoy"
 	chmod 600 "$TMP/decoy"
 	DECOY_BEFORE=$(decoy_state)
+	mkdir -p hooks
 }
 
 teardown() {
@@ -344,4 +345,104 @@ except OSError as e:
 	"$PASSLAUNCH" stop "$VM" --force
 	finish_vm
 	assert_host_restored
+}
+
+# SIGPIPE: the root launcher's output piped into a reader that goes away
+# (`passlaunch run p.ini 2>&1 | head -1`): the launcher must go on, give the
+# host back, and leave SIGPIPE as it found it for what it runs.
+
+# wait_for_file FILE: bounded; gives up early when the launcher is gone.
+wait_for_file() {
+	local i pid
+	for ((i = 0; i < 600; i++)); do
+		[[ -e $1 ]] && return 0
+		pid=$(cat "$TMP/launcher.pid" 2>/dev/null) || pid=
+		[[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_for_ready: bounded, until the guest's console says it is ready.
+wait_for_ready() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -q 'lab-guest: ready' "$GUEST_LOG" && return 0
+		kill -0 "$(cat "$TMP/launcher.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "attack: SIGPIPE: a run piped into head -1 goes on after the reader left, and SIGTERM still gives the host back (exit 0)" {
+	# The hook says when the guest runs (started), and what SIGPIPE is
+	# to it: a hook must not inherit an ignored SIGPIPE.
+	printf '#!/bin/sh\necho "hook says $2"\n[ "$2" = started ] && grep "^SigIgn:" /proc/$$/status >%s/hook-sigign && touch %s/started\nexit 0\n' \
+		"$TMP" "$TMP" >hooks/10-watch
+	chmod 755 hooks/10-watch
+	vm sigpipe acpi "hugepages = 2M" "[hooks]" "dir = $TMP/hooks"
+	# The guest's console goes to its second serial port (console=ttyS1), a
+	# file in the stage (a short path: a profile's line holds 198
+	# characters), where the test sees it is ready for the power button.
+	GUEST_LOG=$LAB/g.log
+	install -m 666 /dev/null "$GUEST_LOG"
+	sed -i "s|^extra_args = .*|extra_args = -kernel $LAB/vmlinuz -initrd $LAB/initramfs.gz -append 'console=ttyS1 lab.guest=acpi' -serial file:$GUEST_LOG|" "$VM.ini"
+	# SIGPIPE as a shell at a terminal leaves it, whatever bats left it as;
+	# the subshell waits for both ends of the pipe.
+	(
+		{
+			local rc=0
+			bash -c 'echo $$ >"$1/launcher.pid"; exec env --default-signal=PIPE "$0" run "$2" 2>&1' \
+				"$PASSLAUNCH" "$TMP" "$VM.ini" || rc=$?
+			echo "$rc" >"$TMP/rc"
+		} | head -1 >"$TMP/first"
+	) 3>&- &
+	local pipeline=$!
+	run wait_for_file "$TMP/started"
+	[[ $status != 0 ]] || run wait_for_ready
+	if [[ $status != 0 ]]; then
+		kill -TERM "$(cat "$TMP/launcher.pid")" 2>/dev/null || true
+		wait "$pipeline"
+		fail "the launcher ended before the guest ran (exit status $(cat "$TMP/rc" 2>/dev/null)$(
+			[[ -e $PASSLAUNCH_RUNTIME_DIR/$VM/journal ]] && echo ", its undo journal left")), after one line: $(cat "$TMP/first")"
+	fi
+	RUN_PID=$(cat "$TMP/launcher.pid") # for teardown, should the test fail
+	# The hook's lines and the launcher's were written since head left.
+	kill -0 "$(cat "$TMP/launcher.pid")" || fail "the launcher died while the guest ran (exit status $(cat "$TMP/rc"))"
+	kill -TERM "$(cat "$TMP/launcher.pid")"
+	wait "$pipeline"
+	RUN_PID=
+	assert_equal "$(cat "$TMP/rc")" 0
+	assert_equal "$(wc -l <"$TMP/first")" 1
+	assert_host_restored
+	# Bit 13 (SIGPIPE, mask 0x1000) is not ignored in the hook.
+	run cat "$TMP/hook-sigign"
+	assert_output --regexp '^SigIgn:	[0-9a-f]*[02468ace][0-9a-f]{3}$'
+}
+
+# Terminal escapes: what the guest or QEMU writes reaches root's terminal
+# shown, never as escapes.
+
+@test "attack: terminal escapes: the guest's escape sequences on its serial console reach the launcher's output shown, not as escapes" {
+	vm escapes acpi
+	sed -i "s|lab.guest=acpi'|lab.guest=acpi lab.escapes=1'|" "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	# ESC, BEL and the 8-bit CSI (0x9b) are nowhere in what the launcher wrote.
+	run grep -c $'[\x1b\x07]' "$TMP/$VM.log"
+	assert_output 0
+	LC_ALL=C run grep -c -a $'\x9b' "$TMP/$VM.log"
+	assert_output 0
+	run grep -F 'lab-guest: escapes' "$TMP/$VM.log"
+	assert_output 'lab-guest: escapes ^[[2J^[]0;owned^G\x9B31m done'
+	assert_host_restored
+}
+
+@test "attack: terminal escapes: a log line shows the control bytes of what it quotes (a file name, QEMU's messages, a hook's output)" {
+	run "$PASSLAUNCH" print $'x\e]0;owned\ay\nz.ini'
+	assert_failure 2
+	assert_output 'passlaunch: error: x^[]0;owned^Gy^Jz.ini: cannot open the profile: No such file or directory'
 }

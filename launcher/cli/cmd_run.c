@@ -32,6 +32,7 @@
 #include "profile/vmpath.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 
@@ -47,6 +48,7 @@ struct run {
 	struct hooks hooks;
 	struct bridge_taps taps;
 	struct qemu_files files;
+	struct qemu_output out;
 	char *journal_path;
 	int lock_fd;
 	int sigfd;
@@ -207,9 +209,17 @@ static int *handed_fds(struct run *r)
 static int start_qemu(struct run *r, struct pl_err *err)
 {
 	_cleanup_free_ int *fds = handed_fds(r);
-	struct child_setup setup = {&r->id,	r->env.v, memlock_limit(&r->p),
-				    r->seccomp, fds,	  r->files.plan.n_fds};
-	int rc = spawn_child(r->argv.v, &setup, &r->qemu, err);
+	struct child_setup setup = {
+	    &r->id, r->env.v, memlock_limit(&r->p), r->seccomp, fds, r->files.plan.n_fds, -1};
+	int pipefd[2], rc;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return err_set(err, errno, "pipe: %s", strerror(errno));
+	setup.output = pipefd[1];
+	rc = spawn_child(r->argv.v, &setup, &r->qemu, err);
+	close(pipefd[1]);
+	r->out = (struct qemu_output){.fd = pipefd[0]};
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 
 	/* QEMU holds the taps and files now; if it does not, the taps go. */
 	bridge_taps_close(&r->taps);
@@ -278,6 +288,8 @@ static void run_free(struct run *r)
 	hooks_free(&r->hooks);
 	bridge_taps_close(&r->taps);
 	qemu_files_close(&r->files);
+	if (r->out.fd >= 0)
+		close(r->out.fd);
 	strv_free(&r->argv);
 	strv_free(&r->env);
 	identity_free(&r->id);
@@ -305,7 +317,7 @@ static int run_vm(struct run *r, struct pl_err *err)
 		rc = start_qemu(r, err);
 	if (rc < 0)
 		return rc;
-	o = vm_supervise(&r->p, r->qemu, &r->plan, r->sigfd, &running, err);
+	o = vm_supervise(&r->p, r->qemu, &r->plan, r->sigfd, &running, &r->out, err);
 	r->qemu_ran = r->qemu;
 	r->qemu = o == VM_NOT_STARTED ? r->qemu : 0;
 	if (o == VM_NOT_STARTED)
@@ -324,7 +336,11 @@ static int run_vm(struct run *r, struct pl_err *err)
 
 int cmd_run(int argc, char **argv, struct pl_err *err)
 {
-	struct run r = {.lock_fd = -1, .sigfd = -1, .journal = {.fd = -1}, .outcome_status = -1};
+	struct run r = {.lock_fd = -1,
+			.sigfd = -1,
+			.journal = {.fd = -1},
+			.out = {.fd = -1},
+			.outcome_status = -1};
 	int rc;
 
 	if (argc != 2)

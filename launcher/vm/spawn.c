@@ -99,6 +99,11 @@ _noreturn_ static void child(char *const argv[], const struct child_setup *s, pi
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 		child_fail(report, "stdin");
+	/* Its messages go through the launcher, which shows them escaped: never
+	 * a descriptor of root's terminal or log in its hands. */
+	if (s->output > 0 &&
+	    (dup2(s->output, STDOUT_FILENO) < 0 || dup2(s->output, STDERR_FILENO) < 0))
+		child_fail(report, "stdout and stderr");
 	if (hand_over_fds(s, &report) < 0)
 		child_fail(report, "handing over descriptors");
 	if (close_inherited(3 + (int)s->n_fds, report) < 0)

@@ -25,6 +25,7 @@ struct supervisor {
 	pid_t qemu;
 	struct qmp qmp;
 	int serial;
+	struct qemu_output *out;
 	bool stopping, quit_sent, exited;
 	uint64_t deadline; /* 0: none */
 	int status;	   /* QEMU's wait status */
@@ -133,13 +134,15 @@ static int open_serial(const char *vm)
 static void wait_loop(struct supervisor *s, int sigfd)
 {
 	while (!s->exited) {
-		struct pollfd fds[3] = {
-		    {sigfd, POLLIN, 0}, {s->qmp.fd, POLLIN, 0}, {s->serial, POLLIN, 0}};
+		struct pollfd fds[4] = {{sigfd, POLLIN, 0},
+					{s->qmp.fd, POLLIN, 0},
+					{s->serial, POLLIN, 0},
+					{s->out->fd, POLLIN, 0}};
 		uint64_t now = clock_ms();
 		int timeout = s->deadline ? (s->deadline > now ? (int)(s->deadline - now) : 0) : -1;
 		struct signalfd_siginfo si;
 
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
+		if (poll(fds, 4, timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents & POLLIN && read(sigfd, &si, sizeof(si)) == sizeof(si))
 			on_signal(s, (int)si.ssi_signo);
@@ -147,6 +150,8 @@ static void wait_loop(struct supervisor *s, int sigfd)
 			on_events(s);
 		if (s->serial >= 0 && fds[2].revents & (POLLIN | POLLHUP))
 			copy_serial(s);
+		if (s->out->fd >= 0 && fds[3].revents & (POLLIN | POLLHUP))
+			qemu_output_relay(s->out);
 		if (s->exited || !s->deadline || clock_ms() < s->deadline)
 			continue;
 		if (s->quit_sent) {
@@ -198,10 +203,11 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 }
 
 enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
-			     int sigfd, const struct vm_running *running, struct pl_err *err)
+			     int sigfd, const struct vm_running *running, struct qemu_output *out,
+			     struct pl_err *err)
 {
 	_cleanup_free_ char *qmp_path = vmpath_qmp(p->vm.name);
-	struct supervisor s = {.p = p, .qemu = qemu, .serial = -1, .qmp = {.fd = -1}};
+	struct supervisor s = {.p = p, .qemu = qemu, .serial = -1, .out = out, .qmp = {.fd = -1}};
 	int r = qmp_connect(&s.qmp, qmp_path, QMP_START_TIMEOUT_MS, qemu, err);
 
 	if (r == 0 && p->display.serial)
@@ -211,8 +217,9 @@ enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct p
 	if (r < 0) {
 		int status = 0;
 		/* QEMU closing its monitor at start means it is on its way out. */
-		if (proc_wait_exit(qemu, 2000) && waitpid(qemu, &status, 0) == qemu &&
-		    WIFEXITED(status)) {
+		bool exited = proc_wait_exit(qemu, 2000);
+		qemu_output_drain(out, 1000);
+		if (exited && waitpid(qemu, &status, 0) == qemu && WIFEXITED(status)) {
 			err_clear(err);
 			err_set(err, ECHILD,
 				"%s: QEMU exited with status %d before the guest started; its "
@@ -230,6 +237,7 @@ enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct p
 	if (running)
 		running->fn(running->ctx);
 	wait_loop(&s, sigfd);
+	qemu_output_drain(out, 1000);
 	qmp_close(&s.qmp);
 	if (s.serial >= 0)
 		close(s.serial);

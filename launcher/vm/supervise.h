@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "pinning.h"
+#include "qemu_output.h"
 #include "profile/profile.h"
 
 enum vm_outcome {
@@ -23,7 +24,9 @@ struct vm_running {
 
 /* sigfd: a signalfd for SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGCHLD;
  * signals that come while RUNNING's function runs are handled after it. */
+/* OUT: QEMU's stdout and stderr, relayed to the log while it runs. */
 enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
-			     int sigfd, const struct vm_running *running, struct pl_err *err);
+			     int sigfd, const struct vm_running *running, struct qemu_output *out,
+			     struct pl_err *err);
 
 #endif

@@ -446,3 +446,24 @@ wait_for_ready() {
 	assert_failure 2
 	assert_output 'passlaunch: error: x^[]0;owned^Gy^Jz.ini: cannot open the profile: No such file or directory'
 }
+
+@test "attack: QEMU holds no descriptor of root's terminal or log; what it writes arrives escaped" {
+	cat >"$TMP/writer" <<-'PERL'
+	#!/usr/bin/perl
+	printf STDERR "stderr is %s\n", readlink("/proc/self/fd/2");
+	printf STDOUT "stdout is %s\n", readlink("/proc/self/fd/1");
+	print STDERR "\e]0;owned\a\e[2Jcleared\n";
+	exit 1;
+	PERL
+	chmod 755 "$TMP/writer"
+	stage_for_qemu "$TMP/writer"
+	attack_vm writer deaf
+	sed -i "s|^accel = tcg$|accel = tcg\nbinary = $QEMU_STAGE/writer|" "$VM.ini"
+	"$PASSLAUNCH" run "$VM.ini" >"$TMP/out.log" 2>&1 || true
+	run cat "$TMP/out.log"
+	assert_line --regexp '^stderr is pipe:\[[0-9]+\]$'
+	assert_line --regexp '^stdout is pipe:\[[0-9]+\]$'
+	assert_line '^[]0;owned^G^[[2Jcleared'
+	run grep -c $'\e' "$TMP/out.log"
+	assert_output 0
+}

@@ -138,24 +138,31 @@ static int wait_for_socket(const char *path, int timeout_ms, pid_t alive_pid, st
 	return fd;
 }
 
-int qmp_connect(struct qmp *q, const char *path, int timeout_ms, pid_t alive_pid,
-		struct pl_err *err)
+int qmp_attach(struct qmp *q, int fd, int timeout_ms, struct pl_err *err)
 {
 	json_object *greeting = NULL;
-	int fd, r;
+	int r;
 
-	*q = (struct qmp){.fd = -1};
-	fd = wait_for_socket(path, timeout_ms, alive_pid, err);
-	if (fd < 0)
-		return fd;
-	q->fd = fd;
+	*q = (struct qmp){.fd = fd};
 	r = read_reply(q, &greeting, timeout_ms);
 	if (r == 0 && !json_object_object_get_ex(greeting, "QMP", NULL))
 		r = -EPROTO;
 	json_object_put(greeting);
 	if (r < 0)
-		return err_set(err, -r, "QMP: no greeting from QEMU on %s: %s", path, strerror(-r));
+		return err_set(err, -r, "QMP: no greeting from QEMU: %s", strerror(-r));
 	return qmp_execute(q, "qmp_capabilities", NULL, NULL, timeout_ms, err);
+}
+
+int qmp_connect(struct qmp *q, const char *path, int timeout_ms, pid_t alive_pid,
+		struct pl_err *err)
+{
+	int fd;
+
+	*q = (struct qmp){.fd = -1};
+	fd = wait_for_socket(path, timeout_ms, alive_pid, err);
+	if (fd < 0)
+		return fd;
+	return qmp_attach(q, fd, timeout_ms, err);
 }
 
 static int send_command(struct qmp *q, const char *command, json_object *args)

@@ -21,6 +21,9 @@ struct qmp {
  * is QEMU: the wait ends early if it exits. */
 int qmp_connect(struct qmp *q, const char *path, int timeout_ms, pid_t alive_pid,
 		struct pl_err *err);
+/* The same on a connected socket, which q owns from then on (qmp_close
+ * closes it, also after a failure). */
+int qmp_attach(struct qmp *q, int fd, int timeout_ms, struct pl_err *err);
 /* Runs a command; args (may be NULL) is consumed. On success *ret (may be
  * NULL) holds the "return" value, which the caller puts. */
 int qmp_execute(struct qmp *q, const char *command, json_object *args, json_object **ret,

@@ -178,7 +178,7 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 	log_info("%s: QEMU %d is up, guest %s; pinning its threads", s->p->vm.name, (int)s->qemu,
 		 json_object_get_string(status));
 	json_object_put(st);
-	r = pin_threads(s->qemu, &s->qmp, plan, s->p->vm.name, err);
+	r = pin_threads(s->qemu, &s->qmp, plan, profile_vcpus(s->p), s->p->vm.name, err);
 	if (r == 0)
 		r = qmp_execute(&s->qmp, "cont", NULL, NULL, 10000, err);
 	if (r == 0)

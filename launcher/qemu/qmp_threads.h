@@ -20,7 +20,10 @@ struct qemu_threads {
 };
 
 /* Asks QEMU for its vCPU threads and its iothreads. n_vcpus: the guest's
- * vCPUs. threads is filled (freed by qemu_threads_free, also on failure). */
+ * vCPUs. Each reply is checked (QEMU's user is not trusted): a list of
+ * objects, each thread-id a positive integer that fits a pid, each vCPU's
+ * cpu-index from 0 to n_vcpus - 1 and named once; anything else is -EPROTO
+ * with a message. threads is freed by qemu_threads_free, also on failure. */
 int qmp_query_threads(struct qmp *q, unsigned n_vcpus, struct qemu_threads *threads,
 		      struct pl_err *err);
 void qemu_threads_free(struct qemu_threads *threads);

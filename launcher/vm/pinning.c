@@ -41,6 +41,9 @@ static int pin_one(pid_t tid, const char *name, const struct qemu_thread *t,
 	if (t && streq(t->role, "vCPU")) {
 		if (!plan->vcpu.n)
 			return 0;
+		if (t->index < 0 || (size_t)t->index >= plan->vcpu.n)
+			return err_set(err, ERANGE, "QEMU reports vCPU %ld, but vcpu_pin names %zu",
+				       t->index, plan->vcpu.n);
 		one = (struct cpulist){&plan->vcpu.cpu[t->index], 1};
 		cpus = &one;
 	} else if (t) {

@@ -106,8 +106,9 @@ static json_object *parse_line(const char *line, size_t len)
 /* A message: an object; an event if it has "event", which must be a string. */
 enum { MSG_NONE, MSG_REPLY, MSG_EVENT, MSG_BAD };
 
-/* The next complete line, or MSG_NONE when no whole line is buffered. */
-static int take_message(struct qmp *q, json_object **msg)
+/* The next complete line, or MSG_NONE when no whole line is buffered;
+ * *len: the line's length. */
+static int take_message(struct qmp *q, json_object **msg, size_t *len)
 {
 	char *nl = q->len ? memchr(q->buf, '\n', q->len) : NULL;
 	json_object *name;
@@ -117,6 +118,7 @@ static int take_message(struct qmp *q, json_object **msg)
 	if (!nl)
 		return MSG_NONE;
 	used = (size_t)(nl - q->buf) + 1;
+	*len = used;
 	*msg = parse_line(q->buf, used - 1);
 	memmove(q->buf, nl + 1, q->len - used);
 	q->len -= used;
@@ -131,17 +133,35 @@ static int take_message(struct qmp *q, json_object **msg)
 	return MSG_BAD;
 }
 
-/* The ring is full: the oldest event goes, and is counted. */
-static void queue_event(struct qmp *q, json_object *msg)
+static void drop_oldest(struct qmp *q)
 {
-	if (q->n_events == QMP_MAX_EVENTS) {
-		json_object_put(q->events[q->head]);
-		q->events[q->head] = NULL;
-		q->head = (q->head + 1) % QMP_MAX_EVENTS;
-		q->n_events--;
+	size_t i = q->head;
+
+	json_object_put(q->events[i]);
+	q->events[i] = NULL;
+	q->event_bytes -= q->event_len[i];
+	q->head = (i + 1) % QMP_MAX_EVENTS;
+	q->n_events--;
+	q->events_dropped++;
+}
+
+/* When the ring is full, or its events would be more than
+ * QMP_MAX_EVENT_BYTES, the oldest go first; each is counted. */
+static void queue_event(struct qmp *q, json_object *msg, size_t len)
+{
+	size_t i;
+
+	if (len > QMP_MAX_EVENT_BYTES) {
+		json_object_put(msg);
 		q->events_dropped++;
+		return;
 	}
-	q->events[(q->head + q->n_events++) % QMP_MAX_EVENTS] = msg;
+	while (q->n_events == QMP_MAX_EVENTS || q->event_bytes + len > QMP_MAX_EVENT_BYTES)
+		drop_oldest(q);
+	i = (q->head + q->n_events++) % QMP_MAX_EVENTS;
+	q->events[i] = msg;
+	q->event_len[i] = len;
+	q->event_bytes += len;
 }
 
 /* The stream is out of step with the commands: nothing more is read. */
@@ -159,10 +179,11 @@ static int read_reply(struct qmp *q, json_object **reply, int timeout_ms)
 
 	for (;;) {
 		json_object *msg;
-		int kind = take_message(q, &msg), r;
+		size_t len;
+		int kind = take_message(q, &msg, &len), r;
 		uint64_t now;
 		if (kind == MSG_EVENT) {
-			queue_event(q, msg);
+			queue_event(q, msg, len);
 			continue;
 		}
 		if (kind == MSG_REPLY) {
@@ -335,11 +356,12 @@ int qmp_query(struct qmp *q, const char *command, json_type type, json_object **
 static void take_events(struct qmp *q)
 {
 	json_object *msg;
+	size_t len;
 	int kind;
 
-	while ((kind = take_message(q, &msg)) != MSG_NONE) {
+	while ((kind = take_message(q, &msg, &len)) != MSG_NONE) {
 		if (kind == MSG_EVENT) {
-			queue_event(q, msg);
+			queue_event(q, msg, len);
 			continue;
 		}
 		if (kind == MSG_BAD)
@@ -366,6 +388,7 @@ json_object *qmp_next_event(struct qmp *q)
 		return NULL;
 	ev = q->events[q->head];
 	q->events[q->head] = NULL;
+	q->event_bytes -= q->event_len[q->head];
 	q->head = (q->head + 1) % QMP_MAX_EVENTS;
 	q->n_events--;
 	return ev;

@@ -2,9 +2,9 @@
  * events queued while a reply is awaited. Every message QEMU sends is hostile
  * input (QEMU's user is not trusted): a line must be a JSON object of at most
  * QMP_MAX_MESSAGE bytes, every wait is bounded, and at most QMP_MAX_EVENTS
- * events wait unread, the oldest dropped first. After a reply that is late,
- * too long or not QMP the connection is closed: what follows would be out of
- * step with the commands. */
+ * events of QMP_MAX_EVENT_BYTES in all wait unread, the oldest dropped first. After a reply that is
+ * late, too long or not QMP the connection is closed: what follows would be out of step with the
+ * commands. */
 #ifndef PASSLAUNCH_QMP_H
 #define PASSLAUNCH_QMP_H
 
@@ -12,8 +12,9 @@
 
 #include <json-c/json.h>
 
-#define QMP_MAX_MESSAGE (16 * 1024 * 1024)
-#define QMP_MAX_EVENTS	256
+#define QMP_MAX_MESSAGE	    (16 * 1024 * 1024)
+#define QMP_MAX_EVENTS	    256
+#define QMP_MAX_EVENT_BYTES (1024 * 1024)
 
 struct qmp {
 	int fd;
@@ -21,8 +22,10 @@ struct qmp {
 	size_t len;
 	size_t cap;
 	json_object *events[QMP_MAX_EVENTS]; /* a ring, the oldest at head */
+	size_t event_len[QMP_MAX_EVENTS];    /* each one's line */
 	size_t head;
 	size_t n_events;
+	size_t event_bytes;    /* their lines in all */
 	size_t events_dropped; /* the oldest, when more came than the ring holds */
 	size_t bad_messages;   /* lines qmp_pump dropped: not QMP messages */
 };

@@ -296,6 +296,46 @@ static void event_flood_is_bounded(void **state)
 	free(flood);
 }
 
+/* Was: large events kept however many bytes they made: 256 of them could
+ * hold gigabytes. A writer sends 12 events of 200 KiB and one of 2 MiB. */
+static void large_events_are_bounded_in_bytes(void **state)
+{
+	struct qmp q;
+	struct pl_err err = {0};
+	json_object *ev;
+	size_t n = 0;
+	pid_t writer;
+
+	(void)state;
+	assert_int_equal(attach(&q, HELLO, false, &err), 0);
+	writer = fork();
+	assert_true(writer >= 0);
+	if (writer == 0) {
+		char *pad = xmalloc(2 << 20);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (int i = 0; i < 13; i++) {
+			size_t len = i == 6 ? (2 << 20) - 64 : 200 << 10;
+			memset(pad, 'p', len);
+			pad[len] = '\0';
+			dprintf(server, "{\"event\": \"BIG\", \"data\": {\"pad\": \"%s\"}}\n", pad);
+		}
+		_exit(0);
+	}
+	close_server(NULL);
+	while (qmp_pump(&q) == 0)
+		;
+	waitpid(writer, NULL, 0);
+	assert_true(q.event_bytes <= QMP_MAX_EVENT_BYTES);
+	assert_true(q.events_dropped >= 8);
+	while ((ev = qmp_next_event(&q))) {
+		n++;
+		json_object_put(ev);
+	}
+	assert_int_equal(n + q.events_dropped, 13);
+	assert_int_equal(q.event_bytes, 0);
+	qmp_close(&q);
+}
+
 /* A server that never answers: the wait ends in time. */
 static void silent_server_times_out(void **state)
 {
@@ -376,6 +416,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_teardown(greeting_without_qmp, close_server),
 	    cmocka_unit_test_teardown(event_without_a_name, close_server),
 	    cmocka_unit_test_teardown(event_flood_is_bounded, close_server),
+	    cmocka_unit_test_teardown(large_events_are_bounded_in_bytes, close_server),
 	    cmocka_unit_test_teardown(silent_server_times_out, close_server),
 	    cmocka_unit_test_teardown(late_reply_is_not_the_next_reply, close_server),
 	    cmocka_unit_test_teardown(endless_line_is_capped, close_server),

@@ -50,6 +50,11 @@ static int make_room(struct qmp *q)
 {
 	size_t want;
 
+	if (q->start) {
+		memmove(q->buf, q->buf + q->start, q->len - q->start);
+		q->len -= q->start;
+		q->start = 0;
+	}
 	if (q->cap - q->len >= 4096)
 		return 0;
 	if (q->cap == QMP_MAX_MESSAGE + 1)
@@ -107,21 +112,21 @@ static json_object *parse_line(const char *line, size_t len)
 enum { MSG_NONE, MSG_REPLY, MSG_EVENT, MSG_BAD };
 
 /* The next complete line, or MSG_NONE when no whole line is buffered;
- * *len: the line's length. */
+ * *len: the line's length. Lines are taken from q->start on, the buffer
+ * moved up once before the next read (not once a line: a read of many
+ * short lines costs its length, not its length squared). */
 static int take_message(struct qmp *q, json_object **msg, size_t *len)
 {
-	char *nl = q->len ? memchr(q->buf, '\n', q->len) : NULL;
+	char *line = q->len > q->start ? q->buf + q->start : NULL;
+	char *nl = line ? memchr(line, '\n', q->len - q->start) : NULL;
 	json_object *name;
-	size_t used;
 
 	*msg = NULL;
 	if (!nl)
 		return MSG_NONE;
-	used = (size_t)(nl - q->buf) + 1;
-	*len = used;
-	*msg = parse_line(q->buf, used - 1);
-	memmove(q->buf, nl + 1, q->len - used);
-	q->len -= used;
+	*len = (size_t)(nl - line) + 1;
+	*msg = parse_line(line, *len - 1);
+	q->start += *len;
 	if (!*msg)
 		return MSG_BAD;
 	if (!json_object_object_get_ex(*msg, "event", &name))

@@ -19,6 +19,7 @@
 struct qmp {
 	int fd;
 	char *buf;
+	size_t start; /* the first byte not yet taken */
 	size_t len;
 	size_t cap;
 	json_object *events[QMP_MAX_EVENTS]; /* a ring, the oldest at head */

@@ -88,12 +88,8 @@ static void log_event(struct supervisor *s, json_object *ev)
 static void on_events(struct supervisor *s)
 {
 	json_object *ev;
+	int r = qmp_pump(&s->qmp);
 
-	if (qmp_pump(&s->qmp) < 0) {
-		/* QEMU closed its monitor: it is exiting (or sent what no QEMU
-		 * sends, and is not listened to any more). */
-		qmp_close(&s->qmp);
-	}
 	while ((ev = qmp_next_event(&s->qmp))) {
 		log_event(s, ev);
 		json_object_put(ev);
@@ -103,6 +99,11 @@ static void on_events(struct supervisor *s)
 			 s->p->vm.name, s->qmp.events_dropped - s->events_dropped);
 		s->events_dropped = s->qmp.events_dropped;
 	}
+	/* QEMU closed its monitor: it is exiting (or it sent a line too long
+	 * for QMP, and is not listened to any more). The events it sent
+	 * before are logged above. */
+	if (r < 0)
+		qmp_close(&s->qmp);
 }
 
 static void copy_serial(struct supervisor *s)

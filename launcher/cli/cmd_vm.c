@@ -9,6 +9,7 @@
 #include "host/procs.h"
 #include "profile/profile_values.h"
 #include "qemu/qmp.h"
+#include "qemu/qmp_json.h"
 #include "vm/runstate.h"
 #include "profile/vmpath.h"
 
@@ -73,15 +74,16 @@ static json_object *live_status(const char *vm)
 	_cleanup_free_ char *sock = vmpath_client(vm);
 	struct pl_err err = {0};
 	struct qmp q;
-	json_object *ret = NULL, *status = NULL;
+	json_object *ret = NULL;
+	_cleanup_free_ char *status = NULL;
 
+	/* QEMU's word: an object, its status a string, made printable. */
 	if (qmp_connect(&q, sock, 2000, 0, &err) == 0 &&
-	    qmp_execute(&q, "query-status", NULL, &ret, 2000, &err) == 0)
-		json_object_object_get_ex(ret, "status", &status);
-	status = json_object_new_string(status ? json_object_get_string(status) : "unknown");
+	    qmp_query(&q, "query-status", json_type_object, &ret, 2000, &err) == 0)
+		status = qj_string(ret, "status");
 	json_object_put(ret);
 	qmp_close(&q);
-	return status;
+	return json_object_new_string(status ? status : "unknown");
 }
 
 static json_object *vm_status(const char *vm)

@@ -22,32 +22,6 @@ static int set_affinity(pid_t tid, const struct cpulist *cpus)
 	return r;
 }
 
-struct qemu_thread {
-	pid_t tid;
-	const char *role; /* "vCPU", "iothread", NULL: emulator */
-	long index;
-};
-
-static int thread_ids(struct qmp *q, const char *command, const char *key,
-		      struct qemu_thread **threads, size_t *n, const char *role, struct pl_err *err)
-{
-	json_object *ret = NULL, *tid, *idx;
-	int r = qmp_execute(q, command, NULL, &ret, 10000, err);
-
-	for (size_t i = 0; r == 0 && i < json_object_array_length(ret); i++) {
-		json_object *o = json_object_array_get_idx(ret, i);
-		if (!json_object_object_get_ex(o, "thread-id", &tid))
-			continue;
-		*threads = xreallocarray(*threads, *n + 1, sizeof(**threads));
-		(*threads)[(*n)++] = (struct qemu_thread){
-		    json_object_get_int(tid), role,
-		    key && json_object_object_get_ex(o, key, &idx) ? json_object_get_int(idx)
-								   : (long)i};
-	}
-	json_object_put(ret);
-	return r;
-}
-
 static const struct qemu_thread *find_thread(const struct qemu_thread *t, size_t n, pid_t tid)
 {
 	for (size_t i = 0; i < n; i++)
@@ -67,6 +41,9 @@ static int pin_one(pid_t tid, const char *name, const struct qemu_thread *t,
 	if (t && streq(t->role, "vCPU")) {
 		if (!plan->vcpu.n)
 			return 0;
+		if (t->index < 0 || (size_t)t->index >= plan->vcpu.n)
+			return err_set(err, ERANGE, "QEMU reports vCPU %ld, but vcpu_pin names %zu",
+				       t->index, plan->vcpu.n);
 		one = (struct cpulist){&plan->vcpu.cpu[t->index], 1};
 		cpus = &one;
 	} else if (t) {
@@ -87,19 +64,16 @@ static int pin_one(pid_t tid, const char *name, const struct qemu_thread *t,
 	return 0;
 }
 
-int pin_threads(pid_t qemu, struct qmp *q, const struct pin_plan *plan, const char *vm,
-		struct pl_err *err)
+int pin_threads(pid_t qemu, struct qmp *q, const struct pin_plan *plan, unsigned n_vcpus,
+		const char *vm, struct pl_err *err)
 {
 	_cleanup_free_ char *task_dir = xasprintf("%s/%d/task", path_procfs(), (int)qemu);
-	struct qemu_thread *threads = NULL;
-	size_t n = 0;
+	struct qemu_threads threads;
 	struct dirent *e;
 	DIR *d;
 	int r;
 
-	r = thread_ids(q, "query-cpus-fast", "cpu-index", &threads, &n, "vCPU", err);
-	if (r == 0)
-		r = thread_ids(q, "query-iothreads", NULL, &threads, &n, "iothread", err);
+	r = qmp_query_threads(q, n_vcpus, &threads, err);
 	d = r == 0 ? opendir(task_dir) : NULL;
 	if (r == 0 && !d)
 		r = err_set(err, errno, "cannot list QEMU's threads in %s: %s", task_dir,
@@ -111,10 +85,10 @@ int pin_threads(pid_t qemu, struct qmp *q, const struct pin_plan *plan, const ch
 		if (tid <= 0)
 			continue;
 		sysfs_read_str(comm, name, sizeof(name));
-		r = pin_one(tid, name, find_thread(threads, n, tid), plan, vm, err);
+		r = pin_one(tid, name, find_thread(threads.t, threads.n, tid), plan, vm, err);
 	}
 	if (d)
 		closedir(d);
-	free(threads);
+	qemu_threads_free(&threads);
 	return r;
 }

@@ -7,6 +7,7 @@
 #include "base/termsafe.h"
 #include "host/procs.h"
 #include "qemu/qmp.h"
+#include "qemu/qmp_json.h"
 #include "profile/vmpath.h"
 
 #include <errno.h>
@@ -27,8 +28,9 @@ struct supervisor {
 	int serial;
 	struct qemu_output *out;
 	bool stopping, quit_sent, exited;
-	uint64_t deadline; /* 0: none */
-	int status;	   /* QEMU's wait status */
+	uint64_t deadline;     /* 0: none */
+	int status;	       /* QEMU's wait status */
+	size_t events_dropped; /* already reported */
 };
 
 static void quit(struct supervisor *s, const char *why)
@@ -74,26 +76,38 @@ static void on_signal(struct supervisor *s, int sig)
 		powerdown(s);
 }
 
+/* Events are QEMU's word (its "event" a string, checked by the client):
+ * only logged, each text made printable. */
+static void log_event(struct supervisor *s, json_object *ev)
+{
+	_cleanup_free_ char *name = qj_string(ev, "event");
+	_cleanup_free_ char *reason = qj_string(qj_member(ev, "data", json_type_object), "reason");
+
+	if (name && streq(name, "SHUTDOWN"))
+		log_info("%s: guest shut down (%s)", s->p->vm.name, reason ? reason : "no reason");
+	else if (name && streq(name, "RESET"))
+		log_info("%s: guest reset", s->p->vm.name);
+}
+
 static void on_events(struct supervisor *s)
 {
-	json_object *ev, *name, *data, *reason;
+	json_object *ev;
+	int r = qmp_pump(&s->qmp);
 
-	if (qmp_pump(&s->qmp) < 0) {
-		/* QEMU closed its monitor: it is exiting. */
-		qmp_close(&s->qmp);
-	}
 	while ((ev = qmp_next_event(&s->qmp))) {
-		json_object_object_get_ex(ev, "event", &name);
-		if (streq(json_object_get_string(name), "SHUTDOWN")) {
-			json_object_object_get_ex(ev, "data", &data);
-			json_object_object_get_ex(data, "reason", &reason);
-			log_info("%s: guest shut down (%s)", s->p->vm.name,
-				 reason ? json_object_get_string(reason) : "no reason");
-		} else if (streq(json_object_get_string(name), "RESET")) {
-			log_info("%s: guest reset", s->p->vm.name);
-		}
+		log_event(s, ev);
 		json_object_put(ev);
 	}
+	if (s->qmp.events_dropped > s->events_dropped) {
+		log_warn("%s: QEMU sent events faster than they were read; %zu dropped",
+			 s->p->vm.name, s->qmp.events_dropped - s->events_dropped);
+		s->events_dropped = s->qmp.events_dropped;
+	}
+	/* QEMU closed its monitor: it is exiting (or it sent a line too long
+	 * for QMP, and is not listened to any more). The events it sent
+	 * before are logged above. */
+	if (r < 0)
+		qmp_close(&s->qmp);
 }
 
 /* The guest's bytes to standard output, its escape sequences shown, not
@@ -183,16 +197,17 @@ static enum vm_outcome outcome(struct supervisor *s)
  * only then is the guest let run. */
 static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct pl_err *err)
 {
-	json_object *st = NULL, *status;
-	int r = qmp_execute(&s->qmp, "query-status", NULL, &st, 10000, err);
+	json_object *st = NULL;
+	_cleanup_free_ char *status = NULL;
+	int r = qmp_query(&s->qmp, "query-status", json_type_object, &st, 10000, err);
 
 	if (r < 0)
 		return r;
-	json_object_object_get_ex(st, "status", &status);
+	status = qj_string(st, "status");
 	log_info("%s: QEMU %d is up, guest %s; pinning its threads", s->p->vm.name, (int)s->qemu,
-		 json_object_get_string(status));
+		 status ? status : "in a state it did not say");
 	json_object_put(st);
-	r = pin_threads(s->qemu, &s->qmp, plan, s->p->vm.name, err);
+	r = pin_threads(s->qemu, &s->qmp, plan, profile_vcpus(s->p), s->p->vm.name, err);
 	if (r == 0)
 		r = display_set_password(s->p, &s->qmp, err);
 	if (r == 0)

@@ -32,10 +32,10 @@ clone_privately() {
 @test "checkout: run and faults pass from a clone inside a directory of mode 0700" {
 	clone_privately
 	cd "$PRIVATE/src"
-	make -s passlaunch build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
+	make -s passlaunch-test build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$PRIVATE/src/build/lab/vmlinuz"
 	assert_failure
-	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch" bats --tap tests/bats/run.bats tests/bats/faults.bats
+	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch-test" timeout 1500 bats --tap tests/bats/run.bats tests/bats/faults.bats
 	# bats's own plan line says how many ran; every one must be ok.
 	[[ $status == 0 ]] || fail "$(grep -E '^not ok|^#' <<<"$output")"
 	assert_line --regexp '^1\.\.[1-9]'

@@ -70,6 +70,19 @@ static int check_groups(const struct strv *bdfs, struct pl_err *err)
 	return 0;
 }
 
+/* An override someone set before (to keep a driver off the device) comes
+ * back after the driver does: recorded first, it is replayed last. */
+static int journal_override(const char *bdf, struct journal *j, struct pl_err *err)
+{
+	_cleanup_free_ char *path = pci_dev_path(bdf, "driver_override");
+	char old[64] = "";
+
+	if (sysfs_read_str(path, old, sizeof(old)) < 0 || !*old || streq(old, "(null)") ||
+	    streq(old, "vfio-pci"))
+		return 0;
+	return journal_sysfs_write(j, path, old, err);
+}
+
 static int save_driver(const char *bdf, const char *driver, struct journal *j, struct pl_err *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/devices", path_runtime());
@@ -80,7 +93,8 @@ static int save_driver(const char *bdf, const char *driver, struct journal *j, s
 		return -EIO;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
-	if (j->fd >= 0 && journal_driver(j, bdf, driver, err) < 0)
+	if (j->fd >= 0 &&
+	    (journal_override(bdf, j, err) < 0 || journal_driver(j, bdf, driver, err) < 0))
 		return -EIO;
 	/* A second detach must not forget the first driver: "x" never replaces. */
 	f = fopen(path, "wxe");

@@ -243,3 +243,17 @@ memcheck() {
 	assert_equal "$(cat "$TMP/setting")" old
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/gone/journal"
 }
+
+@test "gpu detach in a run: a driver_override set before is journaled ahead of the driver, so it comes back after it" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	: >sys/bus/pci/drivers_probe
+	echo nvidia >"$dev/driver_override"
+	: >sys/bus/pci/drivers/nouveau/unbind
+	mkdir -p run/ovr
+	: >run/ovr/journal
+	PASSLAUNCH_VM=ovr run "$PASSLAUNCH" gpu detach 0a:00.0
+	run cat run/ovr/journal
+	assert_line --index 0 "write	$PASSLAUNCH_SYSFS/bus/pci/devices/0000:0a:00.0/driver_override	nvidia"
+	assert_line --index 1 "driver	0000:0a:00.0	nouveau"
+}

@@ -284,8 +284,10 @@ hook_fault() {
 @test "fault: the disk is missing" {
 	faulty_vm nodisk deaf
 	sed -i "s|^source = .*|source = $TMP/gone.img|" "$VM.ini"
-	run "$PASSLAUNCH" run "$VM.ini"
-	assert_equal "$status" 1
+	run timeout -k 5 120 "$PASSLAUNCH" run "$VM.ini"
+	# Opened by the launcher before anything changes: bad input.
+	assert_equal "$status" 2
+	assert_output --regexp "nodisk.ini:[0-9]+: $TMP/gone.img: cannot open \[disk.data\] source: No such file or directory"
 	assert_host_as_before
 }
 

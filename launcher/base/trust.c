@@ -7,8 +7,9 @@
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 
-#define MAX_LINKS 40
-#define MAX_DEPTH 128
+#define MAX_LINKS  40
+#define MAX_DEPTH  128
+#define MAX_GROUPS 1024 /* a user in more is refused, not truncated */
 
 /* One walk from / to a file: the stack of directories entered (each the
  * physical child of the one below it, so ".." pops), the names still to
@@ -291,8 +292,8 @@ static int set_fs_ids(uid_t uid, gid_t gid, const gid_t *groups, int n)
 int trust_open_as(const char *path, uid_t uid, gid_t gid, const char *user,
 		  const struct trust_req *req, struct pl_err *err)
 {
-	gid_t groups[NGROUPS_MAX], saved[NGROUPS_MAX];
-	int n = NGROUPS_MAX, n_saved = getgroups(NGROUPS_MAX, saved);
+	gid_t groups[MAX_GROUPS], saved[MAX_GROUPS];
+	int n = MAX_GROUPS, n_saved = getgroups(MAX_GROUPS, saved);
 	int fd, r;
 
 	if (geteuid() != 0 || uid == 0)

@@ -76,7 +76,7 @@ entry() {
 	assert_success
 	assert_not_exists "$TMP/made"
 	assert_not_exists "$JOURNAL"
-	# The lock holds the PID of its holder, and nothing else.
+	# The lock holds its holder's PID and start time, and nothing else.
 	run cat "$PASSLAUNCH_RUNTIME_DIR/$VM.lock"
-	assert_output --regexp '^[0-9]+$'
+	assert_output --regexp '^[0-9]+ [0-9]+$'
 }

@@ -36,16 +36,16 @@ teardown() {
 start_two() {
 	local name
 	for name in twoa twob; do
-		vm "$name" deaf "hugepages = 2M"
+		vm "$name" acpi "hugepages = 2M"
 		sed -i 's/^size = 256M$/size = 128M/; s/^emulator_pin = 0$/emulator_pin = 0\ngovernor = performance/' "$VM.ini"
 	done
 	VM=twoa PASSLAUNCH_SYSFS=$1 start_vm
 	PID_A=$RUN_PID
-	VM=twoa wait_for_log 'guest running'
+	VM=twoa wait_for_log 'lab-guest: ready'
 	assert_equal "$(cat "$POOL")" $((BASE + 64))
 	VM=twob PASSLAUNCH_SYSFS=$1 start_vm
 	PID_B=$RUN_PID
-	VM=twob wait_for_log 'guest running'
+	VM=twob wait_for_log 'lab-guest: ready'
 	assert_equal "$(cat "$POOL")" $((BASE + 128))
 }
 
@@ -102,10 +102,10 @@ fake_cpufreq() {
 @test "two VMs: a governor someone changed while the VM ran is left as they set it" {
 	sysfs=$(fake_cpufreq)
 	governor=$sysfs/devices/system/cpu/cpu1/cpufreq/scaling_governor
-	vm twoa deaf
+	vm twoa acpi
 	sed -i 's/^emulator_pin = 0$/emulator_pin = 0\ngovernor = performance/' "$VM.ini"
 	PASSLAUNCH_SYSFS=$sysfs start_vm
-	wait_for_log 'guest running'
+	wait_for_log 'lab-guest: ready'
 	echo powersave >"$governor"
 	kill -TERM "$RUN_PID"
 	finish_vm

@@ -79,23 +79,24 @@ static int reopen_read_only(int fd, const char *path, struct pl_err *err)
 	return ro;
 }
 
-/* QEMU opens such a disk with O_DIRECT, which tmpfs, for one, refuses. */
+/* QEMU opens such a disk with O_DIRECT, which tmpfs, for one, refuses. The
+ * same file opened again with O_DIRECT asks the file system itself (a flag
+ * set on the open file is not checked as far down, on overlayfs). */
 static int check_direct_io(const struct profile *p, const struct qemu_file *f, int fd,
 			   struct pl_err *err)
 {
 	const struct profile_disk *d = f->role == QEMU_FILE_DISK ? &p->disks[f->index] : NULL;
 	_cleanup_free_ char *section = NULL;
-	int flags = fcntl(fd, F_GETFL);
+	_cleanup_free_ char *self = NULL;
+	_cleanup_close_ int direct = -1;
 
 	if (!d || (d->cache != CACHE_NONE && d->cache != CACHE_DIRECTSYNC))
 		return 0;
+	self = xasprintf("/proc/self/fd/%d", fd);
+	direct = open(self, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NOCTTY);
+	if (direct >= 0 || errno != EINVAL)
+		return 0;
 	section = xasprintf("disk.%s", d->ref.label);
-	if (fcntl(fd, F_SETFL, flags | O_DIRECT) == 0) {
-		fcntl(fd, F_SETFL, flags);
-		return 0;
-	}
-	if (errno != EINVAL)
-		return 0;
 	return err_input(err,
 			 "%s:%d: %s is on a filesystem that does not allow direct I/O, which "
 			 "[%s] cache = %s needs; set cache = writeback",

@@ -1,6 +1,7 @@
 /* libFuzzer harness: the QMP reader, fed any bytes as what QEMU sends:
  * split into lines, parsed, events queued, the rest dropped. */
 #include "qemu/qmp.h"
+#include "feed.h"
 
 #include <stdint.h>
 #include <sys/socket.h>
@@ -13,14 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object *event;
 	int fds[2];
 
-	/* Fits the socket's buffer, so one write and then the end of the stream. */
-	if (size > 65536 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+	if (feed_socket(data, size, fds) < 0)
 		return 0;
-	if (size && write(fds[1], data, size) != (ssize_t)size) {
-		close(fds[0]);
-		close(fds[1]);
-		return 0;
-	}
 	close(fds[1]);
 	q.fd = fds[0];
 	while (qmp_pump(&q) == 0)

@@ -11,6 +11,7 @@
  * (ASan sees a read past it), every thread id is a positive pid, every
  * event's name a string, the queue and the buffer within their bounds. */
 #include "qemu/qmp.h"
+#include "feed.h"
 #include "qemu/qmp_json.h"
 #include "qemu/qmp_threads.h"
 
@@ -77,16 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int fds[2];
 
-	/* Fits the socket's buffer: one write, then the end of the stream. The
-	 * client's commands land in the other end's buffer, never read. */
-	if (size > 65536 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+	if (feed_socket(data, size, fds) < 0)
 		return 0;
-	if (size && write(fds[1], data, size) != (ssize_t)size) {
-		close(fds[0]);
-		close(fds[1]);
-		return 0;
-	}
-	shutdown(fds[1], SHUT_WR);
 	session(fds[0]);
 	close(fds[1]);
 	return 0;

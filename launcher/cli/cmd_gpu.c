@@ -70,31 +70,39 @@ static int check_groups(const struct strv *bdfs, struct pl_err *err)
 	return 0;
 }
 
-/* An override someone set before (to keep a driver off the device) comes
- * back after the driver does: recorded first, it is replayed last. */
-static int journal_override(const char *bdf, struct journal *j, struct pl_err *err)
+/* The driver_override someone set before (to keep a driver off the device),
+ * or "" when there is none to give back. */
+static void earlier_override(const char *bdf, char *old, size_t len)
 {
 	_cleanup_free_ char *path = pci_dev_path(bdf, "driver_override");
-	char old[64] = "";
 
-	if (sysfs_read_str(path, old, sizeof(old)) < 0 || !*old || streq(old, "(null)") ||
-	    streq(old, "vfio-pci"))
-		return 0;
-	return journal_sysfs_write(j, path, old, err);
+	if (sysfs_read_str(path, old, len) < 0 || streq(old, "(null)") || streq(old, "vfio-pci"))
+		*old = '\0';
+}
+
+/* An earlier override comes back after the driver does: recorded first, it
+ * is replayed last. */
+static int journal_override(const char *bdf, const char *old, struct journal *j, struct pl_err *err)
+{
+	_cleanup_free_ char *path = pci_dev_path(bdf, "driver_override");
+
+	return *old ? journal_sysfs_write(j, path, old, err) : 0;
 }
 
 static int save_driver(const char *bdf, const char *driver, struct journal *j, struct pl_err *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/devices", path_runtime());
 	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
+	char override[64];
 	FILE *f;
 
 	if (runtime_dir_create(err) < 0)
 		return -EIO;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
-	if (j->fd >= 0 &&
-	    (journal_override(bdf, j, err) < 0 || journal_driver(j, bdf, driver, err) < 0))
+	earlier_override(bdf, override, sizeof(override));
+	if (j->fd >= 0 && (journal_override(bdf, override, j, err) < 0 ||
+			   journal_driver(j, bdf, driver, err) < 0))
 		return -EIO;
 	/* A second detach must not forget the first driver: "x" never replaces. */
 	f = fopen(path, "wxe");
@@ -102,7 +110,8 @@ static int save_driver(const char *bdf, const char *driver, struct journal *j, s
 		return errno == EEXIST ? 0
 				       : err_set(err, errno, "cannot record %s's driver in %s: %s",
 						 bdf, path, strerror(errno));
-	fprintf(f, "%s\n", driver);
+	/* The driver, then the override to put back after it, if any. */
+	fprintf(f, "%s\n%s%s", driver, override, *override ? "\n" : "");
 	if (fclose(f) != 0)
 		return err_set(err, errno, "cannot record %s's driver in %s", bdf, path);
 	return 0;
@@ -161,6 +170,52 @@ static int detach(const struct strv *bdfs, struct pl_err *err)
 	return r;
 }
 
+/* The saved "DRIVER\nOVERRIDE\n" (no file: "" for both). */
+static void read_saved(const char *path, char *driver, char *override, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+
+	*driver = *override = '\0';
+	if (!f || !fgets(driver, (int)len, f))
+		return;
+	driver[strcspn(driver, "\n")] = '\0';
+	if (fgets(override, (int)len, f))
+		override[strcspn(override, "\n")] = '\0';
+}
+
+static void restore_override(const char *bdf, const char *override)
+{
+	_cleanup_free_ char *path = pci_dev_path(bdf, "driver_override");
+	int r = *override ? sysfs_write_str(path, override) : 0;
+
+	if (r < 0)
+		log_error("vfio: cannot give %s back its driver_override %s: %s", bdf, override,
+			  strerror(-r));
+}
+
+static int attach_one(const char *bdf, struct pl_err *err)
+{
+	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
+	char driver[64], override[64], now[64];
+
+	read_saved(path, driver, override, sizeof(driver));
+	pci_driver(bdf, now, sizeof(now));
+	/* Given back already (by the run's journal, before its hooks). */
+	if (*now && !streq(now, "vfio-pci") && (!*driver || streq(now, driver))) {
+		unlink(path);
+		log_info("vfio: %s is on %s already", bdf, now);
+		return 0;
+	}
+	if (pci_rebind(bdf, driver, err) < 0)
+		return -EIO;
+	restore_override(bdf, override);
+	unlink(path);
+	pci_driver(bdf, driver, sizeof(driver));
+	log_info("vfio: %s from %s to %s", bdf, *now ? now : "no driver",
+		 *driver ? driver : "no driver");
+	return 0;
+}
+
 static int attach(const struct strv *bdfs, struct pl_err *err)
 {
 	int r = 0;
@@ -168,28 +223,13 @@ static int attach(const struct strv *bdfs, struct pl_err *err)
 	/* Every device is tried: one that fails must not keep the others away
 	 * from their drivers. */
 	for (size_t i = 0; i < bdfs->n; i++) {
-		_cleanup_free_ char *path = pci_saved_driver_path(bdfs->v[i]);
-		char driver[64] = "", now[64];
 		struct pl_err one = {0};
-		sysfs_read_str(path, driver, sizeof(driver));
-		pci_driver(bdfs->v[i], now, sizeof(now));
-		/* Given back already (by the run's journal, before its hooks). */
-		if (*now && !streq(now, "vfio-pci") && (!*driver || streq(now, driver))) {
-			unlink(path);
-			log_info("vfio: %s is on %s already", bdfs->v[i], now);
-			continue;
-		}
-		if (pci_rebind(bdfs->v[i], driver, &one) < 0) {
+		if (attach_one(bdfs->v[i], &one) < 0) {
 			log_error("%s", one.msg);
 			if (!r)
 				*err = one;
 			r = -EIO;
-			continue;
 		}
-		unlink(path);
-		pci_driver(bdfs->v[i], driver, sizeof(driver));
-		log_info("vfio: %s from %s to %s", bdfs->v[i], *now ? now : "no driver",
-			 *driver ? driver : "no driver");
 	}
 	return r;
 }

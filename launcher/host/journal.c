@@ -126,6 +126,12 @@ int journal_governor(struct journal *j, const char *path, const char *old, const
 	return append_fields(j, "governor", fields, 3, err);
 }
 
+int journal_isolation(struct journal *j, const char *vm, struct pl_err *err)
+{
+	const char *fields[] = {vm};
+	return append_fields(j, "isolate", fields, 1, err);
+}
+
 int journal_driver(struct journal *j, const char *bdf, const char *driver, struct pl_err *err)
 {
 	return append(j, "driver", bdf, driver, err);
@@ -140,11 +146,6 @@ int journal_chown(struct journal *j, const char *path, const struct stat *st, st
 		 (unsigned long long)st->st_ino);
 	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)st->st_uid, (unsigned)st->st_gid);
 	return append_fields(j, "chown", fields, 3, err);
-}
-
-int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err)
-{
-	return append(j, "cpuset", path, old, err);
 }
 
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err)

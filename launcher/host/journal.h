@@ -32,10 +32,9 @@ int journal_hugepages(struct journal *j, const char *path, long added, struct pl
  * replay puts OLD back only while NEW is still there. */
 int journal_governor(struct journal *j, const char *path, const char *old, const char *new,
 		     struct pl_err *err);
-/* Records a cgroup's cpuset.cpus before it changes. Replay writes it back;
- * an empty list ("as the parent") that the kernel refuses for a cgroup with
- * tasks becomes the parent's CPUs, which is the same set. */
-int journal_cpuset(struct journal *j, const char *path, const char *old, struct pl_err *err);
+/* Records that VM joins the host's CPU isolation (host/isolation.h);
+ * replay takes it out, and gives the host back its CPUs when it is the last. */
+int journal_isolation(struct journal *j, const char *vm, struct pl_err *err);
 /* Records the owner a device node (or file) has before it changes, with
  * the file it is (device and inode, ST's): replay gives it back only to
  * that same file, reached by a path only root can change. */

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/trust.h"
 #include "hook_exec.h"
+#include "host/isolation.h"
 #include "host/journal.h"
 #include "host/pci_rebind.h"
 #include "host/pci_sysfs.h"
@@ -28,32 +29,14 @@ static int undo_process(const char *id, const char *what)
 	return proc_terminate(pid, 5000);
 }
 
-/* cgroup/dir/cpuset.cpus → cgroup/cpuset.cpus.effective; NULL when PATH
- * has no parent cgroup to ask. */
-static char *cpuset_parent_effective(const char *path)
+static int undo_isolation(const char *vm)
 {
-	const char *file = strrchr(path, '/'), *dir;
+	struct pl_err err = {0};
+	int r = isolation_leave(vm, &err);
 
-	if (!file)
-		return NULL;
-	dir = memrchr(path, '/', (size_t)(file - path));
-	if (!dir)
-		return NULL;
-	return xasprintf("%.*s/cpuset.cpus.effective", (int)(dir - path), path);
-}
-
-static int undo_cpuset(const char *path, const char *old)
-{
-	_cleanup_free_ char *parent = NULL;
-	char cpus[4096];
-	int r = sysfs_write_str(path, old);
-
-	if (r != -ENOSPC || *old)
-		return r;
-	parent = cpuset_parent_effective(path);
-	if (!parent || sysfs_read_str(parent, cpus, sizeof(cpus)) < 0)
-		return r;
-	return sysfs_write_str(path, cpus);
+	if (r < 0)
+		log_error("%s", err.msg);
+	return r;
 }
 
 /* "chown PATH DEV:INO UID:GID": the owner back, on the same file only. An
@@ -189,7 +172,9 @@ static int undo_entry(const char *action, char **f, size_t n, char *const *extra
 	if (streq(action, "process"))
 		return undo_process(a, b);
 	if (streq(action, "cpuset"))
-		return undo_cpuset(a, b);
+		return cpuset_restore(a, b);
+	if (streq(action, "isolate"))
+		return undo_isolation(a);
 	if (streq(action, "chown") || streq(action, "chown-tree"))
 		return undo_chown(f, n);
 	if (streq(action, "driver"))

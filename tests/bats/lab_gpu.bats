@@ -5,10 +5,12 @@
 load common
 load lab
 
-@test "lab: gpu detach moves the whole GPU to vfio-pci, attach gives each function its driver back" {
+@test "lab: gpu detach moves the whole GPU to vfio-pci, attach gives each function its driver back, and an override set before" {
 	LAB_TIMEOUT=200 lab_run <<-'EOF'
 	driver() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")" 2>/dev/null || echo none; }
 	group=$(basename "$(readlink "/sys/bus/pci/devices/$LAB_GPU/iommu_group")")
+	# The user keeps every other driver off the audio function.
+	echo snd_hda_intel >"/sys/bus/pci/devices/$LAB_GPU_AUDIO/driver_override"
 	"$PASSLAUNCH" gpu detach "$LAB_GPU" "$LAB_GPU_AUDIO"
 	echo "detached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), node $( [ -c "/dev/vfio/$group" ] && echo present)"
 	# A second detach changes nothing and forgets nothing.
@@ -16,12 +18,12 @@ load lab
 	"$PASSLAUNCH" gpu attach "$LAB_GPU" "$LAB_GPU_AUDIO"
 	for _ in $(seq 100); do [ -e "/dev/vfio/$group" ] || break; sleep 0.05; done
 	echo "attached: $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), node $( [ -e "/dev/vfio/$group" ] && echo present || echo gone)"
-	echo "override: [$(cat "/sys/bus/pci/devices/$LAB_GPU/driver_override")]"
+	echo "overrides: [$(cat "/sys/bus/pci/devices/$LAB_GPU/driver_override")] [$(cat "/sys/bus/pci/devices/$LAB_GPU_AUDIO/driver_override")]"
 	EOF
 	assert_success
 	assert_line "detached: vfio-pci vfio-pci, node present"
 	assert_line "attached: bochs-drm snd_hda_intel, node gone"
-	assert_line "override: [(null)]"
+	assert_line "overrides: [(null)] [snd_hda_intel]"
 	assert_line --regexp "passlaunch: vfio: 0000:00:03.0 from bochs-drm to vfio-pci in [0-9]+ ms"
 }
 

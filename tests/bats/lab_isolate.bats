@@ -68,3 +68,59 @@ load lab
 	assert_line --partial "iso: host tasks confined to CPUs 0-2"
 	refute_line --partial "error: could not undo"
 }
+
+# Two VMs with isolate = yes at once, stopped in both orders: the host keeps
+# away from every running VM's vCPUs, neither VM's cgroup is confined by the
+# other, and the host gets its own lists back only when the last one stops.
+@test "lab: isolate = yes with two VMs at once, stopped in both orders" {
+	LAB_TIMEOUT=400 lab_run <<-'EOF'
+	cg=/sys/fs/cgroup
+	mount -t cgroup2 none "$cg"
+	mkdir "$cg/user.slice" "$cg/system.slice"
+	echo +cpuset >"$cg/cgroup.subtree_control"
+	echo 0-3 >"$cg/system.slice/cpuset.cpus"
+	sleep 1000 &
+	echo $! >"$cg/user.slice/cgroup.procs"
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	for vm in a:3 b:2; do
+		printf '[vm]\nuser = nobody\nstate_dir = /tmp/iso-%s\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[cpu]\ncores = 1\nvcpu_pin = %s\nemulator_pin = 0\nisolate = yes\n' \
+			"${vm%:*}" "${vm#*:}" >"/tmp/iso${vm%:*}.ini"
+	done
+	lists() { echo "user.slice [$(cat "$cg/user.slice/cpuset.cpus")] system.slice [$(cat "$cg/system.slice/cpuset.cpus")]"; }
+	declare -A run_pid
+	start() {
+		"$PASSLAUNCH" run "/tmp/iso$1.ini" >"/tmp/iso$1.log" 2>&1 &
+		run_pid[$1]=$!
+		for _ in $(seq 900); do grep -q 'guest running' "/tmp/iso$1.log" && return; sleep 0.1; done
+		echo "iso$1 did not start"; cat "/tmp/iso$1.log"
+	}
+	stop() {
+		"$PASSLAUNCH" stop "iso$1" --force
+		wait "${run_pid[$1]}" || true
+	}
+	for order in "a b" "b a"; do
+		set -- $order
+		echo "$order: before: $(lists)"
+		start a
+		start b
+		echo "$order: both: $(lists), isoa's cgroup $(cat "$cg/passlaunch.isoa/cpuset.cpus.effective"), isob's $(cat "$cg/passlaunch.isob/cpuset.cpus.effective")"
+		stop "$1"
+		echo "$order: $2 left: $(lists)"
+		stop "$2"
+		echo "$order: none left: $(lists) subtree [$(cat "$cg/cgroup.subtree_control")]"
+		grep -h 'could not' /tmp/isoa.log /tmp/isob.log || true
+	done
+	EOF
+	assert_success
+	assert_line "a b: before: user.slice [] system.slice [0-3]"
+	assert_line --regexp '^b a: before: user.slice \[(|0-3)\] system.slice \[0-3\]$'
+	for order in "a b" "b a"; do
+		assert_line "$order: both: user.slice [0-1] system.slice [0-1], isoa's cgroup 0-3, isob's 0-3"
+	done
+	# isoa holds CPU 3, isob CPU 2: the one still running keeps its own.
+	assert_line "a b: b left: user.slice [0-1,3] system.slice [0-1,3]"
+	assert_line "b a: a left: user.slice [0-2] system.slice [0-2]"
+	assert_line --regexp '^a b: none left: user.slice \[(|0-3)\] system.slice \[0-3\] subtree \[cpuset\]$'
+	assert_line --regexp '^b a: none left: user.slice \[(|0-3)\] system.slice \[0-3\] subtree \[cpuset\]$'
+	refute_line --partial "could not undo"
+}

@@ -53,6 +53,7 @@ struct run {
 	int lock_fd;
 	int sigfd;
 	pid_t swtpm;
+	unsigned long long swtpm_start; /* told apart from a process given its PID later */
 	pid_t qemu;
 	pid_t qemu_ran; /* for the hooks' environment, after QEMU is gone */
 	int outcome_status;
@@ -184,6 +185,9 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0)
 		rc = swtpm_start(&r->p, &(struct child_setup){&r->id, r->env.v, 0, NULL},
 				 &r->journal, &r->swtpm, err);
+	/* Nothing reaps before the supervisor does: the PID is still swtpm's. */
+	if (r->swtpm > 0)
+		r->swtpm_start = proc_start_time(r->swtpm);
 	if (rc == 0 && stop_requested(r))
 		rc = err_set(err, EINTR, "%s: stopped before QEMU started", r->p.vm.name);
 	return rc;
@@ -258,7 +262,8 @@ static int release(struct run *r)
 
 	if (r->qemu > 0 && proc_terminate(r->qemu, 5000) < 0)
 		log_error("%s: QEMU (PID %d) does not end", r->p.vm.name, (int)r->qemu);
-	if (r->swtpm > 0)
+	/* Reaped already if it ended during the run: its PID may be another's. */
+	if (r->swtpm > 0 && proc_start_time(r->swtpm) == r->swtpm_start)
 		proc_terminate(r->swtpm, 5000);
 	bridge_taps_close(&r->taps);
 	journal_close(&r->journal);

@@ -4,8 +4,10 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/paths.h"
 #include "base/termsafe.h"
 #include "host/procs.h"
+#include "host/sysfs.h"
 #include "qemu/qmp.h"
 #include "qemu/qmp_json.h"
 #include "profile/vmpath.h"
@@ -57,15 +59,43 @@ static void powerdown(struct supervisor *s)
 		quit(s, err.msg);
 }
 
-static void on_signal(struct supervisor *s, int sig)
+static void reap_other(const struct supervisor *s, pid_t pid)
 {
+	_cleanup_free_ char *comm_path = xasprintf("%s/%d/comm", path_procfs(), (int)pid);
+	char comm[64] = "a child";
+
+	sysfs_read_str(comm_path, comm, sizeof(comm));
+	waitpid(pid, NULL, 0);
+	log_warn("%s: %s (PID %d) ended while the guest runs", s->p->vm.name, comm, (int)pid);
+}
+
+/* Every child that ended is reaped: QEMU's status is kept; another (swtpm,
+ * a hook or a sysfs writer left behind once) is named in the log, and is
+ * not left a zombie for the rest of the run. */
+static void reap_children(struct supervisor *s)
+{
+	siginfo_t si;
 	int status;
 
-	if (sig == SIGCHLD) {
-		while (waitpid(s->qemu, &status, WNOHANG) == s->qemu) {
-			s->status = status;
-			s->exited = true;
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || !si.si_pid)
+			return;
+		if (si.si_pid == s->qemu) {
+			if (waitpid(s->qemu, &status, 0) == s->qemu) {
+				s->status = status;
+				s->exited = true;
+			}
+			continue;
 		}
+		reap_other(s, si.si_pid);
+	}
+}
+
+static void on_signal(struct supervisor *s, int sig)
+{
+	if (sig == SIGCHLD) {
+		reap_children(s);
 		return;
 	}
 	if (s->quit_sent)

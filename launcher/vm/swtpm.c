@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "host/procs.h"
 #include "spawn.h"
 #include "profile/vmpath.h"
 
@@ -18,7 +19,7 @@ static int wait_for_socket(const char *path, pid_t pid, struct pl_err *err)
 	struct stat st;
 
 	while (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-		if (kill(pid, 0) < 0)
+		if (proc_wait_exit(pid, 0))
 			return err_set(err, ECHILD, "swtpm exited before it opened %s", path);
 		if (clock_ms() >= deadline)
 			return err_set(err, ETIMEDOUT, "swtpm did not open %s within %d s", path,

@@ -272,3 +272,20 @@ teardown() {
 	assert_equal "$(stat -c %U:%a "$TMP/state/tpm")" root:711
 	assert_equal "$(stat -c %U:%a "$TMP/state/tpm/tpm")" nobody:700
 }
+
+@test "run: a swtpm that dies while the guest runs is reaped, not left a zombie, and its PID is not signalled at release" {
+	vm tpmdies deaf
+	sed -i 's/^type = bios$/type = ovmf\ntpm = yes/' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	swtpm=$(pgrep -f "swtpm socket --tpm2 --tpmstate dir=$TMP/state/$VM/tpm")
+	kill -KILL "$swtpm"
+	for _ in $(seq 50); do [[ -e /proc/$swtpm ]] || break; sleep 0.1; done
+	assert_not_exists "/proc/$swtpm"
+	wait_for_log "swtpm \\(PID $swtpm\\) ended"
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+	run cat "$TMP/$VM.log"
+	refute_line --partial "ending swtpm"
+}

@@ -140,6 +140,12 @@ static void combined_mode_and_broken_files_are_skipped(void **state)
 	free(broken);
 }
 
+#define WHOLE_BUT_TARGETS(targets)                                                                 \
+	"{\"interface-types\": [\"uefi\"], \"mapping\": {\"device\": \"flash\", "                  \
+	"\"executable\": {\"filename\": \"/shape/CODE.fd\", \"format\": \"raw\"}, "                \
+	"\"nvram-template\": {\"filename\": \"/shape/VARS.fd\", \"format\": \"raw\"}}, "           \
+	"\"targets\": " targets ", \"features\": [], \"tags\": []}"
+
 /* Descriptors of the wrong shape (an object where a list belongs, a number
  * where a string does) are passed over, not trusted: json-c would abort. */
 static void descriptors_of_the_wrong_shape_are_skipped(void **state)
@@ -151,6 +157,10 @@ static void descriptors_of_the_wrong_shape_are_skipped(void **state)
 	    "{\"targets\": [7, {\"architecture\": 1, \"machines\": [2]}]}",
 	    "[1, 2]",
 	    "{\"mapping\": [], \"targets\": [], \"features\": 3}",
+	    /* Whole descriptors but for the targets: read as lists, a number or
+	     * a string is taken for a pointer (json-c has no checks of its own). */
+	    WHOLE_BUT_TARGETS("5"),
+	    WHOLE_BUT_TARGETS("[{\"architecture\": \"x86_64\", \"machines\": \"pc-q35-*\"}]"),
 	};
 	struct firmware fw;
 

@@ -7,7 +7,9 @@
 
 int sysfs_read_str(const char *path, char *buf, size_t len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO where an attribute belongs (planted, or a test's
+	 * stand-in for a write that blocks) must not hang a read. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)

@@ -29,15 +29,21 @@ clone_privately() {
 	cp -a "$ROOT/build/lab" "$PRIVATE/src/build/lab"
 }
 
-@test "checkout: run and faults pass from a clone inside a directory of mode 0700" {
+# The cases of run.bats and faults.bats where QEMU's user must reach what
+# the tree gives it (the lab's kernel, the stand-in QEMUs, OVMF, disks):
+# what a private checkout could break. The whole suites run in the tree.
+private_cases='every vCPU thread on its CPU|tpm = yes starts swtpm|QEMU killed with SIGKILL|unreadable to QEMU|only root may enter'
+
+@test "checkout: run and faults cases where QEMU's user reads the tree pass from a clone inside a directory of mode 0700" {
 	clone_privately
 	cd "$PRIVATE/src"
 	make -s passlaunch-test build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$PRIVATE/src/build/lab/vmlinuz"
 	assert_failure
-	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch-test" timeout 1500 bats --tap tests/bats/run.bats tests/bats/faults.bats
+	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch-test" timeout 900 \
+		bats --tap -f "$private_cases" tests/bats/run.bats tests/bats/faults.bats
 	# bats's own plan line says how many ran; every one must be ok.
 	[[ $status == 0 ]] || fail "$(grep -E '^not ok|^#' <<<"$output")"
-	assert_line --regexp '^1\.\.[1-9]'
+	assert_line '1..7'
 	refute_line --regexp '^not ok'
 }

@@ -22,8 +22,15 @@ struct parser {
 	int err_line;
 	const struct section_spec *spec; /* NULL: no section yet, or a bad one */
 	void *base;
-	char *section; /* "cpu", "gpu.main" */
+	char *section;	    /* "cpu", "gpu.main" */
+	char *long_value;   /* the value of a line too long for inih (LONG_VALUE) */
+	char long_line[64]; /* "key = LONG_VALUE", what inih reads of it */
 };
+
+/* What inih is handed as the value of a line longer than its buffer; the
+ * real one waits in long_value. Control characters never reach inih from a
+ * profile, so no profile can write this itself. */
+#define LONG_VALUE "\x01"
 
 _printf_(3, 4) static void fail(struct parser *ps, int line, const char *fmt, ...)
 {
@@ -171,15 +178,99 @@ static void read_section_header(struct parser *ps, char *text)
 	*end = ']';
 }
 
-/* inih's reader: counts lines (so errors can name them), drops leading blanks
- * (so no line is ever taken as a continuation of the one before) and sees
- * every section header, even one with no keys. */
+/* Text only: UTF-8, no NUL, no control character but tab and CR. */
+static bool line_is_text(struct parser *ps, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)text[i];
+		size_t n = c < 0x80		? 1
+			   : (c & 0xE0) == 0xC0 ? 2
+			   : (c & 0xF0) == 0xE0 ? 3
+			   : (c & 0xF8) == 0xF0 ? 4
+						: 0;
+		bool ok = n && i + n <= len && !(n == 2 && c < 0xC2) &&
+			  !(c == 0xF4 && n == 4 && (unsigned char)text[i + 1] > 0x8F);
+		for (size_t k = 1; ok && k < n; k++)
+			ok = ((unsigned char)text[i + k] & 0xC0) == 0x80;
+		if (!c) {
+			fail(ps, ps->line, "a NUL byte: a profile is text; save it as UTF-8 text");
+			return false;
+		}
+		if (!ok || c > 0xF4) {
+			fail(ps, ps->line,
+			     "byte 0x%02x at column %zu is not UTF-8; save the profile as "
+			     "UTF-8 text",
+			     c, i + 1);
+			return false;
+		}
+		if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') {
+			fail(ps, ps->line,
+			     "control character 0x%02x at column %zu; a profile is text", c, i + 1);
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* A line longer than inih's buffer, split as inih splits one ('=' or ':',
+ * an inline comment after a blank and ';'): inih gets the key and
+ * LONG_VALUE, the value waits in long_value. Returns the text for inih. */
+static const char *hand_over_long_line(struct parser *ps, char *text)
+{
+	static const char blank_line[] = "\n";
+	char *sep = strpbrk(text, "=:"), *key, *value;
+
+	if (text[0] == ';' || text[0] == '#')
+		return blank_line;
+	if (text[0] == '[' || !sep) {
+		fail(ps, ps->line,
+		     text[0] == '[' ? "a section header this long names no section"
+				    : "expected 'key = value', a [section] or a "
+				      "comment (';' or '#')");
+		return blank_line;
+	}
+	*sep = '\0';
+	key = trim(text);
+	value = sep + 1;
+	for (char *c = strchr(value, ';'); c; c = strchr(c + 1, ';'))
+		if (c > value && isspace((unsigned char)c[-1])) {
+			*c = '\0';
+			break;
+		}
+	if (strlen(key) > 32) {
+		fail(ps, ps->line, "a key this long is no key of a profile");
+		return blank_line;
+	}
+	free(ps->long_value);
+	ps->long_value = xstrdup(trim(value));
+	snprintf(ps->long_line, sizeof(ps->long_line), "%s = %s\n", key, LONG_VALUE);
+	return ps->long_line;
+}
+
+/* inih's reader: counts lines (so errors can name them), refuses what is
+ * not text, drops leading blanks (so no line is ever taken as a
+ * continuation of the one before), sees every section header, even one
+ * with no keys, and hands over lines of any length. inih reads STR, never
+ * the pointer returned: what it gets is always copied there. */
 static char *read_line(char *str, int num, void *stream)
 {
-	static char blank_line[] = "\n";
 	struct parser *ps = stream;
 	ssize_t len = getline(&ps->buf, &ps->buf_len, ps->f);
 	char *text;
+	const char *out;
 
 	if (len < 0)
 		return NULL;
@@ -187,15 +278,18 @@ static char *read_line(char *str, int num, void *stream)
 	text = ps->buf;
 	if (ps->line == 1 && str_has_prefix(text, "\xEF\xBB\xBF"))
 		text += 3;
-	while (*text == ' ' || *text == '\t')
-		text++;
-	if ((int)strlen(text) >= num - 1) {
-		fail(ps, ps->line, "line is longer than %d characters", num - 2);
-		text = blank_line;
+	if (ps->err_line || !line_is_text(ps, text, (size_t)(len - (text - ps->buf)))) {
+		out = "\n";
+	} else {
+		while (*text == ' ' || *text == '\t')
+			text++;
+		out = text;
+		if ((int)strlen(text) >= num - 1)
+			out = hand_over_long_line(ps, text);
+		else if (text[0] == '[')
+			read_section_header(ps, text);
 	}
-	if (text[0] == '[')
-		read_section_header(ps, text);
-	snprintf(str, (size_t)num, "%s", text);
+	snprintf(str, (size_t)num, "%s", out);
 	return str;
 }
 
@@ -258,6 +352,8 @@ static int handle_key(void *user, const char *section, const char *key, const ch
 	(void)section; /* read_line tracks sections, including empty ones */
 	if (ps->err_line)
 		return 1;
+	if (ps->long_value && streq(value, LONG_VALUE))
+		value = ps->long_value;
 	if (!ps->section) {
 		fail(ps, ps->line,
 		     "'%s' is outside any section; put it under its section, e.g. [vm]", key);
@@ -313,6 +409,7 @@ int profile_parse_stream(FILE *f, const char *name, struct profile *p, struct pl
 
 	free(ps.buf);
 	free(ps.section);
+	free(ps.long_value);
 	if (r > 0 && (!ps.err_line || r < ps.err_line))
 		return err_input(err,
 				 "%s:%d: expected 'key = value', a [section] or a comment "

@@ -147,9 +147,43 @@ expect_error() {
 	expect_error "bad.ini:1: a section header needs a closing ']', e.g. [cpu]"
 }
 
-@test "a line too long to read" {
-	profile < <(echo "[vm]" && printf 'state_dir = /%0250d\n' 0)
-	expect_error "bad.ini:2: line is longer than 198 characters"
+@test "a line of 10,000 characters is read whole: a value, a comment" {
+	local arg
+	arg=$(printf -- '-global ICH9-LPC.noreboot=off %.0s' $(seq 400))
+	profile ok.ini <<-EOF
+	; $(printf '%09999d' 0)
+	[qemu]
+	extra_args  =  ${arg}  ; what follows is a comment
+	EOF
+	[[ $(sed -n 3p ok.ini | wc -c) -gt 10000 ]]
+	run --separate-stderr "$PASSLAUNCH" print ok.ini
+	assert_equal "$stderr" ""
+	assert_success
+	assert_equal "$(grep -c -- '-global ICH9-LPC.noreboot=off' <<<"$output")" 400
+	refute_output --partial "comment"
+}
+
+@test "a long line is held to the same rules as a short one" {
+	profile < <(echo "[vm]" && printf 'state_dir = /%0250d\nstate_dir = /x\n' 0)
+	expect_error "bad.ini:3: duplicate key 'state_dir' in [vm] (first set on line 2)"
+	profile < <(echo "[vm]" && printf 'no_such_key = /%0250d\n' 0)
+	expect_error "bad.ini:2: unknown key 'no_such_key' in [vm]; see passlaunch.ini(5) for the keys of [vm]"
+	profile < <(echo "[vm]" && printf 'just words %0250d\n' 0)
+	expect_error "bad.ini:2: expected 'key = value', a [section] or a comment (';' or '#')"
+}
+
+@test "a profile that is not text: a NUL byte, bytes that are not UTF-8, a control character" {
+	profile < <(printf '[vm]\nname = a\0b\n')
+	expect_error "bad.ini:2: a NUL byte: a profile is text; save it as UTF-8 text"
+	profile < <(printf '[vm]\n; caf\xe9\nname = a\n')
+	expect_error "bad.ini:2: byte 0xe9 at column 6 is not UTF-8; save the profile as UTF-8 text"
+	profile < <(printf '[vm]\nname = a\x01\n')
+	expect_error "bad.ini:2: control character 0x01 at column 9; a profile is text"
+	# UTF-8 itself, tabs and CRLF line ends are text.
+	profile ok.ini < <(printf '[vm]\r\n; caf\xc3\xa9 \xe2\x82\xac\r\nname\t= ok\r\n')
+	run "$PASSLAUNCH" print ok.ini
+	assert_success
+	assert_output --partial "-name ok,"
 }
 
 @test "a file name that is not a VM name, with no [vm] name" {

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "base/sigpipe.h"
+#include "pci_sysfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +103,17 @@ static void gather_gpu_functions(const struct profile *p, struct host_facts *f)
 	}
 }
 
+static void warn_missing_pcis(const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_pcis; i++) {
+		char addr[PCI_ADDR_LEN];
+		pci_addr_format(&p->pcis[i].address, addr);
+		if (!pci_exists(addr))
+			log_warn("%s:%d: [pci.%s] %s is not on this host", p->path,
+				 p->pcis[i].ref.line, p->pcis[i].ref.label, addr);
+	}
+}
+
 static int parse_version(const char *text, struct host_facts *f)
 {
 	const char *v = strstr(text, "version ");
@@ -154,6 +166,7 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	f->accel = resolve_accel(p);
 	f->cpu_amd = host_cpu_amd();
 	gather_gpu_functions(p, f);
+	warn_missing_pcis(p);
 	if (p->audio.backend == AUDIO_PIPEWIRE)
 		probe_qemu_version(p, f);
 	if (p->firmware.type == FW_BIOS)

@@ -64,6 +64,19 @@ static int check_required(struct check *c)
 	return r;
 }
 
+static void warn_shared_cpus(struct check *c, const struct cpulist *other, const char *key,
+			     const char *threads)
+{
+	const struct cpulist *vcpu = &c->p->cpu.vcpu_pin;
+
+	for (size_t i = 0; i < vcpu->n; i++)
+		if (cpulist_contains(other, vcpu->cpu[i]))
+			log_warn("%s:%d: CPU %u is in both vcpu_pin and %s: %s will compete with "
+				 "vCPU %zu",
+				 c->p->path, key_line(c, "cpu", key), vcpu->cpu[i], key, threads,
+				 i);
+}
+
 static int check_pinning(struct check *c)
 {
 	const struct profile *p = c->p;
@@ -83,13 +96,25 @@ static int check_pinning(struct check *c)
 		    c, key_line(c, "cpu", "governor"),
 		    "governor = %s needs vcpu_pin: the governor is set on the vCPUs' host CPUs",
 		    p->cpu.governor);
-	for (size_t i = 0; i < p->cpu.vcpu_pin.n; i++)
-		if (cpulist_contains(&p->cpu.emulator_pin, p->cpu.vcpu_pin.cpu[i]))
-			log_warn("%s:%d: CPU %u is in both vcpu_pin and emulator_pin: QEMU's own "
-				 "threads will compete with vCPU %zu",
-				 p->path, key_line(c, "cpu", "emulator_pin"),
-				 p->cpu.vcpu_pin.cpu[i], i);
+	warn_shared_cpus(c, &p->cpu.emulator_pin, "emulator_pin", "QEMU's own threads");
+	warn_shared_cpus(c, &p->cpu.iothread_pin, "iothread_pin", "the disks' I/O threads");
 	return 0;
+}
+
+/* libvirt's CPU modes are not QEMU models: QEMU would refuse them at start. */
+static int check_cpu_model(struct check *c)
+{
+	const char *model = c->p->cpu.model;
+
+	if (!model || (!streq(model, "host-model") && !streq(model, "host-passthrough")))
+		return 0;
+	return bad(c, key_line(c, "cpu", "model"),
+		   "[cpu] model = %s is libvirt's mode, not a QEMU CPU model; write model = host%s",
+		   model,
+		   streq(model, "host-model")
+		       ? " (libvirt's host-passthrough) or a named model such as Skylake-Client "
+			 "(qemu-system-x86_64 -cpu help)"
+		       : "");
 }
 
 static int check_memory(struct check *c)
@@ -347,8 +372,9 @@ static int check_trust(struct check *c)
 int profile_check(const struct profile *p, struct pl_err *err)
 {
 	static int (*const checks[])(struct check *) = {
-	    check_required, check_pinning, check_memory,   check_gpus,	  check_pci_overlap,
-	    check_storage,  check_nets,	   check_firmware, check_display, check_trust,
+	    check_required, check_cpu_model,   check_pinning, check_memory,
+	    check_gpus,	    check_pci_overlap, check_storage, check_nets,
+	    check_firmware, check_display,     check_trust,
 	};
 	struct check c = {p, err};
 

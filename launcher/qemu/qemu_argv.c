@@ -22,15 +22,22 @@ static bool needs_smm(const struct argv_builder *b)
 static void add_machine(struct argv_builder *b)
 {
 	const struct profile *p = b->p;
+	const char *pm = argv_machine_is_q35(p->qemu.machine)	   ? "ICH9-LPC"
+			 : argv_machine_is_i440fx(p->qemu.machine) ? "PIIX4_PM"
+								   : NULL;
 
 	argv_opt(b, "-accel", "%s", b->f->accel == ACCEL_KVM ? "kvm" : "tcg");
 	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s", p->qemu.machine,
 		 needs_smm(b) ? "on" : "off", p->memory.hugepages ? ",memory-backend=mem" : "");
 	if (needs_smm(b))
 		argv_opt(b, "-global", "driver=cfi.pflash01,property=secure,value=on");
-	/* Sleep states leave passed-through GPUs in states they do not come back from. */
-	argv_opt(b, "-global", "ICH9-LPC.disable_s3=1");
-	argv_opt(b, "-global", "ICH9-LPC.disable_s4=1");
+	/* Sleep states leave passed-through GPUs in states they do not come back
+	 * from; they are switched off on the machine's own power management (a
+	 * global for a device the machine lacks would be lost). */
+	if (pm) {
+		argv_opt(b, "-global", "%s.disable_s3=1", pm);
+		argv_opt(b, "-global", "%s.disable_s4=1", pm);
+	}
 	if (b->f->accel == ACCEL_KVM)
 		argv_opt(b, "-global", "kvm-pit.lost_tick_policy=discard");
 	argv_opt(b, "-rtc", "base=%s,driftfix=slew",
@@ -122,7 +129,8 @@ static void add_control(struct argv_builder *b)
 
 void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct strv *argv)
 {
-	struct argv_builder b = {p, f, argv, 1, {0}};
+	struct argv_builder b = {
+	    .p = p, .f = f, .argv = argv, .next_chassis = 1, .next_slot = 0x10};
 
 	qemu_fd_plan_make(p, &b.plan);
 	strv_push(argv, p->qemu.binary);

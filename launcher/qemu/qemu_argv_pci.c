@@ -1,18 +1,27 @@
 #include "qemu_argv_pci.h"
 
-/* Every passed device sits behind its own PCIe root port, as on real
- * hardware: GPU drivers read the link, and Windows expects a PCIe topology. */
-static void add_root_port(struct argv_builder *b, const char *label)
+/* Where a passed device goes: on q35 behind a PCIe root port of its own, as
+ * on real hardware (GPU drivers read the link, Windows expects a PCIe
+ * topology); on pc, which has no PCIe, in a slot of its own on pci.0.
+ * Writes the bus and returns the slot, for the device's functions. */
+static unsigned open_slot(struct argv_builder *b, const char *label, char *bus, size_t len)
 {
+	if (!argv_machine_is_q35(b->p->qemu.machine)) {
+		snprintf(bus, len, "pci.0");
+		return b->next_slot++;
+	}
 	argv_opt(b, "-device", "pcie-root-port,id=rp.%s,chassis=%u", label, b->next_chassis++);
+	snprintf(bus, len, "rp.%s", label);
+	return 0;
 }
 
 static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t functions)
 {
 	bool multi = __builtin_popcount(functions) > 1;
 	unsigned guest_func = 0;
+	char bus[64];
+	unsigned slot = open_slot(b, g->ref.label, bus, sizeof(bus));
 
-	add_root_port(b, g->ref.label);
 	for (unsigned fn = 0; fn < 8; fn++) {
 		struct pci_addr host = g->address;
 		char addr[PCI_ADDR_LEN];
@@ -24,8 +33,8 @@ static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t
 		/* Guest functions are numbered from 0: a slot must have function 0. */
 		id = guest_func ? xasprintf("%s.%u", g->ref.label, guest_func)
 				: xstrdup(g->ref.label);
-		argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=rp.%s,addr=00.%u%s%s%s%s", addr,
-			 id, g->ref.label, guest_func,
+		argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s,addr=%02x.%u%s%s%s%s", addr,
+			 id, bus, slot, guest_func,
 			 guest_func == 0 && multi ? ",multifunction=on" : "",
 			 guest_func == 0 && g->primary ? ",x-vga=on" : "",
 			 guest_func == 0 && g->rom ? ",romfile=" : "",
@@ -38,10 +47,14 @@ static void add_pci(struct argv_builder *b, const struct profile_pci *d)
 {
 	char addr[PCI_ADDR_LEN];
 
+	char bus[64], slot[24] = "";
+	unsigned n = open_slot(b, d->ref.label, bus, sizeof(bus));
+
 	pci_addr_format(&d->address, addr);
-	add_root_port(b, d->ref.label);
-	argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=rp.%s%s%s", addr, d->ref.label,
-		 d->ref.label, d->rom ? ",romfile=" : "", d->rom ? d->rom : "");
+	if (n)
+		snprintf(slot, sizeof(slot), ",addr=%02x.0", n);
+	argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s%s%s%s", addr, d->ref.label, bus, slot,
+		 d->rom ? ",romfile=" : "", d->rom ? d->rom : "");
 }
 
 void argv_add_passthrough(struct argv_builder *b)

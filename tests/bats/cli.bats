@@ -126,6 +126,21 @@ setup() {
 	[[ $stderr == *"gone.ini:1: [gpu.main] 0000:42:00.0 is not on this host"* ]]
 }
 
+@test "a [pci] device not on this host is warned about, as a GPU is" {
+	printf '[pci.nic]\naddress = 0000:43:00.0\n' >gonepci.ini
+	run --separate-stderr "$PASSLAUNCH" print gonepci.ini
+	assert_success
+	assert_line --partial "vfio-pci,host=0000:43:00.0,id=nic,bus=rp.nic"
+	[[ $stderr == *"gonepci.ini:1: [pci.nic] 0000:43:00.0 is not on this host"* ]] || fail "no warning: $stderr"
+}
+
+@test "iothread_pin sharing a CPU with vcpu_pin is warned about, as emulator_pin is" {
+	printf '[cpu]\ncores = 2\nvcpu_pin = 2,3\nemulator_pin = 0\niothread_pin = 3\n[disk.d]\nsource = /srv/vms/d.img\n' >io.ini
+	run --separate-stderr "$PASSLAUNCH" print io.ini
+	assert_success
+	[[ $stderr == *"io.ini:5: CPU 3 is in both vcpu_pin and iothread_pin: the disks' I/O threads will compete with vCPU 1"* ]] || fail "no warning: $stderr"
+}
+
 @test "no OVMF descriptor: exit status 1 with the package to install" {
 	export PASSLAUNCH_FIRMWARE_PATH=$TMP/empty
 	printf '[memory]\nsize = 1G\n' >nofw.ini

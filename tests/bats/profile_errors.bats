@@ -147,6 +147,19 @@ expect_error() {
 	expect_error "bad.ini:1: a section header needs a closing ']', e.g. [cpu]"
 }
 
+@test "libvirt's CPU modes as a model: QEMU's name for each is given" {
+	profile <<-'EOF'
+	[cpu]
+	model = host-model
+	EOF
+	expect_error "bad.ini:2: [cpu] model = host-model is libvirt's mode, not a QEMU CPU model; write model = host (libvirt's host-passthrough) or a named model such as Skylake-Client (qemu-system-x86_64 -cpu help)"
+	profile <<-'EOF'
+	[cpu]
+	model = host-passthrough
+	EOF
+	expect_error "bad.ini:2: [cpu] model = host-passthrough is libvirt's mode, not a QEMU CPU model; write model = host"
+}
+
 @test "a line of 10,000 characters is read whole: a value, a comment" {
 	local arg
 	arg=$(printf -- '-global ICH9-LPC.noreboot=off %.0s' $(seq 400))

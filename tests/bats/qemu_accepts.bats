@@ -131,8 +131,20 @@ accepts() {
 	QEMU_PID=$!
 	wait_for_socket "$qmp"
 
-	run "$HELPERS/qmp" "$qmp" query-status query-pci query-block quit
+	run "$HELPERS/qmp" "$qmp" query-status query-pci query-block \
+		'human-monitor-command={"command-line": "info qtree"}' quit
 	((status == 0)) || fail "QMP failed: $output; QEMU said: $(cat "$TMP/qemu.log")"
+	# Sleep states off on the machine's own power management (ICH9-LPC on
+	# q35, PIIX4_PM on pc): a global for a device the machine lacks is lost.
+	local qtree
+	qtree=$(sed -n 4p <<<"$output" | jq -r .)
+	grep -qE '^ *disable_s3 = 1$' <<<"$qtree" || fail "S3 is on: $(grep -E 'disable_s[34]' <<<"$qtree")"
+	grep -qE '^ *disable_s4 = 1$' <<<"$qtree" || fail "S4 is on: $(grep -E 'disable_s[34]' <<<"$qtree")"
+	# A PCIe root port belongs on PCIe: none on the conventional PCI of pc.
+	if grep -qE -- '-machine pc[,-]' cmd; then
+		refute_output --partial pcie-root-port
+		grep -q pcie-root-port cmd && fail "pcie-root-port on machine pc: $(grep -o 'pcie-root-port[^ ]*' cmd)"
+	fi
 	# Paused: the guest has not run a single instruction.
 	assert_equal "$(sed -n 1p <<<"$output" | jq -r .status)" prelaunch
 	ids=$(sed -n 2p <<<"$output" | jq -r '.. | .qdev_id? // empty')
@@ -157,6 +169,7 @@ accepts() {
 @test "QEMU accepts golden: single-gpu" { accepts "$GOLDEN/single-gpu.ini"; }
 @test "QEMU accepts golden: looking-glass" { accepts "$GOLDEN/looking-glass.ini"; }
 @test "QEMU accepts golden: tcg-bios" { accepts "$GOLDEN/tcg-bios.ini"; }
+@test "QEMU accepts golden: i440fx" { accepts "$GOLDEN/i440fx.ini"; }
 @test "QEMU accepts golden: hugepages-1g" { accepts "$GOLDEN/hugepages-1g.ini"; }
 @test "QEMU accepts golden: disks" { accepts "$GOLDEN/disks.ini"; }
 @test "QEMU accepts golden: network" { accepts "$GOLDEN/network.ini"; }

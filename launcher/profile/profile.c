@@ -16,6 +16,7 @@ void profile_init_defaults(struct profile *p)
 	p->cpu.cores = 2;
 	p->cpu.threads = 1;
 	p->cpu.hyperv = true;
+	p->vm.hpet = true;
 	p->memory.size = 4 * GiB;
 	p->memory.node = -1;
 	p->display.width = 1920;
@@ -86,6 +87,9 @@ void profile_free(struct profile *p)
 	free(p->firmware.code);
 	free(p->firmware.vars_template);
 	free(p->cpu.model);
+	free(p->cpu.hyperv_list);
+	free(p->cpu.hyperv_vendor);
+	strv_free(&p->cpu.flags);
 	cpulist_free(&p->cpu.vcpu_pin);
 	cpulist_free(&p->cpu.emulator_pin);
 	cpulist_free(&p->cpu.iothread_pin);

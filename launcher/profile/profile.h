@@ -13,6 +13,7 @@
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 enum fw_type { FW_OVMF, FW_OVMF_SECBOOT, FW_BIOS };
 enum clock_base { CLOCK_LOCALTIME, CLOCK_UTC };
+enum tick_policy { TICK_DISCARD, TICK_DELAY };
 enum hugepages { HUGEPAGES_NO, HUGEPAGES_2M, HUGEPAGES_1G };
 enum disk_format { FORMAT_AUTO, FORMAT_RAW, FORMAT_QCOW2 };
 enum disk_bus { BUS_VIRTIO, BUS_SCSI, BUS_NVME, BUS_SATA };
@@ -104,6 +105,8 @@ struct profile {
 		char *state_dir;
 		unsigned stop_timeout;
 		enum clock_base clock;
+		bool hpet;
+		enum tick_policy pit_tick;
 	} vm;
 	struct {
 		char *binary;
@@ -127,7 +130,11 @@ struct profile {
 		bool isolate;
 		char *governor; /* NULL: keep */
 		bool hyperv;
-		bool hide_hypervisor;
+		char *hyperv_list;    /* "hv-relaxed,..." chosen; NULL: the default set */
+		char *hyperv_vendor;  /* hv-vendor-id, NULL: none */
+		bool hide_kvm;	      /* kvm=off */
+		bool hide_hypervisor; /* both of the above, vendor "passlaunch" */
+		struct strv flags;    /* more -cpu properties: "invtsc=on", ... */
 	} cpu;
 	struct {
 		uint64_t size;

@@ -101,11 +101,18 @@ static int check_pinning(struct check *c)
 	return 0;
 }
 
-/* libvirt's CPU modes are not QEMU models: QEMU would refuse them at start. */
-static int check_cpu_model(struct check *c)
+/* What QEMU would refuse at start: libvirt's CPU modes as a model, a
+ * vendor id given twice. */
+static int check_cpu(struct check *c)
 {
 	const char *model = c->p->cpu.model;
+	const char *list = c->p->cpu.hyperv_list;
 
+	if (list && strstr(list, "hv-vendor-id=") && c->p->cpu.hyperv_vendor)
+		return bad(c, key_line(c, "cpu", "hyperv_vendor_id"),
+			   "the Hyper-V vendor id is given twice: in hyperv (line %d) and in "
+			   "hyperv_vendor_id; keep one",
+			   key_line(c, "cpu", "hyperv"));
 	if (!model || (!streq(model, "host-model") && !streq(model, "host-passthrough")))
 		return 0;
 	return bad(c, key_line(c, "cpu", "model"),
@@ -372,7 +379,7 @@ static int check_trust(struct check *c)
 int profile_check(const struct profile *p, struct pl_err *err)
 {
 	static int (*const checks[])(struct check *) = {
-	    check_required, check_cpu_model,   check_pinning, check_memory,
+	    check_required, check_cpu,	       check_pinning, check_memory,
 	    check_gpus,	    check_pci_overlap, check_storage, check_nets,
 	    check_firmware, check_display,     check_trust,
 	};

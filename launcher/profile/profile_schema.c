@@ -1,5 +1,7 @@
 #include "profile_schema.h"
 
+#include "cpu_features.h"
+
 #include <stddef.h>
 
 #define END_KEYS                                                                                   \
@@ -36,6 +38,8 @@ static const struct choice accels[] = {
     {"auto", ACCEL_AUTO}, {"kvm", ACCEL_KVM}, {"tcg", ACCEL_TCG}, {NULL, 0}};
 static const struct choice clocks[] = {
     {"localtime", CLOCK_LOCALTIME}, {"utc", CLOCK_UTC}, {NULL, 0}};
+static const struct choice tick_policies[] = {
+    {"discard", TICK_DISCARD}, {"delay", TICK_DELAY}, {NULL, 0}};
 static const struct choice fw_types[] = {
     {"ovmf", FW_OVMF}, {"ovmf-secboot", FW_OVMF_SECBOOT}, {"bios", FW_BIOS}, {NULL, 0}};
 static const struct choice hugepage_sizes[] = {
@@ -80,6 +84,8 @@ static const struct key_spec vm_keys[] = {
     KEY("state_dir", V_PATH, P(vm.state_dir)),
     KEY_UINT("stop_timeout", P(vm.stop_timeout), 1, 3600),
     KEY_CHOICE("clock", P(vm.clock), clocks),
+    KEY("hpet", V_BOOL, P(vm.hpet)),
+    KEY_CHOICE("pit_tick", P(vm.pit_tick), tick_policies),
     END_KEYS,
 };
 
@@ -109,8 +115,11 @@ static const struct key_spec cpu_keys[] = {
     KEY_CUSTOM_OPT("iothread_pin", P(cpu.iothread_pin), value_cpulist),
     KEY("isolate", V_BOOL, P(cpu.isolate)),
     KEY_CUSTOM("governor", P(cpu.governor), value_governor),
-    KEY("hyperv", V_BOOL, P(cpu.hyperv)),
+    KEY_CUSTOM("hyperv", 0, value_hyperv),
+    KEY_CUSTOM("hyperv_vendor_id", P(cpu.hyperv_vendor), value_hyperv_vendor),
+    KEY("hide_kvm", V_BOOL, P(cpu.hide_kvm)),
     KEY("hide_hypervisor", V_BOOL, P(cpu.hide_hypervisor)),
+    KEY_CUSTOM("flags", P(cpu.flags), value_cpu_flags),
     END_KEYS,
 };
 

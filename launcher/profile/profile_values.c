@@ -18,8 +18,7 @@ const char *const shipped_hooks[] = {"display-manager", "vtconsole", "framebuffe
 				     "vfio"};
 const size_t n_shipped_hooks = N_ELEMENTS(shipped_hooks);
 
-static int why_set(char *why, const char *fmt, ...) _printf_(2, 3);
-static int why_set(char *why, const char *fmt, ...)
+int why_set(char *why, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -3,6 +3,8 @@
 #ifndef PASSLAUNCH_PROFILE_VALUES_H
 #define PASSLAUNCH_PROFILE_VALUES_H
 
+#include "base/util.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -13,6 +15,8 @@ struct choice {
 	int value;
 };
 
+/* Writes the reason a value is refused into WHY (WHY_LEN); returns -EINVAL. */
+int why_set(char *why, const char *fmt, ...) _printf_(2, 3);
 int value_bool(const char *text, bool *out, char *why);
 int value_uint(const char *text, unsigned min, unsigned max, unsigned *out, char *why);
 int value_choice(const char *text, const struct choice *choices, int *out, char *why);

@@ -27,8 +27,14 @@ static void add_machine(struct argv_builder *b)
 								   : NULL;
 
 	argv_opt(b, "-accel", "%s", b->f->accel == ACCEL_KVM ? "kvm" : "tcg");
-	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s", p->qemu.machine,
-		 needs_smm(b) ? "on" : "off", p->memory.hugepages ? ",memory-backend=mem" : "");
+	/* hpet became a machine property in QEMU 7.0; -no-hpet before. */
+	bool hpet_property = !b->f->qemu_major || b->f->qemu_major >= 7;
+
+	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s%s", p->qemu.machine,
+		 needs_smm(b) ? "on" : "off", p->memory.hugepages ? ",memory-backend=mem" : "",
+		 !p->vm.hpet && hpet_property ? ",hpet=off" : "");
+	if (!p->vm.hpet && !hpet_property)
+		argv_opt(b, "-no-hpet", NULL);
 	if (needs_smm(b))
 		argv_opt(b, "-global", "driver=cfi.pflash01,property=secure,value=on");
 	/* Sleep states leave passed-through GPUs in states they do not come back
@@ -39,7 +45,8 @@ static void add_machine(struct argv_builder *b)
 		argv_opt(b, "-global", "%s.disable_s4=1", pm);
 	}
 	if (b->f->accel == ACCEL_KVM)
-		argv_opt(b, "-global", "kvm-pit.lost_tick_policy=discard");
+		argv_opt(b, "-global", "kvm-pit.lost_tick_policy=%s",
+			 p->vm.pit_tick == TICK_DELAY ? "delay" : "discard");
 	argv_opt(b, "-rtc", "base=%s,driftfix=slew",
 		 p->vm.clock == CLOCK_LOCALTIME ? "localtime" : "utc");
 }
@@ -56,10 +63,15 @@ static void add_cpu(struct argv_builder *b)
 	if (p->cpu.threads > 1 && b->f->cpu_amd && kvm)
 		strv_push(&cpu, "topoext=on");
 	if (p->cpu.hyperv && kvm)
-		strv_push(&cpu, hyperv_flags);
+		strv_push(&cpu, p->cpu.hyperv_list ? p->cpu.hyperv_list : hyperv_flags);
 	/* Older NVIDIA drivers stop with Code 43 when they see a hypervisor. */
-	if (p->cpu.hide_hypervisor)
-		strv_push(&cpu, "kvm=off,hv-vendor-id=passlaunch");
+	if (p->cpu.hide_kvm || p->cpu.hide_hypervisor)
+		strv_push(&cpu, "kvm=off");
+	if (p->cpu.hyperv_vendor || p->cpu.hide_hypervisor)
+		strv_pushf(&cpu, "hv-vendor-id=%s",
+			   p->cpu.hyperv_vendor ? p->cpu.hyperv_vendor : "passlaunch");
+	for (size_t i = 0; i < p->cpu.flags.n; i++)
+		strv_push(&cpu, p->cpu.flags.v[i]);
 	joined = strv_join(&cpu, ",");
 	strv_free(&cpu);
 	argv_opt(b, "-cpu", "%s", joined);

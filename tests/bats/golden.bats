@@ -19,6 +19,7 @@ check_golden() {
 @test "golden: looking-glass" { check_golden looking-glass; }
 @test "golden: tcg-bios" { check_golden tcg-bios; }
 @test "golden: i440fx" { check_golden i440fx; }
+@test "golden: cpu-features" { check_golden cpu-features; }
 @test "golden: hugepages-1g" { check_golden hugepages-1g; }
 @test "golden: disks" { check_golden disks; }
 @test "golden: network" { check_golden network; }

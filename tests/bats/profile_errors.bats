@@ -160,6 +160,48 @@ expect_error() {
 	expect_error "bad.ini:2: [cpu] model = host-passthrough is libvirt's mode, not a QEMU CPU model; write model = host"
 }
 
+@test "hyperv as a list: unknown names, missing dependencies and bad values are refused" {
+	profile <<-'EOF'
+	[cpu]
+	hyperv = relaxed, vapik
+	EOF
+	expect_error "bad.ini:2: [cpu] hyperv = relaxed, vapik: unknown enlightenment 'vapik'; known: relaxed, vapic, spinlocks=N, vpindex, runtime, synic, stimer, stimer-direct, reset, frequencies, reenlightenment, tlbflush, tlbflush-ext, ipi, evmcs, avic, time, crash, vendor_id=NAME"
+	profile <<-'EOF'
+	[cpu]
+	hyperv = relaxed, synic, stimer
+	EOF
+	expect_error "bad.ini:2: [cpu] hyperv = relaxed, synic, stimer: synic needs vpindex in the list too"
+	profile <<-'EOF'
+	[cpu]
+	hyperv = spinlocks=12
+	EOF
+	expect_error "bad.ini:2: [cpu] hyperv = spinlocks=12: spinlocks=12: a retry count of at least 0xfff"
+	profile <<-'EOF'
+	[cpu]
+	hyperv = vendor_id=ThirteenChars
+	EOF
+	expect_error "bad.ini:2: [cpu] hyperv = vendor_id=ThirteenChars: vendor_id=ThirteenChars: at most 12 characters, no ',', '=' or blank"
+}
+
+@test "the Hyper-V vendor id given twice, and CPU flags that are not properties" {
+	profile <<-'EOF'
+	[cpu]
+	hyperv = relaxed, vendor_id=AuthenticAMD
+	hyperv_vendor_id = GenuineIntel
+	EOF
+	expect_error "bad.ini:3: the Hyper-V vendor id is given twice: in hyperv (line 2) and in hyperv_vendor_id; keep one"
+	profile <<-'EOF'
+	[cpu]
+	flags = +invtsc, host-cache-info=on,+in/vtsc
+	EOF
+	expect_error "bad.ini:2: [cpu] flags = +invtsc, host-cache-info=on,+in/vtsc: '+in/vtsc' is not a CPU property: +FLAG, -FLAG or NAME=VALUE, e.g. +invtsc, -hypervisor, l3-cache=on"
+	profile <<-'EOF'
+	[vm]
+	pit_tick = merge
+	EOF
+	expect_error "bad.ini:2: [vm] pit_tick = merge: expected one of discard, delay"
+}
+
 @test "a line of 10,000 characters is read whole: a value, a comment" {
 	local arg
 	arg=$(printf -- '-global ICH9-LPC.noreboot=off %.0s' $(seq 400))

@@ -170,6 +170,7 @@ accepts() {
 @test "QEMU accepts golden: looking-glass" { accepts "$GOLDEN/looking-glass.ini"; }
 @test "QEMU accepts golden: tcg-bios" { accepts "$GOLDEN/tcg-bios.ini"; }
 @test "QEMU accepts golden: i440fx" { accepts "$GOLDEN/i440fx.ini"; }
+@test "QEMU accepts golden: cpu-features" { accepts "$GOLDEN/cpu-features.ini"; }
 @test "QEMU accepts golden: hugepages-1g" { accepts "$GOLDEN/hugepages-1g.ini"; }
 @test "QEMU accepts golden: disks" { accepts "$GOLDEN/disks.ini"; }
 @test "QEMU accepts golden: network" { accepts "$GOLDEN/network.ini"; }

@@ -181,11 +181,14 @@ demo: passlaunch passlaunch-test
 lab:
 	tests/lab/build
 
-# CI's entry point: install what is missing, build, lint, run every tier;
-# then the unit and bats tiers again with ASan and UBSan (build/sanitize).
+# CI's entry point: install what is missing, build (JOBS at once), lint, run
+# every tier: the unit tests with the release build and again with ASan and
+# UBSan (build/sanitize); each bats suite once, with the sanitized build but
+# for the lab and the suites that need the release build (tests/run).
 # `make check SANITIZE=1` runs only the sanitized unit and bats tiers;
 # `make check BATS="tests/bats/run.bats ..."` only those bats suites.
 BATS       ?=
+JOBS       ?= $(shell nproc)
 ifneq ($(BATS),)
 check: deps
 	$(MAKE) all $(PROBE)
@@ -197,11 +200,11 @@ check: deps
 	PASSLAUNCH_UNDER_TEST=$(CURDIR)/$(BIN) PASSLAUNCH_SKIP_LAB=1 tests/run $(UNIT_BINS)
 else
 check: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	$(MAKE) lint
-	$(MAKE) $(UNIT_BINS) $(PROBE)
-	$(MAKE) SANITIZE=1 all sanitized-units
-	$(MAKE) $(FUZZ_BINS)
+	$(MAKE) -j$(JOBS) $(UNIT_BINS) $(PROBE)
+	$(MAKE) -j$(JOBS) SANITIZE=1 all sanitized-units
+	$(MAKE) -j$(JOBS) $(FUZZ_BINS)
 	PASSLAUNCH_SANITIZED=$(CURDIR)/build/sanitize PASSLAUNCH_FUZZ_TIME=15 tests/run $(UNIT_BINS)
 endif
 

@@ -127,18 +127,12 @@ static int check_cpu(struct check *c)
 static int check_memory(struct check *c)
 {
 	const struct profile *p = c->p;
-	uint64_t page = p->memory.hugepages == HUGEPAGES_1G ? GiB : 2 * MiB;
 	char size[32];
 
 	size_format(p->memory.size, size, sizeof(size));
 	if (p->memory.size < MEMORY_MIN)
 		return bad(c, key_line(c, "memory", "size"),
 			   "size = %s is too small; a guest needs at least 64M", size);
-	if (p->memory.hugepages != HUGEPAGES_NO && p->memory.size % page)
-		return bad(c, key_line(c, "memory", "hugepages"),
-			   "hugepages = %s needs a size that is a multiple of %s, but size is %s",
-			   p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M",
-			   p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M", size);
 	if (p->memory.node >= 0 && p->memory.hugepages == HUGEPAGES_NO)
 		return bad(c, key_line(c, "memory", "node"),
 			   "node applies to hugepages; set hugepages = 2M or 1G, or remove node");

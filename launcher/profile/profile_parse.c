@@ -1,6 +1,8 @@
 #include "profile_parse.h"
 
 #include "profile_schema.h"
+#include "base/log.h"
+#include "base/size.h"
 #include "base/suggest.h"
 
 #include <ctype.h>
@@ -382,6 +384,23 @@ static int handle_key(void *user, const char *section, const char *key, const ch
 	return 1;
 }
 
+/* As libvirt does: a size that is no whole number of hugepages gets the
+ * next one, rather than a guest that does not start. */
+static void round_to_hugepages(const char *file, struct profile *p)
+{
+	uint64_t page = p->memory.hugepages == HUGEPAGES_1G ? GiB : 2 * MiB;
+	char asked[32], given[32];
+
+	if (p->memory.hugepages == HUGEPAGES_NO || !(p->memory.size % page))
+		return;
+	size_format(p->memory.size, asked, sizeof(asked));
+	p->memory.size += page - p->memory.size % page;
+	size_format(p->memory.size, given, sizeof(given));
+	log_warn("%s:%d: size = %s is not a whole number of %s hugepages; the guest gets %s", file,
+		 profile_key_line(p, "memory", "size"), asked,
+		 p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M", given);
+}
+
 static int derive_defaults(const char *file, struct profile *p, struct pl_err *err)
 {
 	_cleanup_free_ char *copy = xstrdup(file);
@@ -399,6 +418,7 @@ static int derive_defaults(const char *file, struct profile *p, struct pl_err *e
 	}
 	if (!p->vm.state_dir)
 		p->vm.state_dir = xasprintf("/var/lib/passlaunch/%s", p->vm.name);
+	round_to_hugepages(file, p);
 	return 0;
 }
 

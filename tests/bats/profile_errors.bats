@@ -501,13 +501,17 @@ expect_error() {
 	expect_error "bad.ini:2: governor = performance needs vcpu_pin: the governor is set on the vCPUs' host CPUs"
 }
 
-@test "1G hugepages with a size that is not a multiple" {
-	profile <<-'EOF'
+@test "hugepages with a size that is not a whole number of pages: rounded up, with a warning" {
+	profile ok.ini <<-'EOF'
 	[memory]
 	size = 12800M
 	hugepages = 1G
 	EOF
-	expect_error "bad.ini:3: hugepages = 1G needs a size that is a multiple of 1G, but size is 12800M"
+	run --separate-stderr "$PASSLAUNCH" print ok.ini
+	assert_success
+	assert_line "    -m 13G \\"
+	assert_line --partial "size=13G,hugetlb=on,hugetlbsize=1G"
+	assert_equal "$stderr" "passlaunch: warning: ok.ini:2: size = 12800M is not a whole number of 1G hugepages; the guest gets 13G"
 }
 
 @test "a NUMA node without hugepages" {

@@ -360,13 +360,16 @@ static int check_display(struct check *c)
 static int check_trust(struct check *c)
 {
 	const struct profile *p = c->p;
+	int extra = profile_key_line(p, "qemu", "extra_args");
+	int args = profile_key_line(p, "qemu", "args");
+	bool first_is_args = args && (!extra || args < extra);
 
 	if (p->qemu.extra_args.n && !p->trusted)
-		return bad(c, key_line(c, "qemu", "extra_args"),
-			   "extra_args is allowed only in a trusted profile (owned by root, or by "
-			   "you when not running as root, and not writable by group or others); "
-			   "fix with: chmod go-w %s",
-			   p->path);
+		return bad(c, first_is_args ? args : extra,
+			   "%s is allowed only in a trusted profile (owned by root, or by you when "
+			   "not running as root, and not writable by group or others); fix with: "
+			   "chmod go-w %s",
+			   first_is_args ? "args" : "extra_args", p->path);
 	return 0;
 }
 

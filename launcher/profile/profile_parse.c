@@ -367,12 +367,13 @@ static int handle_key(void *user, const char *section, const char *key, const ch
 		return 1;
 	}
 	first = profile_key_line(ps->p, ps->section, key);
-	if (first) {
+	if (first && !k->repeatable) {
 		fail(ps, ps->line, "duplicate key '%s' in [%s] (first set on line %d)", key,
 		     ps->section, first);
 		return 1;
 	}
-	record(&ps->p->lines, &ps->p->n_lines, ps->section, key, ps->line);
+	if (!first)
+		record(&ps->p->lines, &ps->p->n_lines, ps->section, key, ps->line);
 	if (!*value && k->empty_ok)
 		return 1;
 	if (set_value(k, ps->base, value, why) < 0) {

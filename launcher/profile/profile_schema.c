@@ -32,6 +32,10 @@
 	{                                                                                          \
 		n, V_CUSTOM, off, 0, 0, NULL, fn, true                                             \
 	}
+#define KEY_REPEAT(n, off, fn)                                                                     \
+	{                                                                                          \
+		n, V_CUSTOM, off, 0, 0, NULL, fn, false, true                                      \
+	}
 #define P(field) offsetof(struct profile, field)
 
 static const struct choice accels[] = {
@@ -94,6 +98,7 @@ static const struct key_spec qemu_keys[] = {
     KEY_CHOICE("accel", P(qemu.accel), accels),
     KEY("machine", V_STRING, P(qemu.machine)),
     KEY_CUSTOM_OPT("extra_args", P(qemu.extra_args), value_extra_args),
+    KEY_REPEAT("args", P(qemu.extra_args), value_extra_args),
     END_KEYS,
 };
 

@@ -15,7 +15,8 @@ struct key_spec {
 	unsigned min, max;
 	const struct choice *choices;
 	int (*parse)(const char *text, void *field, char *why);
-	bool empty_ok; /* "key =" leaves the default (nothing) */
+	bool empty_ok;	 /* "key =" leaves the default (nothing) */
+	bool repeatable; /* may be given again; each value adds to the last */
 };
 
 struct section_spec {

@@ -439,8 +439,10 @@ int value_extra_args(const char *text, void *field, char *why)
 			return r;
 		}
 	}
-	strv_free(field);
-	*(struct strv *)field = args;
+	/* extra_args and each args line add to one list, in the file's order. */
+	for (size_t i = 0; i < args.n; i++)
+		strv_push(field, args.v[i]);
+	strv_free(&args);
 	return 0;
 }
 

@@ -202,6 +202,38 @@ expect_error() {
 	expect_error "bad.ini:2: [vm] pit_tick = merge: expected one of discard, delay"
 }
 
+@test "[qemu] args: repeatable, one or more options a line, kept in order with extra_args" {
+	profile ok.ini <<-EOF
+	[qemu]
+	args = -device virtio-rng-pci,id=rng0
+	extra_args = -global ICH9-LPC.noreboot=off
+	args = -smbios 'type=1,manufacturer=ACME Inc' $(printf -- '-global a.b=%d ' $(seq 1000))
+	args = -device 'virtio-balloon-pci,id=balloon0'
+	EOF
+	run --separate-stderr "$PASSLAUNCH" print ok.ini
+	assert_success
+	tail=$(grep -A2004 -- '-sandbox on' <<<"$output" | tail -n +2 | tr -d "\\" | xargs)
+	[[ $tail == "-device virtio-rng-pci,id=rng0 -global ICH9-LPC.noreboot=off -smbios type=1,manufacturer=ACME Inc -global a.b=1 "* ]] || fail "order: ${tail:0:200}"
+	[[ $tail == *" -global a.b=1000 -device virtio-balloon-pci,id=balloon0" ]] || fail "order: ${tail: -200}"
+	profile <<-'EOF'
+	[qemu]
+	args = -device virtio-rng-pci
+	args = -runas nobody
+	EOF
+	expect_error "bad.ini:3: [qemu] args = -runas nobody: -runas is never allowed: passlaunch must watch QEMU and drops privileges itself"
+}
+
+@test "[qemu] args in a profile others can write" {
+	profile <<-'EOF'
+	[qemu]
+	args = -device virtio-rng-pci
+	EOF
+	chmod 666 bad.ini
+	run --separate-stderr "$PASSLAUNCH" print bad.ini
+	assert_failure 2
+	[[ $stderr == *"bad.ini:2: args is allowed only in a trusted profile"* ]] || fail "$stderr"
+}
+
 @test "a line of 10,000 characters is read whole: a value, a comment" {
 	local arg
 	arg=$(printf -- '-global ICH9-LPC.noreboot=off %.0s' $(seq 400))

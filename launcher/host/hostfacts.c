@@ -4,6 +4,7 @@
 #include "base/paths.h"
 #include "base/sigpipe.h"
 #include "pci_sysfs.h"
+#include "sysfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +115,19 @@ static void warn_missing_pcis(const struct profile *p)
 	}
 }
 
+/* The host's own names, as the kernel shows them; what cannot be read (the
+ * serials, for a user who is not root) is left out. */
+static void gather_smbios(const struct profile *p, struct host_facts *f)
+{
+	for (size_t i = 0; p->smbios.from_host && i < SMBIOS_FIELDS; i++) {
+		_cleanup_free_ char *path =
+		    xasprintf("%s/class/dmi/id/%s", path_sysfs(), smbios_fields[i].dmi);
+		char value[128];
+		if (sysfs_read_str(path, value, sizeof(value)) == 0 && *value)
+			f->smbios_host[i] = xstrdup(value);
+	}
+}
+
 static int parse_version(const char *text, struct host_facts *f)
 {
 	const char *v = strstr(text, "version ");
@@ -167,6 +181,7 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	f->cpu_amd = host_cpu_amd();
 	gather_gpu_functions(p, f);
 	warn_missing_pcis(p);
+	gather_smbios(p, f);
 	if (p->audio.backend == AUDIO_PIPEWIRE)
 		probe_qemu_version(p, f);
 	if (p->firmware.type == FW_BIOS)
@@ -183,6 +198,8 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 
 void host_facts_free(struct host_facts *f)
 {
+	for (size_t i = 0; i < SMBIOS_FIELDS; i++)
+		free(f->smbios_host[i]);
 	firmware_free(&f->firmware);
 	free(f->gpu_functions);
 	*f = (struct host_facts){0};

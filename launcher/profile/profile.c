@@ -46,6 +46,7 @@ static void free_devices(struct profile *p)
 		free(p->pcis[i].rom);
 	}
 	for (size_t i = 0; i < p->n_disks; i++) {
+		free(p->disks[i].serial);
 		free(p->disks[i].ref.label);
 		free(p->disks[i].source);
 	}
@@ -87,6 +88,8 @@ void profile_free(struct profile *p)
 	free(p->firmware.code);
 	free(p->firmware.vars_template);
 	free(p->cpu.model);
+	for (size_t i = 0; i < SMBIOS_FIELDS; i++)
+		free(p->smbios.field[i]);
 	free(p->cpu.hyperv_list);
 	free(p->cpu.hyperv_vendor);
 	strv_free(&p->cpu.flags);

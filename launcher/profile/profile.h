@@ -6,6 +6,7 @@
 #include "base/cpulist.h"
 #include "base/pciaddr.h"
 #include "base/strv.h"
+#include "smbios.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,15 @@ enum net_type { NET_USER, NET_BRIDGE, NET_TAP, NET_NONE };
 enum net_model { NIC_VIRTIO, NIC_E1000E, NIC_E1000, NIC_RTL8139 };
 enum audio_backend { AUDIO_NONE, AUDIO_PIPEWIRE, AUDIO_PULSEAUDIO };
 enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
+enum video_model {
+	VIDEO_AUTO,
+	VIDEO_NONE,
+	VIDEO_VGA,
+	VIDEO_QXL,
+	VIDEO_VIRTIO,
+	VIDEO_RAMFB,
+	VIDEO_BOCHS
+};
 enum tristate { TRI_AUTO = -1, TRI_NO = 0, TRI_YES = 1 };
 
 /* Labelled sections: [KIND.LABEL]; the label is the QEMU device id. */
@@ -58,6 +68,7 @@ struct profile_disk {
 	bool discard;
 	bool readonly;
 	unsigned boot; /* 0: not a boot device */
+	char *serial;  /* NULL: none (nvme: its label) */
 };
 
 struct profile_cdrom {
@@ -146,6 +157,7 @@ struct profile {
 	} audio;
 	struct {
 		enum display_type type;
+		enum video_model video;
 		bool looking_glass;
 		unsigned width, height;
 		unsigned port;	     /* 0: a unix socket only QEMU's user reaches */
@@ -161,6 +173,10 @@ struct profile {
 		bool seccomp;
 		bool qemu_as_root;
 	} sandbox;
+	struct {
+		int from_host;		    /* source = host: the host's own, then these */
+		char *field[SMBIOS_FIELDS]; /* smbios_fields' order; NULL: not set */
+	} smbios;
 
 	struct profile_gpu *gpus;
 	size_t n_gpus;

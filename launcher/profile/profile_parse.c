@@ -96,7 +96,7 @@ static void unknown_section(struct parser *ps, const char *kind)
 	else
 		fail(ps, ps->line,
 		     "unknown section [%s]; sections are vm, qemu, firmware, cpu, memory, audio, "
-		     "display, hooks, sandbox and labelled gpu.NAME, pci.NAME, disk.NAME, "
+		     "display, hooks, sandbox, smbios and labelled gpu.NAME, pci.NAME, disk.NAME, "
 		     "cdrom.NAME, net.NAME, usb.NAME, input.NAME",
 		     kind);
 }
@@ -309,7 +309,7 @@ static void unknown_key(struct parser *ps, const char *key)
 	for (const char *const *s =
 		 (const char *const[]){"vm", "qemu", "firmware", "cpu", "memory", "gpu", "pci",
 				       "disk", "cdrom", "net", "usb", "input", "audio", "display",
-				       "hooks", "sandbox", NULL};
+				       "hooks", "sandbox", "smbios", NULL};
 	     *s; s++) {
 		if (schema_find_key(schema_find_section(*s), key)) {
 			fail(ps, ps->line, "unknown key '%s' in [%s]; it belongs in [%s]", key,

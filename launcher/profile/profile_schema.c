@@ -76,6 +76,9 @@ static const struct choice audio_backends[] = {{"none", AUDIO_NONE},
 					       {"pipewire", AUDIO_PIPEWIRE},
 					       {"pulseaudio", AUDIO_PULSEAUDIO},
 					       {NULL, 0}};
+static const struct choice video_models[] = {
+    {"auto", VIDEO_AUTO},     {"none", VIDEO_NONE},   {"vga", VIDEO_VGA},     {"qxl", VIDEO_QXL},
+    {"virtio", VIDEO_VIRTIO}, {"ramfb", VIDEO_RAMFB}, {"bochs", VIDEO_BOCHS}, {NULL, 0}};
 static const struct choice display_types[] = {{"none", DISPLAY_NONE},
 					      {"spice", DISPLAY_SPICE},
 					      {"vnc", DISPLAY_VNC},
@@ -142,6 +145,7 @@ static const struct key_spec audio_keys[] = {
 
 static const struct key_spec display_keys[] = {
     KEY_CHOICE("type", P(display.type), display_types),
+    KEY_CHOICE("video", P(display.video), video_models),
     KEY("looking_glass", V_BOOL, P(display.looking_glass)),
     KEY_CUSTOM("resolution", 0, value_resolution),
     KEY_UINT("port", P(display.port), 1, 65535),
@@ -186,11 +190,17 @@ static const struct key_spec pci_keys[] = {
 };
 
 static const struct key_spec disk_keys[] = {
-    KEY("source", V_PATH, DISK(source)),   KEY_CHOICE("format", DISK(format), formats),
-    KEY_CHOICE("bus", DISK(bus), buses),   KEY_CHOICE("cache", DISK(cache), caches),
-    KEY_CHOICE("aio", DISK(aio), aios),	   KEY_CHOICE("iothread", DISK(iothread), tristates),
-    KEY("discard", V_BOOL, DISK(discard)), KEY("readonly", V_BOOL, DISK(readonly)),
-    KEY_UINT("boot", DISK(boot), 1, 99),   END_KEYS,
+    KEY("source", V_PATH, DISK(source)),
+    KEY_CHOICE("format", DISK(format), formats),
+    KEY_CHOICE("bus", DISK(bus), buses),
+    KEY_CHOICE("cache", DISK(cache), caches),
+    KEY_CHOICE("aio", DISK(aio), aios),
+    KEY_CHOICE("iothread", DISK(iothread), tristates),
+    KEY("discard", V_BOOL, DISK(discard)),
+    KEY("readonly", V_BOOL, DISK(readonly)),
+    KEY_UINT("boot", DISK(boot), 1, 99),
+    KEY_CUSTOM("serial", DISK(serial), value_disk_serial),
+    END_KEYS,
 };
 
 static const struct key_spec cdrom_keys[] = {
@@ -286,6 +296,26 @@ static void *open_input(struct profile *p, const char *label, int line)
 	return input;
 }
 
+static const struct choice smbios_sources[] = {{"none", 0}, {"host", 1}, {NULL, 0}};
+
+static const struct key_spec smbios_keys[] = {
+    KEY_CHOICE("source", P(smbios.from_host), smbios_sources),
+    KEY_CUSTOM("bios_vendor", P(smbios.field[0]), value_smbios),
+    KEY_CUSTOM("bios_version", P(smbios.field[1]), value_smbios),
+    KEY_CUSTOM("bios_date", P(smbios.field[2]), value_smbios),
+    KEY_CUSTOM("system_manufacturer", P(smbios.field[3]), value_smbios),
+    KEY_CUSTOM("system_product", P(smbios.field[4]), value_smbios),
+    KEY_CUSTOM("system_version", P(smbios.field[5]), value_smbios),
+    KEY_CUSTOM("system_serial", P(smbios.field[6]), value_smbios),
+    KEY_CUSTOM("system_sku", P(smbios.field[7]), value_smbios),
+    KEY_CUSTOM("system_family", P(smbios.field[8]), value_smbios),
+    KEY_CUSTOM("board_manufacturer", P(smbios.field[9]), value_smbios),
+    KEY_CUSTOM("board_product", P(smbios.field[10]), value_smbios),
+    KEY_CUSTOM("board_version", P(smbios.field[11]), value_smbios),
+    KEY_CUSTOM("board_serial", P(smbios.field[12]), value_smbios),
+    END_KEYS,
+};
+
 static const struct section_spec sections[] = {
     {"vm", false, vm_keys, open_profile},
     {"qemu", false, qemu_keys, open_profile},
@@ -303,6 +333,7 @@ static const struct section_spec sections[] = {
     {"display", false, display_keys, open_profile},
     {"hooks", false, hooks_keys, open_profile},
     {"sandbox", false, sandbox_keys, open_profile},
+    {"smbios", false, smbios_keys, open_profile},
 };
 
 const struct section_spec *schema_find_section(const char *name)

@@ -446,6 +446,25 @@ int value_extra_args(const char *text, void *field, char *why)
 	return 0;
 }
 
+int value_smbios(const char *text, void *field, char *why)
+{
+	if (strlen(text) > 64)
+		return why_set(why, "at most 64 characters");
+	return value_string(text, field, why);
+}
+
+int value_disk_serial(const char *text, void *field, char *why)
+{
+	size_t n = strlen(text);
+
+	if (n == 0 || n > 20 ||
+	    strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789._-") != n)
+		return why_set(why, "expected at most 20 letters, digits, '.', '_' or '-', as "
+				    "disks report them, e.g. WD-WX12A3456789");
+	return value_string(text, field, why);
+}
+
 int value_grab_toggle(const char *text, void *field, char *why)
 {
 	static const struct choice toggles[] = {

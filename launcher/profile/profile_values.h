@@ -42,6 +42,9 @@ int value_vm_name(const char *text, void *field, char *why);
 int value_ifname(const char *text, void *field, char *why);
 int value_hook_names(const char *text, void *field, char *why);
 int value_extra_args(const char *text, void *field, char *why);
+int value_disk_serial(const char *text, void *field, char *why);
+/* An [smbios] name: at most 64 characters. */
+int value_smbios(const char *text, void *field, char *why);
 int value_grab_toggle(const char *text, void *field, char *why);
 
 bool vm_name_valid(const char *name);

@@ -12,6 +12,7 @@ struct host_facts {
 	struct firmware firmware; /* empty for type = bios */
 	uint8_t *gpu_functions;	  /* per GPU: mask of the functions passed */
 	unsigned qemu_major, qemu_minor;
+	char *smbios_host[SMBIOS_FIELDS]; /* [smbios] source = host: the host's, NULL: none */
 };
 
 #endif

@@ -139,6 +139,41 @@ static void add_control(struct argv_builder *b)
 			 "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 }
 
+/* QEMU splits options at ',': a value's own commas are doubled. */
+static char *option_value(const char *value)
+{
+	char *out = xmalloc(2 * strlen(value) + 1), *o = out;
+
+	for (; *value; value++) {
+		*o++ = *value;
+		if (*value == ',')
+			*o++ = ',';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* One -smbios a table (BIOS, system, board): the profile's fields over the
+ * host's (source = host). */
+static void add_smbios(struct argv_builder *b)
+{
+	for (unsigned type = 0; type <= 2; type++) {
+		struct strv fields = {0};
+		_cleanup_free_ char *joined = NULL;
+		for (size_t i = 0; i < SMBIOS_FIELDS; i++) {
+			const char *v =
+			    b->p->smbios.field[i] ? b->p->smbios.field[i] : b->f->smbios_host[i];
+			_cleanup_free_ char *quoted = v ? option_value(v) : NULL;
+			if (smbios_fields[i].type == type && v)
+				strv_pushf(&fields, "%s=%s", smbios_fields[i].qemu, quoted);
+		}
+		joined = fields.n ? strv_join(&fields, ",") : NULL;
+		if (joined)
+			argv_opt(b, "-smbios", "type=%u,%s", type, joined);
+		strv_free(&fields);
+	}
+}
+
 void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct strv *argv)
 {
 	struct argv_builder b = {
@@ -156,6 +191,7 @@ void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct
 	add_cpu(&b);
 	add_memory(&b);
 	add_firmware(&b);
+	add_smbios(&b);
 	add_iothreads(&b);
 	argv_add_passthrough(&b);
 	argv_add_storage(&b);

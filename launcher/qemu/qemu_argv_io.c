@@ -160,15 +160,32 @@ static void add_vnc(struct argv_builder *b)
 		argv_opt(b, "-vnc", "unix:%s", sock);
 }
 
+/* The emulated card: auto is VGA when there is a display to show it on.
+ * With a primary GPU it must not claim the legacy VGA ranges: each model's
+ * variant without them. */
+static void add_video(struct argv_builder *b)
+{
+	static const char *const models[][2] = {
+	    [VIDEO_VGA] = {"VGA", "secondary-vga"},
+	    [VIDEO_QXL] = {"qxl-vga", "qxl"},
+	    [VIDEO_VIRTIO] = {"virtio-vga", "virtio-gpu-pci"},
+	    [VIDEO_RAMFB] = {"ramfb", "ramfb"},
+	    [VIDEO_BOCHS] = {"bochs-display", "bochs-display"},
+	};
+	enum video_model video = b->p->display.video;
+
+	if (video == VIDEO_AUTO)
+		video = b->p->display.type != DISPLAY_NONE ? VIDEO_VGA : VIDEO_NONE;
+	if (video != VIDEO_NONE)
+		argv_opt(b, "-device", "%s,id=video0", models[video][has_primary_gpu(b->p)]);
+}
+
 void argv_add_display(struct argv_builder *b)
 {
 	const struct profile *p = b->p;
 
 	argv_opt(b, "-display", "%s", p->display.type == DISPLAY_GTK ? "gtk" : "none");
-	/* With a primary GPU the emulated card must not claim the legacy VGA ranges. */
-	if (p->display.type != DISPLAY_NONE)
-		argv_opt(b, "-device", "%s,id=video0",
-			 has_primary_gpu(p) ? "secondary-vga" : "VGA");
+	add_video(b);
 	if (p->display.type == DISPLAY_SPICE)
 		add_spice(b);
 	else if (p->display.type == DISPLAY_VNC)

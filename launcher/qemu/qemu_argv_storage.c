@@ -46,6 +46,7 @@ static void add_disk(struct argv_builder *b, size_t index, unsigned *sata_port)
 	_cleanup_free_ char *boot = d->boot ? xasprintf(",bootindex=%u", d->boot) : xstrdup("");
 	_cleanup_free_ char *iothread =
 	    uses_iothread(d) ? xasprintf(",iothread=iothread.%s", l) : xstrdup("");
+	_cleanup_free_ char *serial = d->serial ? xasprintf(",serial=%s", d->serial) : xstrdup("");
 
 	argv_add_fd(b, file);
 	argv_opt(b, "-drive",
@@ -54,20 +55,22 @@ static void add_disk(struct argv_builder *b, size_t index, unsigned *sata_port)
 		 d->discard ? "unmap" : "ignore", d->readonly ? ",readonly=on" : "");
 	switch (d->bus) {
 	case BUS_VIRTIO:
-		argv_opt(b, "-device", "virtio-blk-pci,drive=drive.%s,id=%s%s%s", l, l, iothread,
-			 boot);
+		argv_opt(b, "-device", "virtio-blk-pci,drive=drive.%s,id=%s%s%s%s", l, l, serial,
+			 iothread, boot);
 		break;
 	case BUS_SCSI:
 		argv_opt(b, "-device", "virtio-scsi-pci,id=scsi.%s%s", l, iothread);
-		argv_opt(b, "-device", "scsi-hd,bus=scsi.%s.0,drive=drive.%s,id=%s%s", l, l, l,
-			 boot);
+		argv_opt(b, "-device", "scsi-hd,bus=scsi.%s.0,drive=drive.%s,id=%s%s%s", l, l, l,
+			 serial, boot);
 		break;
 	case BUS_NVME:
-		argv_opt(b, "-device", "nvme,drive=drive.%s,id=%s,serial=%s%s", l, l, l, boot);
+		/* NVMe controllers must have a serial: the label, unless one is given. */
+		argv_opt(b, "-device", "nvme,drive=drive.%s,id=%s,serial=%s%s", l, l,
+			 d->serial ? d->serial : l, boot);
 		break;
 	case BUS_SATA:
-		argv_opt(b, "-device", "ide-hd,bus=ide.%u,drive=drive.%s,id=%s%s", (*sata_port)++,
-			 l, l, boot);
+		argv_opt(b, "-device", "ide-hd,bus=ide.%u,drive=drive.%s,id=%s%s%s", (*sata_port)++,
+			 l, l, serial, boot);
 		break;
 	}
 }

@@ -20,6 +20,9 @@ check_golden() {
 @test "golden: tcg-bios" { check_golden tcg-bios; }
 @test "golden: i440fx" { check_golden i440fx; }
 @test "golden: cpu-features" { check_golden cpu-features; }
+@test "golden: smbios" { check_golden smbios; }
+@test "golden: video-virtio" { check_golden video-virtio; }
+@test "golden: video-qxl-gpu" { check_golden video-qxl-gpu; }
 @test "golden: hugepages-1g" { check_golden hugepages-1g; }
 @test "golden: disks" { check_golden disks; }
 @test "golden: network" { check_golden network; }

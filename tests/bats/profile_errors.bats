@@ -42,7 +42,7 @@ expect_error() {
 	profile <<-'EOF'
 	[gamepad]
 	EOF
-	expect_error "bad.ini:1: unknown section [gamepad]; sections are vm, qemu, firmware, cpu, memory, audio, display, hooks, sandbox and labelled gpu.NAME, pci.NAME, disk.NAME, cdrom.NAME, net.NAME, usb.NAME, input.NAME"
+	expect_error "bad.ini:1: unknown section [gamepad]; sections are vm, qemu, firmware, cpu, memory, audio, display, hooks, sandbox, smbios and labelled gpu.NAME, pci.NAME, disk.NAME, cdrom.NAME, net.NAME, usb.NAME, input.NAME"
 }
 
 @test "unknown key, with the close name suggested" {
@@ -232,6 +232,25 @@ expect_error() {
 	run --separate-stderr "$PASSLAUNCH" print bad.ini
 	assert_failure 2
 	[[ $stderr == *"bad.ini:2: args is allowed only in a trusted profile"* ]] || fail "$stderr"
+}
+
+@test "[smbios] and disk serials: what firmware tables and disks can hold" {
+	profile <<-EOF
+	[smbios]
+	system_product = $(printf 'x%.0s' $(seq 65))
+	EOF
+	expect_error "bad.ini:2: [smbios] system_product = $(printf 'x%.0s' $(seq 65)): at most 64 characters"
+	profile <<-'EOF'
+	[smbios]
+	source = guest
+	EOF
+	expect_error "bad.ini:2: [smbios] source = guest: expected one of none, host"
+	profile <<-'EOF'
+	[disk.d]
+	source = /srv/vms/d.img
+	serial = has space
+	EOF
+	expect_error "bad.ini:3: [disk.d] serial = has space: expected at most 20 letters, digits, '.', '_' or '-', as disks report them, e.g. WD-WX12A3456789"
 }
 
 @test "a line of 10,000 characters is read whole: a value, a comment" {

@@ -51,7 +51,7 @@ teardown() {
 
 # The word after "id=" of every -device line whose driver is a PCI device.
 expected_pci_ids() {
-	grep -oE -- '-device (pcie-root-port|virtio-blk-pci|virtio-scsi-pci|nvme|virtio-net-pci|e1000e|e1000|rtl8139|qemu-xhci|ich9-intel-hda|VGA|secondary-vga|ivshmem-plain|virtio-serial-pci)[^ ]*' cmd |
+	grep -oE -- '-device (pcie-root-port|virtio-blk-pci|virtio-scsi-pci|nvme|virtio-net-pci|e1000e|e1000|rtl8139|qemu-xhci|ich9-intel-hda|VGA|secondary-vga|qxl-vga|qxl|virtio-vga|virtio-gpu-pci|bochs-display|ivshmem-plain|virtio-serial-pci)[^ ]*' cmd |
 		grep -oE 'id=[^, ]+' | cut -d= -f2
 }
 
@@ -174,6 +174,9 @@ accepts() {
 @test "QEMU accepts golden: tcg-bios" { accepts "$GOLDEN/tcg-bios.ini"; }
 @test "QEMU accepts golden: i440fx" { accepts "$GOLDEN/i440fx.ini"; }
 @test "QEMU accepts golden: cpu-features" { accepts "$GOLDEN/cpu-features.ini"; }
+@test "QEMU accepts golden: smbios" { accepts "$GOLDEN/smbios.ini"; }
+@test "QEMU accepts golden: video-virtio" { accepts "$GOLDEN/video-virtio.ini"; }
+@test "QEMU accepts golden: video-qxl-gpu" { accepts "$GOLDEN/video-qxl-gpu.ini"; }
 @test "QEMU accepts golden: hugepages-1g" { accepts "$GOLDEN/hugepages-1g.ini"; }
 @test "QEMU accepts golden: disks" { accepts "$GOLDEN/disks.ini"; }
 @test "QEMU accepts golden: network" { accepts "$GOLDEN/network.ini"; }

@@ -289,3 +289,38 @@ teardown() {
 	run cat "$TMP/$VM.log"
 	refute_line --partial "ending swtpm"
 }
+
+@test "run: what the guest sees: SMBIOS fields, no hypervisor flag, no HPET, a disk's serial, the MAC" {
+	truncate -s 8M "$TMP/seen.img"
+	vm seen deaf "[disk.data]" "source = $TMP/seen.img" "format = raw" "cache = writeback" "serial = PL-0042" \
+		"[net.lan]" "type = user" "mac = 02:11:22:33:44:55" \
+		"[smbios]" "system_manufacturer = ACME, Inc." "system_product = Gamer 9000" "system_serial = SN123" \
+		"bios_vendor = ACME BIOS" "bios_version = 1.2.3" "board_manufacturer = ACME" "board_product = B-1"
+	sed -i 's/lab.guest=deaf/lab.guest=deaf lab.report=1/; s/^\[cpu\]$/[cpu]\nflags = -hypervisor/; s/^\[vm\]$/[vm]\nhpet = no/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	run cat "$TMP/$VM.log"
+	assert_line "lab-guest: smbios: system [ACME, Inc.] [Gamer 9000] [SN123], bios [ACME BIOS] [1.2.3], board [ACME] [B-1]"
+	assert_line "lab-guest: cpu: hypervisor flag no"
+	assert_line --regexp '^lab-guest: clocksources: '
+	refute_line --regexp '^lab-guest: clocksources: .*hpet'
+	assert_line "lab-guest: disk vda serial [PL-0042]"
+	assert_line "lab-guest: nic 02:11:22:33:44:55"
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+}
+
+@test "run: by default the guest sees QEMU's SMBIOS, the hypervisor flag and an HPET" {
+	vm seendefault deaf
+	sed -i 's/lab.guest=deaf/lab.guest=deaf lab.report=1/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	run cat "$TMP/$VM.log"
+	assert_line --regexp '^lab-guest: smbios: system \[QEMU\] .*, bios \[SeaBIOS\] '
+	assert_line "lab-guest: cpu: hypervisor flag yes"
+	assert_line --regexp '^lab-guest: clocksources: .*hpet'
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+}

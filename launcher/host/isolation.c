@@ -26,20 +26,6 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
-static int read_at(int dir, const char *name, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t got;
-
-	if (fd < 0)
-		return -errno;
-	got = read(fd, buf, len - 1);
-	if (got < 0)
-		return -errno;
-	buf[got] = '\0';
-	return 0;
-}
-
 static int write_at(int dir, const char *name, const char *text)
 {
 	_cleanup_close_ int fd =
@@ -109,7 +95,7 @@ static int held_cpus(int reg, const char *vm, const struct cpulist *vcpus, struc
 		struct cpulist one;
 		if (e->d_name[0] == '.' || (vcpus && streq(e->d_name, vm)))
 			continue;
-		if (read_at(dirfd(d), e->d_name, text, sizeof(text)) < 0 ||
+		if (sysfs_read_at(dirfd(d), e->d_name, text, sizeof(text)) < 0 ||
 		    cpulist_parse(text, &one, why, sizeof(why)) < 0)
 			continue;
 		cpulist_add(held, &one);
@@ -238,7 +224,7 @@ static int restore_one(int saved, const char *name)
 	_cleanup_free_ char *dir = cgroup_path(name);
 	_cleanup_free_ char *file = xasprintf("%s/cpuset.cpus", dir);
 	char old[4096];
-	int r = read_at(saved, name, old, sizeof(old));
+	int r = sysfs_read_at(saved, name, old, sizeof(old));
 
 	if (r == 0) {
 		r = cpuset_restore(file, old);

@@ -5,11 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 
-int sysfs_read_str(const char *path, char *buf, size_t len)
+static int read_small(int dir, const char *name, int flags, char *buf, size_t len)
 {
 	/* O_NONBLOCK: a FIFO where an attribute belongs (planted, or a test's
 	 * stand-in for a write that blocks) must not hang a read. */
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags);
 	ssize_t n;
 
 	if (fd < 0)
@@ -20,6 +20,16 @@ int sysfs_read_str(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+int sysfs_read_str(const char *path, char *buf, size_t len)
+{
+	return read_small(AT_FDCWD, path, 0, buf, len);
+}
+
+int sysfs_read_at(int dir, const char *name, char *buf, size_t len)
+{
+	return read_small(dir, name, O_NOFOLLOW, buf, len);
 }
 
 int sysfs_read_ulong(const char *path, unsigned long *value)

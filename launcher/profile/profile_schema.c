@@ -298,22 +298,11 @@ static void *open_input(struct profile *p, const char *label, int line)
 
 static const struct choice smbios_sources[] = {{"none", 0}, {"host", 1}, {NULL, 0}};
 
+#define SMBIOS_KEY(key, type, qemu, dmi)                                                           \
+	KEY_CUSTOM(#key, P(smbios.field[SMBIOS_##key]), value_smbios),
 static const struct key_spec smbios_keys[] = {
     KEY_CHOICE("source", P(smbios.from_host), smbios_sources),
-    KEY_CUSTOM("bios_vendor", P(smbios.field[0]), value_smbios),
-    KEY_CUSTOM("bios_version", P(smbios.field[1]), value_smbios),
-    KEY_CUSTOM("bios_date", P(smbios.field[2]), value_smbios),
-    KEY_CUSTOM("system_manufacturer", P(smbios.field[3]), value_smbios),
-    KEY_CUSTOM("system_product", P(smbios.field[4]), value_smbios),
-    KEY_CUSTOM("system_version", P(smbios.field[5]), value_smbios),
-    KEY_CUSTOM("system_serial", P(smbios.field[6]), value_smbios),
-    KEY_CUSTOM("system_sku", P(smbios.field[7]), value_smbios),
-    KEY_CUSTOM("system_family", P(smbios.field[8]), value_smbios),
-    KEY_CUSTOM("board_manufacturer", P(smbios.field[9]), value_smbios),
-    KEY_CUSTOM("board_product", P(smbios.field[10]), value_smbios),
-    KEY_CUSTOM("board_version", P(smbios.field[11]), value_smbios),
-    KEY_CUSTOM("board_serial", P(smbios.field[12]), value_smbios),
-    END_KEYS,
+    SMBIOS_FIELD_LIST(SMBIOS_KEY) END_KEYS,
 };
 
 static const struct section_spec sections[] = {

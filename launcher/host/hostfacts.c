@@ -182,8 +182,15 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	gather_gpu_functions(p, f);
 	warn_missing_pcis(p);
 	gather_smbios(p, f);
-	if (p->audio.backend == AUDIO_PIPEWIRE)
+	if (p->audio.backend == AUDIO_PIPEWIRE || p->audio.device == SOUND_VIRTIO)
 		probe_qemu_version(p, f);
+	if (p->audio.device == SOUND_VIRTIO && p->audio.backend != AUDIO_NONE && f->qemu_major &&
+	    (f->qemu_major < 8 || (f->qemu_major == 8 && f->qemu_minor < 2)))
+		return err_input(err,
+				 "%s:%d: device = virtio needs QEMU 8.2 or later (virtio-sound); "
+				 "%s is %u.%u: use device = hda",
+				 p->path, profile_key_line(p, "audio", "device"), p->qemu.binary,
+				 f->qemu_major, f->qemu_minor);
 	if (p->firmware.type == FW_BIOS)
 		return 0;
 	if (firmware_find(p, path_firmware_dirs(), &f->firmware, err) < 0)

@@ -19,6 +19,8 @@ void profile_init_defaults(struct profile *p)
 	p->vm.hpet = true;
 	p->memory.size = 4 * GiB;
 	p->memory.node = -1;
+	p->memory.prealloc = TRI_AUTO;
+	p->vm.ps2 = true;
 	p->display.width = 1920;
 	p->display.height = 1080;
 	p->hooks.timeout = 60;
@@ -47,6 +49,9 @@ static void free_devices(struct profile *p)
 	}
 	for (size_t i = 0; i < p->n_disks; i++) {
 		free(p->disks[i].serial);
+		free(p->disks[i].model);
+		free(p->disks[i].vendor);
+		free(p->disks[i].product);
 		free(p->disks[i].ref.label);
 		free(p->disks[i].source);
 	}
@@ -87,6 +92,9 @@ void profile_free(struct profile *p)
 	strv_free(&p->qemu.extra_args);
 	free(p->firmware.code);
 	free(p->firmware.vars_template);
+	free(p->firmware.vars);
+	free(p->audio.server);
+	free(p->audio.client_name);
 	free(p->cpu.model);
 	for (size_t i = 0; i < SMBIOS_FIELDS; i++)
 		free(p->smbios.field[i]);
@@ -124,4 +132,14 @@ int profile_section_line(const struct profile *p, const char *section)
 unsigned profile_vcpus(const struct profile *p)
 {
 	return p->cpu.sockets * p->cpu.cores * p->cpu.threads;
+}
+
+bool machine_is_q35(const char *machine)
+{
+	return streq(machine, "q35") || str_has_prefix(machine, "pc-q35-");
+}
+
+bool machine_is_i440fx(const char *machine)
+{
+	return streq(machine, "pc") || (str_has_prefix(machine, "pc-") && !machine_is_q35(machine));
 }

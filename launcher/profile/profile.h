@@ -22,7 +22,29 @@ enum disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRECTS
 enum disk_aio { AIO_AUTO, AIO_IO_URING, AIO_NATIVE, AIO_THREADS };
 enum net_type { NET_USER, NET_BRIDGE, NET_TAP, NET_NONE };
 enum net_model { NIC_VIRTIO, NIC_E1000E, NIC_E1000, NIC_RTL8139 };
-enum audio_backend { AUDIO_NONE, AUDIO_PIPEWIRE, AUDIO_PULSEAUDIO };
+enum audio_backend {
+	AUDIO_NONE,
+	AUDIO_PIPEWIRE,
+	AUDIO_PULSEAUDIO,
+	AUDIO_ALSA,
+	AUDIO_JACK,
+	AUDIO_SPICE
+};
+enum audio_device { SOUND_HDA, SOUND_AC97, SOUND_USB, SOUND_VIRTIO };
+enum hda_codec { CODEC_DUPLEX, CODEC_MICRO, CODEC_OUTPUT };
+enum input_device {
+	INPUT_EVDEV,
+	INPUT_VIRTIO_KEYBOARD,
+	INPUT_VIRTIO_MOUSE,
+	INPUT_VIRTIO_TABLET,
+	INPUT_USB_KEYBOARD,
+	INPUT_USB_MOUSE,
+	INPUT_USB_TABLET
+};
+enum watchdog { WATCHDOG_NONE, WATCHDOG_I6300ESB, WATCHDOG_ITCO };
+enum serial_port { SERIAL_NO, SERIAL_TERMINAL, SERIAL_PTY, SERIAL_SOCKET };
+enum mem_policy { POLICY_BIND, POLICY_PREFERRED, POLICY_INTERLEAVE };
+enum detect_zeroes { ZEROES_OFF, ZEROES_ON, ZEROES_UNMAP };
 enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
 enum video_model {
 	VIDEO_AUTO,
@@ -47,6 +69,7 @@ struct profile_gpu {
 	bool all_functions;
 	uint8_t function_mask; /* bit N: function N, when !all_functions */
 	char *rom;
+	bool rombar;
 	bool primary;
 	char *host_driver; /* NULL: auto */
 };
@@ -55,6 +78,8 @@ struct profile_pci {
 	struct section_ref ref;
 	struct pci_addr address;
 	char *rom;
+	bool rombar;
+	unsigned boot;
 };
 
 struct profile_disk {
@@ -69,11 +94,18 @@ struct profile_disk {
 	bool readonly;
 	unsigned boot; /* 0: not a boot device */
 	char *serial;  /* NULL: none (nvme: its label) */
+	char *model;   /* sata */
+	char *vendor;  /* scsi */
+	char *product; /* scsi */
+	unsigned rotation_rate;
+	unsigned logical_block_size, physical_block_size; /* 0: QEMU's */
+	enum detect_zeroes detect_zeroes;
+	unsigned queues; /* 0: QEMU's */
 };
 
 struct profile_cdrom {
 	struct section_ref ref;
-	char *source;
+	char *source; /* NULL: an empty drive */
 	unsigned boot;
 };
 
@@ -91,11 +123,14 @@ struct profile_usb {
 	struct section_ref ref;
 	unsigned vendor;
 	unsigned product;
+	unsigned boot;
 };
 
 struct profile_input {
 	struct section_ref ref;
+	enum input_device device;
 	char *evdev;
+	bool repeat;
 	bool grab_all;
 	char *grab_toggle;
 };
@@ -118,6 +153,13 @@ struct profile {
 		enum clock_base clock;
 		bool hpet;
 		enum tick_policy pit_tick;
+		bool boot_menu;
+		bool s3, s4;
+		bool balloon;
+		bool rng;
+		enum watchdog watchdog;
+		bool guest_agent;
+		bool ps2;
 	} vm;
 	struct {
 		char *binary;
@@ -129,6 +171,7 @@ struct profile {
 		enum fw_type type;
 		char *code;	     /* NULL: auto */
 		char *vars_template; /* NULL: auto */
+		char *vars;	     /* NULL: in the state directory */
 		bool tpm;
 	} firmware;
 	struct {
@@ -146,23 +189,33 @@ struct profile {
 		bool hide_kvm;	      /* kvm=off */
 		bool hide_hypervisor; /* both of the above, vendor "passlaunch" */
 		struct strv flags;    /* more -cpu properties: "invtsc=on", ... */
+		bool cpu_pm;	      /* -overcommit cpu-pm */
 	} cpu;
 	struct {
 		uint64_t size;
 		enum hugepages hugepages;
 		int node; /* -1: any */
+		enum mem_policy policy;
+		int prealloc; /* enum tristate; auto: with hugepages */
+		unsigned prealloc_threads;
+		bool lock; /* -overcommit mem-lock */
 	} memory;
 	struct {
 		enum audio_backend backend;
+		enum audio_device device;
+		enum hda_codec codec;
+		unsigned latency; /* microseconds; 0: the backend's */
+		char *server;
+		char *client_name;
 	} audio;
 	struct {
 		enum display_type type;
 		enum video_model video;
 		bool looking_glass;
 		unsigned width, height;
-		unsigned port;	     /* 0: a unix socket only QEMU's user reaches */
-		char *password_file; /* with a port: root's, its first line the password */
-		bool serial;	     /* the guest's first serial port on the launcher's terminal */
+		unsigned port;		 /* 0: a unix socket only QEMU's user reaches */
+		char *password_file;	 /* with a port: root's, its first line the password */
+		enum serial_port serial; /* the guest's first serial port */
 	} display;
 	struct {
 		struct strv use;
@@ -206,5 +259,9 @@ void profile_free(struct profile *p);
 int profile_key_line(const struct profile *p, const char *section, const char *key);
 int profile_section_line(const struct profile *p, const char *section);
 unsigned profile_vcpus(const struct profile *p);
+/* q35 (PCIe, ICH9) or pc (i440fx: conventional PCI, PIIX4), by QEMU's names
+ * for them and their versions ("pc-q35-7.2", "pc-i440fx-7.2", "pc-1.0"). */
+bool machine_is_q35(const char *machine);
+bool machine_is_i440fx(const char *machine);
 
 #endif

@@ -1,4 +1,5 @@
 #include "profile_check.h"
+#include "profile_check_common.h"
 
 #include "base/log.h"
 #include "base/size.h"
@@ -9,12 +10,7 @@
 #define SATA_PORTS 6
 #define MEMORY_MIN (64 * MiB)
 
-struct check {
-	const struct profile *p;
-	struct pl_err *err;
-};
-
-_printf_(3, 4) static int bad(struct check *c, int line, const char *fmt, ...)
+int check_bad(struct check *c, int line, const char *fmt, ...)
 {
 	va_list ap;
 	char msg[1536];
@@ -27,7 +23,7 @@ _printf_(3, 4) static int bad(struct check *c, int line, const char *fmt, ...)
 	return err_input(c->err, "%s: %s", c->p->path, msg);
 }
 
-static int key_line(struct check *c, const char *section, const char *key)
+int check_key_line(struct check *c, const char *section, const char *key)
 {
 	int line = profile_key_line(c->p, section, key);
 	return line ? line : profile_section_line(c->p, section);
@@ -40,7 +36,8 @@ static int require(struct check *c, const char *kind, const struct section_ref *
 
 	if (profile_key_line(c->p, section, key))
 		return 0;
-	return bad(c, ref->line, "[%s] has no %s; add e.g. %s = %s", section, key, key, example);
+	return check_bad(c, ref->line, "[%s] has no %s; add e.g. %s = %s", section, key, key,
+			 example);
 }
 
 static int check_required(struct check *c)
@@ -54,13 +51,12 @@ static int check_required(struct check *c)
 		r = require(c, "pci", &p->pcis[i].ref, "address", "0000:0c:00.3");
 	for (size_t i = 0; r == 0 && i < p->n_disks; i++)
 		r = require(c, "disk", &p->disks[i].ref, "source", "/dev/disk/by-id/nvme-XXXX");
-	for (size_t i = 0; r == 0 && i < p->n_cdroms; i++)
-		r = require(c, "cdrom", &p->cdroms[i].ref, "source", "/isos/Win11.iso");
 	for (size_t i = 0; r == 0 && i < p->n_usbs; i++)
 		r = require(c, "usb", &p->usbs[i].ref, "device", "046d:c52b");
 	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
-		r = require(c, "input", &p->inputs[i].ref, "evdev",
-			    "/dev/input/by-id/usb-XXXX-event-kbd");
+		if (p->inputs[i].device == INPUT_EVDEV)
+			r = require(c, "input", &p->inputs[i].ref, "evdev",
+				    "/dev/input/by-id/usb-XXXX-event-kbd");
 	return r;
 }
 
@@ -73,8 +69,8 @@ static void warn_shared_cpus(struct check *c, const struct cpulist *other, const
 		if (cpulist_contains(other, vcpu->cpu[i]))
 			log_warn("%s:%d: CPU %u is in both vcpu_pin and %s: %s will compete with "
 				 "vCPU %zu",
-				 c->p->path, key_line(c, "cpu", key), vcpu->cpu[i], key, threads,
-				 i);
+				 c->p->path, check_key_line(c, "cpu", key), vcpu->cpu[i], key,
+				 threads, i);
 }
 
 static int check_pinning(struct check *c)
@@ -84,16 +80,18 @@ static int check_pinning(struct check *c)
 	bool pinned = p->cpu.vcpu_pin.n > 0 || p->cpu.vcpu_pin_auto;
 
 	if (p->cpu.vcpu_pin.n && p->cpu.vcpu_pin.n != vcpus)
-		return bad(c, key_line(c, "cpu", "vcpu_pin"),
-			   "vcpu_pin names %zu CPUs but the guest has %u vCPUs (sockets %u × "
-			   "cores %u × threads %u); name one host CPU per vCPU",
-			   p->cpu.vcpu_pin.n, vcpus, p->cpu.sockets, p->cpu.cores, p->cpu.threads);
+		return check_bad(c, check_key_line(c, "cpu", "vcpu_pin"),
+				 "vcpu_pin names %zu CPUs but the guest has %u vCPUs (sockets %u × "
+				 "cores %u × threads %u); name one host CPU per vCPU",
+				 p->cpu.vcpu_pin.n, vcpus, p->cpu.sockets, p->cpu.cores,
+				 p->cpu.threads);
 	if (p->cpu.isolate && !pinned)
-		return bad(c, key_line(c, "cpu", "isolate"),
-			   "isolate = yes needs vcpu_pin: the host CPUs to keep for the guest");
+		return check_bad(
+		    c, check_key_line(c, "cpu", "isolate"),
+		    "isolate = yes needs vcpu_pin: the host CPUs to keep for the guest");
 	if (p->cpu.governor && !pinned)
-		return bad(
-		    c, key_line(c, "cpu", "governor"),
+		return check_bad(
+		    c, check_key_line(c, "cpu", "governor"),
 		    "governor = %s needs vcpu_pin: the governor is set on the vCPUs' host CPUs",
 		    p->cpu.governor);
 	warn_shared_cpus(c, &p->cpu.emulator_pin, "emulator_pin", "QEMU's own threads");
@@ -109,19 +107,19 @@ static int check_cpu(struct check *c)
 	const char *list = c->p->cpu.hyperv_list;
 
 	if (list && strstr(list, "hv-vendor-id=") && c->p->cpu.hyperv_vendor)
-		return bad(c, key_line(c, "cpu", "hyperv_vendor_id"),
-			   "the Hyper-V vendor id is given twice: in hyperv (line %d) and in "
-			   "hyperv_vendor_id; keep one",
-			   key_line(c, "cpu", "hyperv"));
+		return check_bad(c, check_key_line(c, "cpu", "hyperv_vendor_id"),
+				 "the Hyper-V vendor id is given twice: in hyperv (line %d) and in "
+				 "hyperv_vendor_id; keep one",
+				 check_key_line(c, "cpu", "hyperv"));
 	if (!model || (!streq(model, "host-model") && !streq(model, "host-passthrough")))
 		return 0;
-	return bad(c, key_line(c, "cpu", "model"),
-		   "[cpu] model = %s is libvirt's mode, not a QEMU CPU model; write model = host%s",
-		   model,
-		   streq(model, "host-model")
-		       ? " (libvirt's host-passthrough) or a named model such as Skylake-Client "
-			 "(qemu-system-x86_64 -cpu help)"
-		       : "");
+	return check_bad(
+	    c, check_key_line(c, "cpu", "model"),
+	    "[cpu] model = %s is libvirt's mode, not a QEMU CPU model; write model = host%s", model,
+	    streq(model, "host-model")
+		? " (libvirt's host-passthrough) or a named model such as Skylake-Client "
+		  "(qemu-system-x86_64 -cpu help)"
+		: "");
 }
 
 static int check_memory(struct check *c)
@@ -131,11 +129,13 @@ static int check_memory(struct check *c)
 
 	size_format(p->memory.size, size, sizeof(size));
 	if (p->memory.size < MEMORY_MIN)
-		return bad(c, key_line(c, "memory", "size"),
-			   "size = %s is too small; a guest needs at least 64M", size);
-	if (p->memory.node >= 0 && p->memory.hugepages == HUGEPAGES_NO)
-		return bad(c, key_line(c, "memory", "node"),
-			   "node applies to hugepages; set hugepages = 2M or 1G, or remove node");
+		return check_bad(c, check_key_line(c, "memory", "size"),
+				 "size = %s is too small; a guest needs at least 64M", size);
+	if (p->memory.node >= 0 && p->memory.hugepages == HUGEPAGES_NO &&
+	    p->memory.prealloc != TRI_YES)
+		return check_bad(c, check_key_line(c, "memory", "node"),
+				 "node applies to memory passlaunch allocates: set hugepages = 2M "
+				 "or 1G, or prealloc = yes, or remove node");
 	return 0;
 }
 
@@ -149,19 +149,21 @@ static int check_gpus(struct check *c)
 		const struct profile_gpu *g = &p->gpus[i];
 		_cleanup_free_ char *section = xasprintf("gpu.%s", g->ref.label);
 		if (!g->all_functions && !(g->function_mask & (1u << g->address.func)))
-			return bad(c, key_line(c, section, "functions"),
-				   "functions of [%s] leave out the function of its address (%u); "
-				   "add it",
-				   section, g->address.func);
+			return check_bad(
+			    c, check_key_line(c, section, "functions"),
+			    "functions of [%s] leave out the function of its address (%u); "
+			    "add it",
+			    section, g->address.func);
 		if (!g->primary)
 			continue;
 		if (primary)
-			return bad(c, key_line(c, section, "primary"),
-				   "primary = yes is set on [gpu.%s] (line %d) too; only one GPU "
-				   "can be the guest's primary display",
-				   primary, primary_line);
+			return check_bad(
+			    c, check_key_line(c, section, "primary"),
+			    "primary = yes is set on [gpu.%s] (line %d) too; only one GPU "
+			    "can be the guest's primary display",
+			    primary, primary_line);
 		primary = g->ref.label;
-		primary_line = key_line(c, section, "primary");
+		primary_line = check_key_line(c, section, "primary");
 	}
 	return 0;
 }
@@ -194,11 +196,12 @@ static int check_pci_overlap(struct check *c)
 			if (!clash)
 				continue;
 			pci_addr_format(&all[i].addr, addr);
-			return bad(c, all[i].ref->line,
-				   "[%s.%s] passes %s, which [%s.%s] (line %d) already passes%s",
-				   all[i].kind, all[i].ref->label, addr, all[j].kind,
-				   all[j].ref->label, all[j].ref->line,
-				   gpu_slot ? " (a GPU takes every function of its slot)" : "");
+			return check_bad(
+			    c, all[i].ref->line,
+			    "[%s.%s] passes %s, which [%s.%s] (line %d) already passes%s",
+			    all[i].kind, all[i].ref->label, addr, all[j].kind, all[j].ref->label,
+			    all[j].ref->line,
+			    gpu_slot ? " (a GPU takes every function of its slot)" : "");
 		}
 	}
 	return 0;
@@ -210,18 +213,21 @@ static int check_disk(struct check *c, const struct profile_disk *d)
 	bool direct = d->cache == CACHE_NONE || d->cache == CACHE_DIRECTSYNC;
 
 	if (d->aio == AIO_NATIVE && !direct)
-		return bad(c, key_line(c, section, "aio"),
-			   "aio = native needs cache = none or directsync (O_DIRECT); use aio = "
-			   "io_uring or threads with this cache");
+		return check_bad(
+		    c, check_key_line(c, section, "aio"),
+		    "aio = native needs cache = none or directsync (O_DIRECT); use aio = "
+		    "io_uring or threads with this cache");
 	if (d->readonly && d->bus == BUS_SATA)
-		return bad(c, key_line(c, section, "readonly"),
-			   "readonly = yes needs bus = virtio, scsi or nvme: QEMU's SATA disks "
-			   "cannot be read-only (a [cdrom] can)");
+		return check_bad(
+		    c, check_key_line(c, section, "readonly"),
+		    "readonly = yes needs bus = virtio, scsi or nvme: QEMU's SATA disks "
+		    "cannot be read-only (a [cdrom] can)");
 	if (d->iothread == TRI_YES && (d->bus == BUS_SATA || d->bus == BUS_NVME))
-		return bad(c, key_line(c, section, "iothread"),
-			   "iothread = yes needs bus = virtio or scsi; QEMU's %s emulation has no "
-			   "iothread",
-			   d->bus == BUS_SATA ? "SATA" : "NVMe");
+		return check_bad(
+		    c, check_key_line(c, section, "iothread"),
+		    "iothread = yes needs bus = virtio or scsi; QEMU's %s emulation has no "
+		    "iothread",
+		    d->bus == BUS_SATA ? "SATA" : "NVMe");
 	return 0;
 }
 
@@ -243,10 +249,11 @@ static int check_sources(struct check *c)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (sources[i] && sources[j] && streq(sources[i], sources[j]))
-				return bad(c, refs[i]->line,
-					   "%s is also the source of [%s] (line %d); two devices "
-					   "writing one disk corrupt it",
-					   sources[i], refs[j]->label, refs[j]->line);
+				return check_bad(
+				    c, refs[i]->line,
+				    "%s is also the source of [%s] (line %d); two devices "
+				    "writing one disk corrupt it",
+				    sources[i], refs[j]->label, refs[j]->line);
 	return 0;
 }
 
@@ -268,10 +275,11 @@ static int check_boot_order(struct check *c)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (boot[i] && boot[i] == boot[j])
-				return bad(c, refs[i]->line,
-					   "boot = %u is also given to [%s] (line %d); each boot "
-					   "device needs its own number",
-					   boot[i], refs[j]->label, refs[j]->line);
+				return check_bad(
+				    c, refs[i]->line,
+				    "boot = %u is also given to [%s] (line %d); each boot "
+				    "device needs its own number",
+				    boot[i], refs[j]->label, refs[j]->line);
 	return 0;
 }
 
@@ -288,10 +296,11 @@ static int check_storage(struct check *c)
 		sata += p->disks[i].bus == BUS_SATA;
 	}
 	if (sata > SATA_PORTS)
-		return bad(c, 0,
-			   "%zu SATA devices (cdroms and bus = sata disks) but q35 has %d SATA "
-			   "ports; put disks on virtio, scsi or nvme",
-			   sata, SATA_PORTS);
+		return check_bad(
+		    c, 0,
+		    "%zu SATA devices (cdroms and bus = sata disks) but q35 has %d SATA "
+		    "ports; put disks on virtio, scsi or nvme",
+		    sata, SATA_PORTS);
 	r = check_sources(c);
 	return r < 0 ? r : check_boot_order(c);
 }
@@ -301,19 +310,21 @@ static int check_net(struct check *c, const struct profile_net *n)
 	_cleanup_free_ char *section = xasprintf("net.%s", n->ref.label);
 
 	if (n->type == NET_BRIDGE && !n->bridge)
-		return bad(c, n->ref.line,
-			   "[%s] has type = bridge but no bridge; add e.g. bridge = br0", section);
+		return check_bad(c, n->ref.line,
+				 "[%s] has type = bridge but no bridge; add e.g. bridge = br0",
+				 section);
 	if (n->type != NET_BRIDGE && n->bridge)
-		return bad(c, key_line(c, section, "bridge"),
-			   "bridge applies to type = bridge; set type = bridge or remove bridge");
+		return check_bad(
+		    c, check_key_line(c, section, "bridge"),
+		    "bridge applies to type = bridge; set type = bridge or remove bridge");
 	if (n->type == NET_TAP && !n->ifname)
-		return bad(
+		return check_bad(
 		    c, n->ref.line,
 		    "[%s] has type = tap but no ifname; add the tap device, e.g. ifname = tap0",
 		    section);
 	if ((n->type == NET_USER || n->type == NET_NONE) && n->ifname)
-		return bad(c, key_line(c, section, "ifname"),
-			   "ifname applies to type = tap or bridge; remove it");
+		return check_bad(c, check_key_line(c, section, "ifname"),
+				 "ifname applies to type = tap or bridge; remove it");
 	return 0;
 }
 
@@ -332,9 +343,10 @@ static int check_firmware(struct check *c)
 	const struct profile *p = c->p;
 
 	if (p->firmware.type == FW_BIOS && (p->firmware.code || p->firmware.vars_template))
-		return bad(c, key_line(c, "firmware", p->firmware.code ? "code" : "vars_template"),
-			   "%s applies to OVMF; with type = bios remove it",
-			   p->firmware.code ? "code" : "vars_template");
+		return check_bad(
+		    c, check_key_line(c, "firmware", p->firmware.code ? "code" : "vars_template"),
+		    "%s applies to OVMF; with type = bios remove it",
+		    p->firmware.code ? "code" : "vars_template");
 	return 0;
 }
 
@@ -345,15 +357,17 @@ static int check_display(struct check *c)
 	bool remote = p->display.type == DISPLAY_VNC || p->display.type == DISPLAY_SPICE;
 
 	if (p->display.type == DISPLAY_VNC && p->display.port && p->display.port < 5900)
-		return bad(c, key_line(c, "display", "port"),
-			   "port = %u: VNC ports start at 5900 (display :0)", p->display.port);
+		return check_bad(c, check_key_line(c, "display", "port"),
+				 "port = %u: VNC ports start at 5900 (display :0)",
+				 p->display.port);
 	/* On a TCP port every local user could connect: a password it is. */
 	if (remote && p->display.port && !p->display.password_file)
-		return bad(c, key_line(c, "display", "port"),
-			   "port = %u: a display on a TCP port needs password_file (a file only "
-			   "root may read, holding the password); or leave port out for a unix "
-			   "socket only QEMU's user can reach",
-			   p->display.port);
+		return check_bad(
+		    c, check_key_line(c, "display", "port"),
+		    "port = %u: a display on a TCP port needs password_file (a file only "
+		    "root may read, holding the password); or leave port out for a unix "
+		    "socket only QEMU's user can reach",
+		    p->display.port);
 	return 0;
 }
 
@@ -365,20 +379,21 @@ static int check_trust(struct check *c)
 	bool first_is_args = args && (!extra || args < extra);
 
 	if (p->qemu.extra_args.n && !p->trusted)
-		return bad(c, first_is_args ? args : extra,
-			   "%s is allowed only in a trusted profile (owned by root, or by you when "
-			   "not running as root, and not writable by group or others); fix with: "
-			   "chmod go-w %s",
-			   first_is_args ? "args" : "extra_args", p->path);
+		return check_bad(
+		    c, first_is_args ? args : extra,
+		    "%s is allowed only in a trusted profile (owned by root, or by you when "
+		    "not running as root, and not writable by group or others); fix with: "
+		    "chmod go-w %s",
+		    first_is_args ? "args" : "extra_args", p->path);
 	return 0;
 }
 
 int profile_check(const struct profile *p, struct pl_err *err)
 {
 	static int (*const checks[])(struct check *) = {
-	    check_required, check_cpu,	       check_pinning, check_memory,
-	    check_gpus,	    check_pci_overlap, check_storage, check_nets,
-	    check_firmware, check_display,     check_trust,
+	    check_required,    check_cpu,     check_pinning, check_memory,   check_gpus,
+	    check_pci_overlap, check_storage, check_nets,    check_firmware, check_display,
+	    check_trust,       check_devices, check_audio,   check_inputs,   check_memory_options,
 	};
 	struct check c = {p, err};
 

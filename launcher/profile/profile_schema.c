@@ -75,7 +75,38 @@ static const struct choice nic_models[] = {{"virtio", NIC_VIRTIO},
 static const struct choice audio_backends[] = {{"none", AUDIO_NONE},
 					       {"pipewire", AUDIO_PIPEWIRE},
 					       {"pulseaudio", AUDIO_PULSEAUDIO},
+					       {"alsa", AUDIO_ALSA},
+					       {"jack", AUDIO_JACK},
+					       {"spice", AUDIO_SPICE},
 					       {NULL, 0}};
+static const struct choice audio_devices[] = {{"hda", SOUND_HDA},
+					      {"ac97", SOUND_AC97},
+					      {"usb", SOUND_USB},
+					      {"virtio", SOUND_VIRTIO},
+					      {NULL, 0}};
+static const struct choice hda_codecs[] = {
+    {"duplex", CODEC_DUPLEX}, {"micro", CODEC_MICRO}, {"output", CODEC_OUTPUT}, {NULL, 0}};
+static const struct choice input_devices[] = {{"evdev", INPUT_EVDEV},
+					      {"virtio-keyboard", INPUT_VIRTIO_KEYBOARD},
+					      {"virtio-mouse", INPUT_VIRTIO_MOUSE},
+					      {"virtio-tablet", INPUT_VIRTIO_TABLET},
+					      {"usb-keyboard", INPUT_USB_KEYBOARD},
+					      {"usb-mouse", INPUT_USB_MOUSE},
+					      {"usb-tablet", INPUT_USB_TABLET},
+					      {NULL, 0}};
+static const struct choice watchdogs[] = {
+    {"none", WATCHDOG_NONE}, {"i6300esb", WATCHDOG_I6300ESB}, {"itco", WATCHDOG_ITCO}, {NULL, 0}};
+static const struct choice serial_ports[] = {{"no", SERIAL_NO},
+					     {"yes", SERIAL_TERMINAL},
+					     {"pty", SERIAL_PTY},
+					     {"socket", SERIAL_SOCKET},
+					     {NULL, 0}};
+static const struct choice mem_policies[] = {{"bind", POLICY_BIND},
+					     {"preferred", POLICY_PREFERRED},
+					     {"interleave", POLICY_INTERLEAVE},
+					     {NULL, 0}};
+static const struct choice zero_detection[] = {
+    {"off", ZEROES_OFF}, {"on", ZEROES_ON}, {"unmap", ZEROES_UNMAP}, {NULL, 0}};
 static const struct choice video_models[] = {
     {"auto", VIDEO_AUTO},     {"none", VIDEO_NONE},   {"vga", VIDEO_VGA},     {"qxl", VIDEO_QXL},
     {"virtio", VIDEO_VIRTIO}, {"ramfb", VIDEO_RAMFB}, {"bochs", VIDEO_BOCHS}, {NULL, 0}};
@@ -93,6 +124,14 @@ static const struct key_spec vm_keys[] = {
     KEY_CHOICE("clock", P(vm.clock), clocks),
     KEY("hpet", V_BOOL, P(vm.hpet)),
     KEY_CHOICE("pit_tick", P(vm.pit_tick), tick_policies),
+    KEY("boot_menu", V_BOOL, P(vm.boot_menu)),
+    KEY("s3", V_BOOL, P(vm.s3)),
+    KEY("s4", V_BOOL, P(vm.s4)),
+    KEY("balloon", V_BOOL, P(vm.balloon)),
+    KEY("rng", V_BOOL, P(vm.rng)),
+    KEY_CHOICE("watchdog", P(vm.watchdog), watchdogs),
+    KEY("guest_agent", V_BOOL, P(vm.guest_agent)),
+    KEY("ps2", V_BOOL, P(vm.ps2)),
     END_KEYS,
 };
 
@@ -109,6 +148,7 @@ static const struct key_spec firmware_keys[] = {
     KEY_CHOICE("type", P(firmware.type), fw_types),
     KEY("code", V_AUTO_PATH, P(firmware.code)),
     KEY("vars_template", V_AUTO_PATH, P(firmware.vars_template)),
+    KEY("vars", V_PATH, P(firmware.vars)),
     KEY("tpm", V_BOOL, P(firmware.tpm)),
     END_KEYS,
 };
@@ -128,6 +168,7 @@ static const struct key_spec cpu_keys[] = {
     KEY("hide_kvm", V_BOOL, P(cpu.hide_kvm)),
     KEY("hide_hypervisor", V_BOOL, P(cpu.hide_hypervisor)),
     KEY_CUSTOM("flags", P(cpu.flags), value_cpu_flags),
+    KEY("cpu_pm", V_BOOL, P(cpu.cpu_pm)),
     END_KEYS,
 };
 
@@ -135,11 +176,20 @@ static const struct key_spec memory_keys[] = {
     KEY_CUSTOM("size", P(memory.size), value_size),
     KEY_CHOICE("hugepages", P(memory.hugepages), hugepage_sizes),
     KEY_CUSTOM("node", P(memory.node), value_numa_node),
+    KEY_CHOICE("policy", P(memory.policy), mem_policies),
+    KEY_CHOICE("prealloc", P(memory.prealloc), tristates),
+    KEY_UINT("prealloc_threads", P(memory.prealloc_threads), 1, 1024),
+    KEY("lock", V_BOOL, P(memory.lock)),
     END_KEYS,
 };
 
 static const struct key_spec audio_keys[] = {
     KEY_CHOICE("backend", P(audio.backend), audio_backends),
+    KEY_CHOICE("device", P(audio.device), audio_devices),
+    KEY_CHOICE("codec", P(audio.codec), hda_codecs),
+    KEY_UINT("latency", P(audio.latency), 1, 10000000),
+    KEY_CUSTOM("server", P(audio.server), value_audio_name),
+    KEY_CUSTOM("client_name", P(audio.client_name), value_audio_name),
     END_KEYS,
 };
 
@@ -150,7 +200,7 @@ static const struct key_spec display_keys[] = {
     KEY_CUSTOM("resolution", 0, value_resolution),
     KEY_UINT("port", P(display.port), 1, 65535),
     KEY("password_file", V_PATH, P(display.password_file)),
-    KEY("serial", V_BOOL, P(display.serial)),
+    KEY_CHOICE("serial", P(display.serial), serial_ports),
     END_KEYS,
 };
 
@@ -178,6 +228,7 @@ static const struct key_spec gpu_keys[] = {
     KEY_CUSTOM("address", GPU(address), value_pci_addr),
     KEY_CUSTOM("functions", 0, value_functions),
     KEY_OPT("rom", V_PATH, GPU(rom)),
+    KEY("rombar", V_BOOL, GPU(rombar)),
     KEY("primary", V_BOOL, GPU(primary)),
     KEY_CUSTOM("host_driver", GPU(host_driver), value_driver),
     END_KEYS,
@@ -186,6 +237,8 @@ static const struct key_spec gpu_keys[] = {
 static const struct key_spec pci_keys[] = {
     KEY_CUSTOM("address", PCI(address), value_pci_addr),
     KEY_OPT("rom", V_PATH, PCI(rom)),
+    KEY("rombar", V_BOOL, PCI(rombar)),
+    KEY_UINT("boot", PCI(boot), 1, 99),
     END_KEYS,
 };
 
@@ -200,6 +253,14 @@ static const struct key_spec disk_keys[] = {
     KEY("readonly", V_BOOL, DISK(readonly)),
     KEY_UINT("boot", DISK(boot), 1, 99),
     KEY_CUSTOM("serial", DISK(serial), value_disk_serial),
+    KEY_CUSTOM("model", DISK(model), value_disk_ident),
+    KEY_CUSTOM("vendor", DISK(vendor), value_disk_ident),
+    KEY_CUSTOM("product", DISK(product), value_disk_ident),
+    KEY_UINT("rotation_rate", DISK(rotation_rate), 1, 65534),
+    KEY_CUSTOM("logical_block_size", DISK(logical_block_size), value_block_size),
+    KEY_CUSTOM("physical_block_size", DISK(physical_block_size), value_block_size),
+    KEY_CHOICE("detect_zeroes", DISK(detect_zeroes), zero_detection),
+    KEY_UINT("queues", DISK(queues), 1, 64),
     END_KEYS,
 };
 
@@ -220,11 +281,14 @@ static const struct key_spec net_keys[] = {
 
 static const struct key_spec usb_keys[] = {
     KEY_CUSTOM("device", 0, value_usb_id),
+    KEY_UINT("boot", offsetof(struct profile_usb, boot), 1, 99),
     END_KEYS,
 };
 
 static const struct key_spec input_keys[] = {
+    KEY_CHOICE("device", INPUT(device), input_devices),
     KEY("evdev", V_PATH, INPUT(evdev)),
+    KEY("repeat", V_BOOL, INPUT(repeat)),
     KEY("grab_all", V_BOOL, INPUT(grab_all)),
     KEY_CUSTOM("grab_toggle", INPUT(grab_toggle), value_grab_toggle),
     END_KEYS,
@@ -250,12 +314,15 @@ static void *open_gpu(struct profile *p, const char *label, int line)
 {
 	struct profile_gpu *gpu = APPEND(p->gpus, p->n_gpus, label, line);
 	gpu->all_functions = true;
+	gpu->rombar = true;
 	return gpu;
 }
 
 static void *open_pci(struct profile *p, const char *label, int line)
 {
-	return APPEND(p->pcis, p->n_pcis, label, line);
+	struct profile_pci *pci = APPEND(p->pcis, p->n_pcis, label, line);
+	pci->rombar = true;
+	return pci;
 }
 
 static void *open_disk(struct profile *p, const char *label, int line)
@@ -292,6 +359,7 @@ static void *open_input(struct profile *p, const char *label, int line)
 {
 	struct profile_input *input = APPEND(p->inputs, p->n_inputs, label, line);
 	input->grab_all = true;
+	input->repeat = true;
 	input->grab_toggle = xstrdup("ctrl-ctrl");
 	return input;
 }

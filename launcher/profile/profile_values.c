@@ -465,6 +465,39 @@ int value_disk_serial(const char *text, void *field, char *why)
 	return value_string(text, field, why);
 }
 
+/* What a disk tells the guest it is: printable ASCII that needs no quoting. */
+int value_disk_ident(const char *text, void *field, char *why)
+{
+	size_t n = strlen(text);
+
+	if (n == 0 || n > 40)
+		return why_set(why, "expected 1 to 40 characters, e.g. Samsung SSD 980 PRO");
+	for (const char *s = text; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == ',')
+			return why_set(why, "expected printable ASCII without ','");
+	return value_string(text, field, why);
+}
+
+int value_block_size(const char *text, void *field, char *why)
+{
+	unsigned v;
+
+	if (value_uint(text, 512, 32768, &v, why) < 0 || (v & (v - 1)))
+		return why_set(why, "expected a power of two from 512 to 32768, e.g. 4096");
+	*(unsigned *)field = v;
+	return 0;
+}
+
+/* A sound server's address or a client's name, passed to QEMU as one value. */
+int value_audio_name(const char *text, void *field, char *why)
+{
+	size_t n = strlen(text);
+
+	if (n == 0 || n > 256 || strchr(text, ','))
+		return why_set(why, "expected 1 to 256 characters without ','");
+	return value_string(text, field, why);
+}
+
 int value_grab_toggle(const char *text, void *field, char *why)
 {
 	static const struct choice toggles[] = {

@@ -46,6 +46,9 @@ int value_disk_serial(const char *text, void *field, char *why);
 /* An [smbios] name: at most 64 characters. */
 int value_smbios(const char *text, void *field, char *why);
 int value_grab_toggle(const char *text, void *field, char *why);
+int value_disk_ident(const char *text, void *field, char *why);
+int value_block_size(const char *text, void *field, char *why);
+int value_audio_name(const char *text, void *field, char *why);
 
 bool vm_name_valid(const char *name);
 /* The hooks passlaunch ships, in the order they are documented. */

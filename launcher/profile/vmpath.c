@@ -74,6 +74,8 @@ char *vmpath_looking_glass(const char *vm)
 
 char *vmpath_vars(const struct profile *p)
 {
+	if (p->firmware.vars)
+		return xstrdup(p->firmware.vars);
 	return xasprintf("%s/OVMF_VARS.fd", p->vm.state_dir);
 }
 

@@ -18,17 +18,6 @@ void argv_opt(struct argv_builder *b, const char *opt, const char *fmt, ...)
 }
 
 /* FNV-1a: stable names and MAC addresses from the VM name and a label. */
-bool argv_machine_is_q35(const char *machine)
-{
-	return streq(machine, "q35") || str_has_prefix(machine, "pc-q35-");
-}
-
-bool argv_machine_is_i440fx(const char *machine)
-{
-	return streq(machine, "pc") ||
-	       (str_has_prefix(machine, "pc-") && !argv_machine_is_q35(machine));
-}
-
 uint32_t argv_hash(const char *a, const char *b)
 {
 	uint32_t h = 2166136261u;

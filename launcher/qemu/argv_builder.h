@@ -22,10 +22,6 @@ void argv_opt(struct argv_builder *b, const char *opt, const char *fmt, ...) _pr
 /* -add-fd for file I of the plan (twice for a writable one); the opaque
  * string says how each is opened and what it is: rw:PATH or ro:PATH. */
 void argv_add_fd(struct argv_builder *b, size_t i);
-/* q35 (PCIe, ICH9) or pc (i440fx: conventional PCI, PIIX4), by QEMU's names
- * for them and their versions ("pc-q35-7.2", "pc-i440fx-7.2", "pc-1.0"). */
-bool argv_machine_is_q35(const char *machine);
-bool argv_machine_is_i440fx(const char *machine);
 /* FNV-1a: stable names and MAC addresses from the VM name and a label. */
 uint32_t argv_hash(const char *a, const char *b);
 

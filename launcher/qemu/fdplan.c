@@ -24,10 +24,13 @@ void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan)
 		add(plan, (struct qemu_file){QEMU_FILE_DISK, i, p->disks[i].source,
 					     !p->disks[i].readonly, 0});
 	for (size_t i = 0; i < p->n_cdroms; i++)
-		add(plan, (struct qemu_file){QEMU_FILE_CDROM, i, p->cdroms[i].source, false, 0});
+		if (p->cdroms[i].source)
+			add(plan,
+			    (struct qemu_file){QEMU_FILE_CDROM, i, p->cdroms[i].source, false, 0});
 	plan->qmp_fd = QEMU_FIRST_FD + (int)plan->n_fds++;
 	plan->client_fd = QEMU_FIRST_FD + (int)plan->n_fds++;
-	plan->serial_fd = p->display.serial ? QEMU_FIRST_FD + (int)plan->n_fds++ : -1;
+	plan->serial_fd =
+	    p->display.serial == SERIAL_TERMINAL ? QEMU_FIRST_FD + (int)plan->n_fds++ : -1;
 }
 
 void qemu_fd_plan_free(struct qemu_fd_plan *plan)

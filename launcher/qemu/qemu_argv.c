@@ -3,6 +3,7 @@
 #include "argv_builder.h"
 #include "qemu_argv_io.h"
 #include "qemu_argv_pci.h"
+#include "qemu_argv_peripherals.h"
 #include "qemu_argv_storage.h"
 
 #include "base/size.h"
@@ -19,36 +20,44 @@ static bool needs_smm(const struct argv_builder *b)
 	return b->p->firmware.type != FW_BIOS && b->f->firmware.requires_smm;
 }
 
+static bool has_memory_backend(const struct profile *p)
+{
+	return p->memory.hugepages || p->memory.prealloc == TRI_YES;
+}
+
 static void add_machine(struct argv_builder *b)
 {
 	const struct profile *p = b->p;
-	const char *pm = argv_machine_is_q35(p->qemu.machine)	   ? "ICH9-LPC"
-			 : argv_machine_is_i440fx(p->qemu.machine) ? "PIIX4_PM"
-								   : NULL;
+	const char *pm = machine_is_q35(p->qemu.machine)      ? "ICH9-LPC"
+			 : machine_is_i440fx(p->qemu.machine) ? "PIIX4_PM"
+							      : NULL;
 
 	argv_opt(b, "-accel", "%s", b->f->accel == ACCEL_KVM ? "kvm" : "tcg");
 	/* hpet became a machine property in QEMU 7.0; -no-hpet before. */
 	bool hpet_property = !b->f->qemu_major || b->f->qemu_major >= 7;
 
-	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s%s", p->qemu.machine,
-		 needs_smm(b) ? "on" : "off", p->memory.hugepages ? ",memory-backend=mem" : "",
-		 !p->vm.hpet && hpet_property ? ",hpet=off" : "");
+	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s%s%s", p->qemu.machine,
+		 needs_smm(b) ? "on" : "off", has_memory_backend(p) ? ",memory-backend=mem" : "",
+		 !p->vm.hpet && hpet_property ? ",hpet=off" : "", p->vm.ps2 ? "" : ",i8042=off");
 	if (!p->vm.hpet && !hpet_property)
 		argv_opt(b, "-no-hpet", NULL);
 	if (needs_smm(b))
 		argv_opt(b, "-global", "driver=cfi.pflash01,property=secure,value=on");
 	/* Sleep states leave passed-through GPUs in states they do not come back
-	 * from; they are switched off on the machine's own power management (a
+	 * from: off unless asked for, on the machine's own power management (a
 	 * global for a device the machine lacks would be lost). */
 	if (pm) {
-		argv_opt(b, "-global", "%s.disable_s3=1", pm);
-		argv_opt(b, "-global", "%s.disable_s4=1", pm);
+		argv_opt(b, "-global", "%s.disable_s3=%d", pm, !p->vm.s3);
+		argv_opt(b, "-global", "%s.disable_s4=%d", pm, !p->vm.s4);
 	}
 	if (b->f->accel == ACCEL_KVM)
 		argv_opt(b, "-global", "kvm-pit.lost_tick_policy=%s",
 			 p->vm.pit_tick == TICK_DELAY ? "delay" : "discard");
 	argv_opt(b, "-rtc", "base=%s,driftfix=slew",
 		 p->vm.clock == CLOCK_LOCALTIME ? "localtime" : "utc");
+	if (p->vm.boot_menu)
+		argv_opt(b, "-boot", "menu=on");
+	argv_add_overcommit(b);
 }
 
 static void add_cpu(struct argv_builder *b)
@@ -79,21 +88,39 @@ static void add_cpu(struct argv_builder *b)
 		 p->cpu.cores, p->cpu.threads);
 }
 
+static const char *const policies[] = {
+    [POLICY_BIND] = "bind", [POLICY_PREFERRED] = "preferred", [POLICY_INTERLEAVE] = "interleave"};
+
+/* Hugepages come from a memfd of that page size; memory preallocated
+ * without them from anonymous RAM. Preallocation is on with hugepages
+ * unless turned off, so that a short pool fails at start, not mid-game. */
 static void add_memory(struct argv_builder *b)
 {
 	const struct profile *p = b->p;
+	bool prealloc = p->memory.prealloc == TRI_YES ||
+			(p->memory.prealloc == TRI_AUTO && p->memory.hugepages);
 	char size[32];
 	_cleanup_free_ char *node = NULL;
+	_cleanup_free_ char *threads = NULL;
 
 	size_format(p->memory.size, size, sizeof(size));
 	argv_opt(b, "-m", "%s", size);
-	if (!p->memory.hugepages)
+	if (!has_memory_backend(p))
 		return;
 	if (p->memory.node >= 0)
-		node = xasprintf(",host-nodes=%d,policy=bind", p->memory.node);
-	argv_opt(b, "-object",
-		 "memory-backend-memfd,id=mem,size=%s,hugetlb=on,hugetlbsize=%s,prealloc=on%s",
-		 size, p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M", node ? node : "");
+		node = xasprintf(",host-nodes=%d,policy=%s", p->memory.node,
+				 policies[p->memory.policy]);
+	if (p->memory.prealloc_threads)
+		threads = xasprintf(",prealloc-threads=%u", p->memory.prealloc_threads);
+	if (p->memory.hugepages)
+		argv_opt(b, "-object",
+			 "memory-backend-memfd,id=mem,size=%s,hugetlb=on,hugetlbsize=%s,"
+			 "prealloc=%s%s%s",
+			 size, p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M",
+			 prealloc ? "on" : "off", threads ? threads : "", node ? node : "");
+	else
+		argv_opt(b, "-object", "memory-backend-ram,id=mem,size=%s,prealloc=on%s%s", size,
+			 threads ? threads : "", node ? node : "");
 }
 
 static void add_firmware(struct argv_builder *b)
@@ -129,11 +156,7 @@ static void add_control(struct argv_builder *b)
 	argv_opt(b, "-mon", "chardev=qmp,mode=control");
 	argv_opt(b, "-chardev", "socket,id=qmp-client,fd=%d,server=on,wait=off", b->plan.client_fd);
 	argv_opt(b, "-mon", "chardev=qmp-client,mode=control");
-	if (b->p->display.serial) {
-		argv_opt(b, "-chardev", "socket,id=serial0,fd=%d,server=on,wait=off",
-			 b->plan.serial_fd);
-		argv_opt(b, "-serial", "chardev:serial0");
-	}
+	argv_add_serial(b);
 	if (b->p->sandbox.seccomp)
 		argv_opt(b, "-sandbox",
 			 "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
@@ -200,6 +223,7 @@ void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct
 	argv_add_audio(&b);
 	argv_add_display(&b);
 	argv_add_tpm(&b);
+	argv_add_small_devices(&b);
 	add_control(&b);
 	for (size_t i = 0; i < p->qemu.extra_args.n; i++)
 		strv_push(argv, p->qemu.extra_args.v[i]);

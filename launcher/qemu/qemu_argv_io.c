@@ -69,38 +69,6 @@ void argv_add_network(struct argv_builder *b)
 	}
 }
 
-void argv_add_usb_input(struct argv_builder *b)
-{
-	const struct profile *p = b->p;
-
-	if (p->n_usbs)
-		argv_opt(b, "-device", "qemu-xhci,id=xhci");
-	for (size_t i = 0; i < p->n_usbs; i++)
-		argv_opt(b, "-device", "usb-host,bus=xhci.0,vendorid=0x%04x,productid=0x%04x,id=%s",
-			 p->usbs[i].vendor, p->usbs[i].product, p->usbs[i].ref.label);
-	for (size_t i = 0; i < p->n_inputs; i++) {
-		const struct profile_input *in = &p->inputs[i];
-		argv_opt(b, "-object",
-			 "input-linux,id=%s,evdev=%s,grab_all=%s,repeat=on,grab-toggle=%s",
-			 in->ref.label, in->evdev, in->grab_all ? "on" : "off", in->grab_toggle);
-	}
-}
-
-/* QEMU has spoken PipeWire natively since 8.1; older ones reach it through
- * pipewire-pulse. */
-void argv_add_audio(struct argv_builder *b)
-{
-	const struct host_facts *f = b->f;
-	bool native_pw = f->qemu_major > 8 || (f->qemu_major == 8 && f->qemu_minor >= 1);
-
-	if (b->p->audio.backend == AUDIO_NONE)
-		return;
-	argv_opt(b, "-audiodev", "%s,id=audio0",
-		 b->p->audio.backend == AUDIO_PIPEWIRE && native_pw ? "pipewire" : "pa");
-	argv_opt(b, "-device", "ich9-intel-hda,id=sound0");
-	argv_opt(b, "-device", "hda-duplex,bus=sound0.0,audiodev=audio0");
-}
-
 /* Looking Glass: two frames of 32-bit pixels plus 10 MiB, rounded up to a
  * power of two (its documented formula). */
 static uint64_t looking_glass_size(const struct profile *p)

@@ -1,13 +1,11 @@
-/* The builder's parts for what the guest talks through: network, USB and
- * evdev input, audio, display, TPM. */
+/* The builder's parts for what the guest talks through: network, display,
+ * TPM. */
 #ifndef PASSLAUNCH_QEMU_ARGV_IO_H
 #define PASSLAUNCH_QEMU_ARGV_IO_H
 
 #include "argv_builder.h"
 
 void argv_add_network(struct argv_builder *b);
-void argv_add_usb_input(struct argv_builder *b);
-void argv_add_audio(struct argv_builder *b);
 void argv_add_display(struct argv_builder *b);
 void argv_add_tpm(struct argv_builder *b);
 

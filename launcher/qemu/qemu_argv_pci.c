@@ -6,7 +6,7 @@
  * Writes the bus and returns the slot, for the device's functions. */
 static unsigned open_slot(struct argv_builder *b, const char *label, char *bus, size_t len)
 {
-	if (!argv_machine_is_q35(b->p->qemu.machine)) {
+	if (!machine_is_q35(b->p->qemu.machine)) {
 		snprintf(bus, len, "pci.0");
 		return b->next_slot++;
 	}
@@ -33,12 +33,12 @@ static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t
 		/* Guest functions are numbered from 0: a slot must have function 0. */
 		id = guest_func ? xasprintf("%s.%u", g->ref.label, guest_func)
 				: xstrdup(g->ref.label);
-		argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s,addr=%02x.%u%s%s%s%s", addr,
+		argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s,addr=%02x.%u%s%s%s%s%s", addr,
 			 id, bus, slot, guest_func,
 			 guest_func == 0 && multi ? ",multifunction=on" : "",
 			 guest_func == 0 && g->primary ? ",x-vga=on" : "",
 			 guest_func == 0 && g->rom ? ",romfile=" : "",
-			 guest_func == 0 && g->rom ? g->rom : "");
+			 guest_func == 0 && g->rom ? g->rom : "", g->rombar ? "" : ",rombar=0");
 		guest_func++;
 	}
 }
@@ -47,14 +47,17 @@ static void add_pci(struct argv_builder *b, const struct profile_pci *d)
 {
 	char addr[PCI_ADDR_LEN];
 
-	char bus[64], slot[24] = "";
+	char bus[64], slot[24] = "", boot[24] = "";
 	unsigned n = open_slot(b, d->ref.label, bus, sizeof(bus));
 
 	pci_addr_format(&d->address, addr);
 	if (n)
 		snprintf(slot, sizeof(slot), ",addr=%02x.0", n);
-	argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s%s%s%s", addr, d->ref.label, bus, slot,
-		 d->rom ? ",romfile=" : "", d->rom ? d->rom : "");
+	if (d->boot)
+		snprintf(boot, sizeof(boot), ",bootindex=%u", d->boot);
+	argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s%s%s%s%s%s", addr, d->ref.label, bus,
+		 slot, d->rom ? ",romfile=" : "", d->rom ? d->rom : "",
+		 d->rombar ? "" : ",rombar=0", boot);
 }
 
 void argv_add_passthrough(struct argv_builder *b)

@@ -112,6 +112,28 @@ static int open_state_dir(const struct profile *p, struct pl_err *err)
 	return 0;
 }
 
+/* A VARS file still to be made where the profile names it: only in a
+ * directory root may trust, which nobody else can write into meanwhile. */
+static int check_vars_dir(const struct profile *p, const char *vars, struct pl_err *err)
+{
+	struct trust_req req = {"the directory of [firmware] vars", O_PATH, TRUST_DIR, true};
+	_cleanup_free_ char *dir = xstrdup(vars);
+	_cleanup_close_ int fd = -1;
+	char why[sizeof(err->msg)];
+
+	*strrchr(dir, '/') = '\0';
+	fd = trust_open(*dir ? dir : "/", &req, err);
+	if (fd >= 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	err_clear(err);
+	return err_input(err,
+			 "%s:%d: [firmware] vars = %s does not exist, and root will not create "
+			 "it there: %s; copy the VARS template there yourself, or choose a "
+			 "directory only root can write",
+			 p->path, profile_key_line(p, "firmware", "vars"), vars, why);
+}
+
 int nvram_prepare(const struct profile *p, const struct host_facts *f, struct pl_err *err)
 {
 	_cleanup_free_ char *vars = vmpath_vars(p);
@@ -124,5 +146,7 @@ int nvram_prepare(const struct profile *p, const struct host_facts *f, struct pl
 		return r;
 	if (p->firmware.type == FW_BIOS || access(vars, F_OK) == 0)
 		return 0;
+	if (p->firmware.vars && geteuid() == 0 && (r = check_vars_dir(p, vars, err)) < 0)
+		return r;
 	return copy_template(f->firmware.vars_template, vars, err);
 }

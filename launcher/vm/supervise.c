@@ -255,7 +255,7 @@ enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct p
 	struct supervisor s = {.p = p, .qemu = qemu, .serial = -1, .out = out, .qmp = {.fd = -1}};
 	int r = qmp_connect(&s.qmp, qmp_path, QMP_START_TIMEOUT_MS, qemu, err);
 
-	if (r == 0 && p->display.serial)
+	if (r == 0 && p->display.serial == SERIAL_TERMINAL)
 		s.serial = open_serial(p->vm.name);
 	if (r == 0)
 		r = start_guest(&s, plan, err);

@@ -23,6 +23,9 @@ check_golden() {
 @test "golden: smbios" { check_golden smbios; }
 @test "golden: video-virtio" { check_golden video-virtio; }
 @test "golden: video-qxl-gpu" { check_golden video-qxl-gpu; }
+@test "golden: peripherals" { check_golden peripherals; }
+@test "golden: i440fx-sound" { check_golden i440fx-sound; }
+@test "golden: audio-jack" { check_golden audio-jack; }
 @test "golden: hugepages-1g" { check_golden hugepages-1g; }
 @test "golden: disks" { check_golden disks; }
 @test "golden: network" { check_golden network; }
@@ -45,12 +48,13 @@ check_golden() {
 
 @test "every section and key of passlaunch.ini(5) appears in a golden profile" {
 	# The keys as the schema lists them, read from the source table.
-	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z_]+"' "$ROOT/launcher/profile_schema.c" |
-		grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z0-9_]+"' "$ROOT/launcher/profile/profile_schema.c" |
+		grep -oE '"[a-z0-9_]+"' | tr -d '"' | sort -u)
+	[[ $(wc -w <<<"$keys") -gt 50 ]] || fail "the schema's keys were not found: $keys"
 	for key in $keys; do
 		grep -qE "^\s*$key\s*=" "$GOLDEN"/*.ini || fail "no golden profile sets '$key'"
 	done
-	for section in vm qemu firmware cpu memory gpu pci disk cdrom net usb input audio display hooks sandbox; do
+	for section in vm qemu firmware cpu memory gpu pci disk cdrom net usb input audio display hooks sandbox smbios; do
 		grep -qE "^\[${section}[].]" "$GOLDEN"/*.ini || fail "no golden profile has [$section]"
 	done
 }

@@ -570,7 +570,7 @@ expect_error() {
 	[memory]
 	node = 0
 	EOF
-	expect_error "bad.ini:2: node applies to hugepages; set hugepages = 2M or 1G, or remove node"
+	expect_error "bad.ini:2: node applies to memory passlaunch allocates: set hugepages = 2M or 1G, or prealloc = yes, or remove node"
 }
 
 @test "memory too small to boot" {
@@ -754,4 +754,158 @@ expect_error() {
 	EOF
 	chmod 666 bad.ini
 	expect_error "bad.ini:2: extra_args is allowed only in a trusted profile (owned by root, or by you when not running as root, and not writable by group or others); fix with: chmod go-w bad.ini"
+}
+
+# --- devices real VMs use: what each key applies to ---
+
+@test "a disk's identity on a bus that has no such property" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	model = Samsung SSD
+	EOF
+	expect_error "bad.ini:3: model applies to bus = sata (an ATA disk's model); on scsi use vendor and product"
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	bus = sata
+	vendor = ATA
+	EOF
+	expect_error "bad.ini:4: vendor applies to bus = scsi; on sata use model"
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	bus = nvme
+	rotation_rate = 1
+	EOF
+	expect_error "bad.ini:4: rotation_rate needs bus = sata or scsi: QEMU's NVMe disks do not report one"
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	bus = sata
+	queues = 4
+	EOF
+	expect_error "bad.ini:4: queues needs bus = virtio or scsi"
+}
+
+@test "a disk's block sizes and zero detection that cannot work" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	logical_block_size = 4096
+	physical_block_size = 512
+	EOF
+	expect_error "bad.ini:4: physical_block_size 512 is smaller than logical_block_size 4096"
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	logical_block_size = 1000
+	EOF
+	expect_error "bad.ini:3: [disk.system] logical_block_size = 1000: expected a power of two from 512 to 32768, e.g. 4096"
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	discard = no
+	detect_zeroes = unmap
+	EOF
+	expect_error "bad.ini:4: detect_zeroes = unmap needs discard = yes; use on, or set discard = yes"
+}
+
+@test "sound options that belong to another backend or device" {
+	profile <<-'EOF'
+	[audio]
+	backend = spice
+	EOF
+	expect_error "bad.ini:2: backend = spice sends sound to the SPICE client; set [display] type = spice, or choose another backend"
+	profile <<-'EOF'
+	[audio]
+	backend = alsa
+	latency = 20000
+	EOF
+	expect_error "bad.ini:3: latency applies to backend = pipewire or pulseaudio"
+	profile <<-'EOF'
+	[audio]
+	backend = pipewire
+	server = unix:/run/pulse
+	EOF
+	expect_error "bad.ini:3: server applies to backend = pulseaudio"
+	profile <<-'EOF'
+	[audio]
+	backend = pipewire
+	device = usb
+	codec = micro
+	EOF
+	expect_error "bad.ini:4: codec applies to device = hda"
+}
+
+@test "virtio-sound on a QEMU older than 8.2 is refused with its version" {
+	export PASSLAUNCH_QEMU_VERSION=7.2
+	profile <<-'EOF'
+	[audio]
+	backend = pipewire
+	device = virtio
+	EOF
+	expect_error "bad.ini:3: device = virtio needs QEMU 8.2 or later (virtio-sound); /usr/bin/qemu-system-x86_64 is 7.2: use device = hda"
+}
+
+@test "evdev keys on emulated input, and a device with no evdev" {
+	profile <<-'EOF'
+	[input.tablet]
+	device = usb-tablet
+	repeat = no
+	EOF
+	expect_error "bad.ini:3: repeat applies to device = evdev (a host input device); remove it or set device = evdev"
+	profile <<-'EOF'
+	[input.keyboard]
+	repeat = no
+	EOF
+	expect_error "bad.ini:1: [input.keyboard] has no evdev; add e.g. evdev = /dev/input/by-id/usb-XXXX-event-kbd"
+}
+
+@test "watchdog, NVRAM, NUMA policy and preallocation where they cannot apply" {
+	profile <<-'EOF'
+	[qemu]
+	machine = pc
+	[vm]
+	watchdog = itco
+	EOF
+	expect_error "bad.ini:4: watchdog = itco is q35's own (ICH9); on machine pc use i6300esb"
+	profile <<-'EOF'
+	[firmware]
+	type = bios
+	vars = /var/lib/vms/VARS.fd
+	EOF
+	expect_error "bad.ini:3: vars applies to OVMF; with type = bios remove it"
+	profile <<-'EOF'
+	[memory]
+	hugepages = 2M
+	policy = preferred
+	EOF
+	expect_error "bad.ini:3: policy applies to a NUMA node; set node, or remove policy"
+	profile <<-'EOF'
+	[memory]
+	prealloc_threads = 4
+	EOF
+	expect_error "bad.ini:2: prealloc_threads needs preallocated memory; set prealloc = yes or hugepages"
+}
+
+@test "a passed device's boot number taken by a disk, or by another passed device" {
+	profile <<-'EOF'
+	[disk.system]
+	source = /dev/sda
+	boot = 1
+	[pci.nvme]
+	address = 0000:0c:00.3
+	boot = 1
+	EOF
+	expect_error "bad.ini:4: boot = 1 is also given to [system] (line 1); each boot device needs its own number"
+	profile <<-'EOF'
+	[pci.nvme]
+	address = 0000:0c:00.3
+	boot = 2
+	[usb.stick]
+	device = 0781:5581
+	boot = 2
+	EOF
+	expect_error "bad.ini:4: boot = 2 is also given to [nvme] (line 1); each boot device needs its own number"
 }

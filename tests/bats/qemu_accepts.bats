@@ -51,7 +51,7 @@ teardown() {
 
 # The word after "id=" of every -device line whose driver is a PCI device.
 expected_pci_ids() {
-	grep -oE -- '-device (pcie-root-port|virtio-blk-pci|virtio-scsi-pci|nvme|virtio-net-pci|e1000e|e1000|rtl8139|qemu-xhci|ich9-intel-hda|VGA|secondary-vga|qxl-vga|qxl|virtio-vga|virtio-gpu-pci|bochs-display|ivshmem-plain|virtio-serial-pci)[^ ]*' cmd |
+	grep -oE -- '-device (pcie-root-port|virtio-blk-pci|virtio-scsi-pci|nvme|virtio-net-pci|e1000e|e1000|rtl8139|qemu-xhci|ich9-intel-hda|intel-hda|AC97|virtio-sound-pci|VGA|secondary-vga|qxl-vga|qxl|virtio-vga|virtio-gpu-pci|bochs-display|ivshmem-plain|virtio-serial-pci|virtio-balloon-pci|virtio-rng-pci|i6300esb|virtio-keyboard-pci|virtio-mouse-pci|virtio-tablet-pci)[^ ]*' cmd |
 		grep -oE 'id=[^, ]+' | cut -d= -f2
 }
 
@@ -133,15 +133,18 @@ accepts() {
 
 	run "$HELPERS/qmp" "$qmp" 'human-monitor-command={"command-line": "info qom-tree"}'
 	((status == 0)) || fail "QMP failed: $output; QEMU said: $(cat "$TMP/qemu.log")"
-	# Sleep states off on the machine's own power management (ICH9-LPC on
-	# q35, PIIX4_PM on pc): a global for a device the machine lacks is lost.
-	local pm
+	# Sleep states as the profile asks (off unless s3/s4 = yes), on the
+	# machine's own power management (ICH9-LPC on q35, PIIX4_PM on pc): a
+	# global for a device the machine lacks is lost.
+	local pm s3=1 s4=1
+	grep -qE '^s3 = yes' variant.ini && s3=0
+	grep -qE '^s4 = yes' variant.ini && s4=0
 	pm=$(jq -r . <<<"$output" | grep -oE '/device\[[0-9]+\] \((ICH9-LPC|PIIX4_PM)\)' | cut -d' ' -f1)
 	[[ -n $pm ]] || fail "no ICH9-LPC or PIIX4_PM in QEMU's tree"
 	run "$HELPERS/qmp" "$qmp" \
 		"qom-get={\"path\": \"/machine/unattached$pm\", \"property\": \"disable_s3\"}" \
 		"qom-get={\"path\": \"/machine/unattached$pm\", \"property\": \"disable_s4\"}"
-	assert_equal "$output" $'1\n1'
+	assert_equal "$output" "$s3"$'\n'"$s4"
 	# A PCIe root port belongs on PCIe: none on the conventional PCI of pc.
 	if grep -qE -- '-machine pc[,-]' cmd && grep -q pcie-root-port cmd; then
 		fail "pcie-root-port on machine pc: $(grep -o 'pcie-root-port[^ ]*' cmd)"
@@ -159,7 +162,12 @@ accepts() {
 	while read -r drive; do
 		jq -e --arg d "$drive" 'any(.[]; .device == $d and .inserted != null)' <<<"$blocks" >/dev/null ||
 			fail "QEMU has no medium in $drive"
-	done < <(grep -oE 'id=drive\.[^,]+' cmd | cut -d= -f2)
+	done < <(grep -E -- '-drive file=' cmd | grep -oE 'id=drive\.[^,]+' | cut -d= -f2)
+	# A [cdrom] with no source: the drive is there, its tray empty.
+	while read -r drive; do
+		jq -e --arg d "$drive" 'any(.[]; .device == $d and .removable and .inserted == null)' \
+			<<<"$blocks" >/dev/null || fail "no empty drive $drive: $blocks"
+	done < <(grep -E -- '-drive if=none' cmd | grep -oE 'id=drive\.[^,]+' | cut -d= -f2)
 	wait "$QEMU_PID"
 	local status=$?
 	QEMU_PID=
@@ -177,6 +185,9 @@ accepts() {
 @test "QEMU accepts golden: smbios" { accepts "$GOLDEN/smbios.ini"; }
 @test "QEMU accepts golden: video-virtio" { accepts "$GOLDEN/video-virtio.ini"; }
 @test "QEMU accepts golden: video-qxl-gpu" { accepts "$GOLDEN/video-qxl-gpu.ini"; }
+@test "QEMU accepts golden: peripherals" { accepts "$GOLDEN/peripherals.ini"; }
+@test "QEMU accepts golden: i440fx-sound" { accepts "$GOLDEN/i440fx-sound.ini"; }
+@test "QEMU accepts golden: audio-jack" { accepts "$GOLDEN/audio-jack.ini"; }
 @test "QEMU accepts golden: hugepages-1g" { accepts "$GOLDEN/hugepages-1g.ini"; }
 @test "QEMU accepts golden: disks" { accepts "$GOLDEN/disks.ini"; }
 @test "QEMU accepts golden: network" { accepts "$GOLDEN/network.ini"; }

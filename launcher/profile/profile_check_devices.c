@@ -1,0 +1,168 @@
+/* Checks of the small devices, sound, input and memory options: what QEMU
+ * would refuse at start, or what would quietly do nothing. */
+#include "profile_check_common.h"
+
+#include "base/log.h"
+
+static int check_disk_identity(struct check *c, const struct profile_disk *d)
+{
+	_cleanup_free_ char *section = xasprintf("disk.%s", d->ref.label);
+
+	if (d->model && d->bus != BUS_SATA)
+		return check_bad(c, check_key_line(c, section, "model"),
+				 "model applies to bus = sata (an ATA disk's model); on scsi use "
+				 "vendor and product");
+	if ((d->vendor || d->product) && d->bus != BUS_SCSI)
+		return check_bad(c, check_key_line(c, section, d->vendor ? "vendor" : "product"),
+				 "%s applies to bus = scsi; on sata use model",
+				 d->vendor ? "vendor" : "product");
+	if (d->rotation_rate && d->bus != BUS_SATA && d->bus != BUS_SCSI)
+		return check_bad(c, check_key_line(c, section, "rotation_rate"),
+				 "rotation_rate needs bus = sata or scsi: QEMU's %s disks do not "
+				 "report one",
+				 d->bus == BUS_NVME ? "NVMe" : "virtio");
+	if (d->queues && d->bus != BUS_VIRTIO && d->bus != BUS_SCSI)
+		return check_bad(c, check_key_line(c, section, "queues"),
+				 "queues needs bus = virtio or scsi");
+	if (d->logical_block_size && d->physical_block_size &&
+	    d->physical_block_size < d->logical_block_size)
+		return check_bad(c, check_key_line(c, section, "physical_block_size"),
+				 "physical_block_size %u is smaller than logical_block_size %u",
+				 d->physical_block_size, d->logical_block_size);
+	if (d->detect_zeroes == ZEROES_UNMAP && !d->discard)
+		return check_bad(c, check_key_line(c, section, "detect_zeroes"),
+				 "detect_zeroes = unmap needs discard = yes; use on, or set "
+				 "discard = yes");
+	return 0;
+}
+
+/* Every device with a boot number, passed ones included, needs its own. */
+static int check_passed_boot(struct check *c)
+{
+	const struct profile *p = c->p;
+
+	for (size_t i = 0; i < p->n_pcis + p->n_usbs; i++) {
+		bool pci = i < p->n_pcis;
+		unsigned boot = pci ? p->pcis[i].boot : p->usbs[i - p->n_pcis].boot;
+		const struct section_ref *ref = pci ? &p->pcis[i].ref : &p->usbs[i - p->n_pcis].ref;
+		const struct section_ref *other = NULL;
+		for (size_t j = 0; boot && !other && j < p->n_disks; j++)
+			other = p->disks[j].boot == boot ? &p->disks[j].ref : NULL;
+		for (size_t j = 0; boot && !other && j < p->n_cdroms; j++)
+			other = p->cdroms[j].boot == boot ? &p->cdroms[j].ref : NULL;
+		for (size_t j = 0; boot && !other && j < i; j++)
+			if ((j < p->n_pcis ? p->pcis[j].boot : p->usbs[j - p->n_pcis].boot) == boot)
+				other =
+				    j < p->n_pcis ? &p->pcis[j].ref : &p->usbs[j - p->n_pcis].ref;
+		if (other)
+			return check_bad(
+			    c, ref->line,
+			    "boot = %u is also given to [%s] (line %d); each boot device "
+			    "needs its own number",
+			    boot, other->label, other->line);
+	}
+	return 0;
+}
+
+int check_devices(struct check *c)
+{
+	const struct profile *p = c->p;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < p->n_disks; i++)
+		r = check_disk_identity(c, &p->disks[i]);
+	if (r < 0)
+		return r;
+	if (p->vm.watchdog == WATCHDOG_ITCO && !machine_is_q35(p->qemu.machine))
+		return check_bad(c, check_key_line(c, "vm", "watchdog"),
+				 "watchdog = itco is q35's own (ICH9); on machine %s use i6300esb",
+				 p->qemu.machine);
+	if (p->firmware.vars && p->firmware.type == FW_BIOS)
+		return check_bad(c, check_key_line(c, "firmware", "vars"),
+				 "vars applies to OVMF; with type = bios remove it");
+	return check_passed_boot(c);
+}
+
+int check_audio(struct check *c)
+{
+	const struct profile *p = c->p;
+	enum audio_backend b = p->audio.backend;
+
+	if (b == AUDIO_SPICE && p->display.type != DISPLAY_SPICE)
+		return check_bad(c, check_key_line(c, "audio", "backend"),
+				 "backend = spice sends sound to the SPICE client; set [display] "
+				 "type = spice, or choose another backend");
+	if (p->audio.latency && b != AUDIO_PIPEWIRE && b != AUDIO_PULSEAUDIO)
+		return check_bad(c, check_key_line(c, "audio", "latency"),
+				 "latency applies to backend = pipewire or pulseaudio");
+	if (p->audio.server && b != AUDIO_PULSEAUDIO)
+		return check_bad(c, check_key_line(c, "audio", "server"),
+				 "server applies to backend = pulseaudio");
+	if (p->audio.client_name && b != AUDIO_JACK)
+		return check_bad(c, check_key_line(c, "audio", "client_name"),
+				 "client_name applies to backend = jack");
+	if (profile_key_line(p, "audio", "codec") && p->audio.device != SOUND_HDA)
+		return check_bad(c, check_key_line(c, "audio", "codec"),
+				 "codec applies to device = hda");
+	return 0;
+}
+
+static bool is_keyboard(enum input_device d)
+{
+	return d == INPUT_VIRTIO_KEYBOARD || d == INPUT_USB_KEYBOARD;
+}
+
+static int check_input(struct check *c, const struct profile_input *in)
+{
+	_cleanup_free_ char *section = xasprintf("input.%s", in->ref.label);
+	static const char *const evdev_keys[] = {"evdev", "repeat", "grab_all", "grab_toggle"};
+
+	if (in->device == INPUT_EVDEV)
+		return 0;
+	for (size_t i = 0; i < N_ELEMENTS(evdev_keys); i++)
+		if (profile_key_line(c->p, section, evdev_keys[i]))
+			return check_bad(c, profile_key_line(c->p, section, evdev_keys[i]),
+					 "%s applies to device = evdev (a host input device); "
+					 "remove it or set device = evdev",
+					 evdev_keys[i]);
+	return 0;
+}
+
+int check_inputs(struct check *c)
+{
+	const struct profile *p = c->p;
+	bool evdev = false, keyboard = false;
+
+	for (size_t i = 0; i < p->n_inputs; i++) {
+		int r = check_input(c, &p->inputs[i]);
+		if (r < 0)
+			return r;
+		evdev |= p->inputs[i].device == INPUT_EVDEV;
+		keyboard |= is_keyboard(p->inputs[i].device);
+	}
+	/* Host keys reach the guest through an emulated keyboard. */
+	if (!p->vm.ps2 && evdev && !keyboard)
+		log_warn("%s:%d: ps2 = no with evdev input but no virtio or USB keyboard: the "
+			 "guest gets no keys; add an [input.LABEL] with device = virtio-keyboard",
+			 p->path, profile_key_line(p, "vm", "ps2"));
+	return 0;
+}
+
+int check_memory_options(struct check *c)
+{
+	const struct profile *p = c->p;
+
+	if (profile_key_line(p, "memory", "policy") && p->memory.node < 0)
+		return check_bad(c, check_key_line(c, "memory", "policy"),
+				 "policy applies to a NUMA node; set node, or remove policy");
+	if (p->memory.prealloc_threads && p->memory.prealloc == TRI_NO)
+		return check_bad(c, check_key_line(c, "memory", "prealloc_threads"),
+				 "prealloc_threads needs prealloc; remove prealloc = no");
+	if (p->memory.prealloc_threads && p->memory.prealloc == TRI_AUTO &&
+	    p->memory.hugepages == HUGEPAGES_NO)
+		return check_bad(
+		    c, check_key_line(c, "memory", "prealloc_threads"),
+		    "prealloc_threads needs preallocated memory; set prealloc = yes or "
+		    "hugepages");
+	return 0;
+}

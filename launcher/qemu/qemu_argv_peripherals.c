@@ -1,0 +1,184 @@
+#include "qemu_argv_peripherals.h"
+
+#include "profile/vmpath.h"
+
+static const char *const input_devices[] = {
+    [INPUT_VIRTIO_KEYBOARD] = "virtio-keyboard-pci",
+    [INPUT_VIRTIO_MOUSE] = "virtio-mouse-pci",
+    [INPUT_VIRTIO_TABLET] = "virtio-tablet-pci",
+    [INPUT_USB_KEYBOARD] = "usb-kbd",
+    [INPUT_USB_MOUSE] = "usb-mouse",
+    [INPUT_USB_TABLET] = "usb-tablet",
+};
+
+static bool on_usb(enum input_device d)
+{
+	return d == INPUT_USB_KEYBOARD || d == INPUT_USB_MOUSE || d == INPUT_USB_TABLET;
+}
+
+static bool needs_xhci(const struct profile *p)
+{
+	bool usb = p->n_usbs || (p->audio.backend != AUDIO_NONE && p->audio.device == SOUND_USB);
+
+	for (size_t i = 0; i < p->n_inputs; i++)
+		usb |= on_usb(p->inputs[i].device);
+	return usb;
+}
+
+static void add_input(struct argv_builder *b, const struct profile_input *in)
+{
+	if (in->device != INPUT_EVDEV) {
+		argv_opt(b, "-device", "%s,%sid=%s", input_devices[in->device],
+			 on_usb(in->device) ? "bus=xhci.0," : "", in->ref.label);
+		return;
+	}
+	argv_opt(b, "-object", "input-linux,id=%s,evdev=%s,grab_all=%s,repeat=%s,grab-toggle=%s",
+		 in->ref.label, in->evdev, in->grab_all ? "on" : "off", in->repeat ? "on" : "off",
+		 in->grab_toggle);
+}
+
+void argv_add_usb_input(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+
+	if (needs_xhci(p))
+		argv_opt(b, "-device", "qemu-xhci,id=xhci");
+	for (size_t i = 0; i < p->n_usbs; i++) {
+		const struct profile_usb *u = &p->usbs[i];
+		_cleanup_free_ char *boot = u->boot ? xasprintf(",bootindex=%u", u->boot) : NULL;
+		argv_opt(b, "-device",
+			 "usb-host,bus=xhci.0,vendorid=0x%04x,productid=0x%04x,id=%s%s", u->vendor,
+			 u->product, u->ref.label, boot ? boot : "");
+	}
+	for (size_t i = 0; i < p->n_inputs; i++)
+		add_input(b, &p->inputs[i]);
+}
+
+/* QEMU has spoken PipeWire natively since 8.1; older ones reach it through
+ * pipewire-pulse. */
+static char *audiodev(const struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+	const struct host_facts *f = b->f;
+	bool native_pw = f->qemu_major > 8 || (f->qemu_major == 8 && f->qemu_minor >= 1);
+	_cleanup_free_ char *latency =
+	    p->audio.latency ? xasprintf(",out.latency=%u", p->audio.latency) : NULL;
+
+	switch (p->audio.backend) {
+	case AUDIO_PIPEWIRE:
+		return xasprintf("%s,id=audio0%s", native_pw ? "pipewire" : "pa",
+				 latency ? latency : "");
+	case AUDIO_PULSEAUDIO:
+		return xasprintf("pa,id=audio0%s%s%s", latency ? latency : "",
+				 p->audio.server ? ",server=" : "",
+				 p->audio.server ? p->audio.server : "");
+	case AUDIO_JACK:
+		if (p->audio.client_name)
+			return xasprintf("jack,id=audio0,in.client-name=%s,out.client-name=%s",
+					 p->audio.client_name, p->audio.client_name);
+		return xstrdup("jack,id=audio0");
+	case AUDIO_ALSA:
+		return xstrdup("alsa,id=audio0");
+	case AUDIO_SPICE:
+		return xstrdup("spice,id=audio0");
+	case AUDIO_NONE:
+		break;
+	}
+	return NULL;
+}
+
+void argv_add_audio(struct argv_builder *b)
+{
+	static const char *const codecs[] = {[CODEC_DUPLEX] = "hda-duplex",
+					     [CODEC_MICRO] = "hda-micro",
+					     [CODEC_OUTPUT] = "hda-output"};
+	const struct profile *p = b->p;
+	_cleanup_free_ char *dev = audiodev(b);
+
+	if (!dev)
+		return;
+	argv_opt(b, "-audiodev", "%s", dev);
+	switch (p->audio.device) {
+	case SOUND_HDA:
+		/* ich9-intel-hda is q35's own; pc's chipset had the ich6 one. */
+		argv_opt(b, "-device", "%s,id=sound0",
+			 machine_is_q35(p->qemu.machine) ? "ich9-intel-hda" : "intel-hda");
+		argv_opt(b, "-device", "%s,bus=sound0.0,audiodev=audio0", codecs[p->audio.codec]);
+		break;
+	case SOUND_AC97:
+		argv_opt(b, "-device", "AC97,audiodev=audio0,id=sound0");
+		break;
+	case SOUND_USB:
+		argv_opt(b, "-device", "usb-audio,bus=xhci.0,audiodev=audio0,id=sound0");
+		break;
+	case SOUND_VIRTIO:
+		argv_opt(b, "-device", "virtio-sound-pci,audiodev=audio0,id=sound0");
+		break;
+	}
+}
+
+/* On the launcher's terminal through a socket the launcher listens on; a
+ * pty QEMU opens; or a socket in QEMU's user's own directory. */
+void argv_add_serial(struct argv_builder *b)
+{
+	_cleanup_free_ char *sock = vmpath_display(b->p->vm.name, "serial");
+
+	switch (b->p->display.serial) {
+	case SERIAL_NO:
+		return;
+	case SERIAL_TERMINAL:
+		argv_opt(b, "-chardev", "socket,id=serial0,fd=%d,server=on,wait=off",
+			 b->plan.serial_fd);
+		break;
+	case SERIAL_PTY:
+		argv_opt(b, "-chardev", "pty,id=serial0");
+		break;
+	case SERIAL_SOCKET:
+		argv_opt(b, "-chardev", "socket,id=serial0,path=%s,server=on,wait=off", sock);
+		break;
+	}
+	argv_opt(b, "-serial", "chardev:serial0");
+}
+
+static void add_guest_agent(struct argv_builder *b)
+{
+	_cleanup_free_ char *sock = vmpath_display(b->p->vm.name, "guest-agent");
+
+	argv_opt(b, "-chardev", "socket,id=guest-agent,path=%s,server=on,wait=off", sock);
+	argv_opt(b, "-device", "virtio-serial-pci,id=agent-serial");
+	argv_opt(
+	    b, "-device",
+	    "virtserialport,bus=agent-serial.0,chardev=guest-agent,name=org.qemu.guest_agent.0");
+}
+
+void argv_add_small_devices(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+
+	if (p->vm.balloon)
+		argv_opt(b, "-device", "virtio-balloon-pci,id=balloon0");
+	if (p->vm.rng) {
+		argv_opt(b, "-object", "rng-builtin,id=rng0");
+		argv_opt(b, "-device", "virtio-rng-pci,rng=rng0,id=rng");
+	}
+	if (p->vm.watchdog == WATCHDOG_I6300ESB)
+		argv_opt(b, "-device", "i6300esb,id=watchdog0");
+	/* ICH9's TCO watchdog is always there; by default it cannot reset. */
+	if (p->vm.watchdog == WATCHDOG_ITCO)
+		argv_opt(b, "-global", "ICH9-LPC.noreboot=off");
+	if (p->vm.guest_agent)
+		add_guest_agent(b);
+}
+
+void argv_add_overcommit(struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+	bool cpu_pm = p->cpu.cpu_pm && b->f->accel == ACCEL_KVM;
+
+	if (p->memory.lock && cpu_pm)
+		argv_opt(b, "-overcommit", "mem-lock=on,cpu-pm=on");
+	else if (p->memory.lock)
+		argv_opt(b, "-overcommit", "mem-lock=on");
+	else if (cpu_pm)
+		argv_opt(b, "-overcommit", "cpu-pm=on");
+}

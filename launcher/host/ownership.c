@@ -64,7 +64,8 @@ static int give_devices(const struct profile *p, const struct identity *id, stru
 	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
 		r = give_vfio_group(&p->pcis[i].address, id, j, err);
 	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
-		r = give_node(p->inputs[i].evdev, id, j, err);
+		if (p->inputs[i].evdev)
+			r = give_node(p->inputs[i].evdev, id, j, err);
 	return r;
 }
 

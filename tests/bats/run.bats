@@ -312,7 +312,8 @@ teardown() {
 }
 
 @test "run: by default the guest sees QEMU's SMBIOS, the hypervisor flag and an HPET" {
-	vm seendefault deaf
+	truncate -s 8M "$TMP/seendefault.img"
+	vm seendefault deaf "[disk.data]" "source = $TMP/seendefault.img" "format = raw" "cache = writeback"
 	sed -i 's/lab.guest=deaf/lab.guest=deaf lab.report=1/' "$VM.ini"
 	start_vm
 	wait_for_log 'lab-guest: ready'
@@ -320,6 +321,32 @@ teardown() {
 	assert_line --regexp '^lab-guest: smbios: system \[QEMU\] .*, bios \[SeaBIOS\] '
 	assert_line "lab-guest: cpu: hypervisor flag yes"
 	assert_line --regexp '^lab-guest: clocksources: .*hpet'
+	# No S3, a PS/2 controller, 512-byte sectors, none of the small devices.
+	refute_line --regexp '^lab-guest: sleep states .*mem_sleep .*deep'
+	refute_line "lab-guest: serio ports 0"
+	assert_line "lab-guest: disk vda blocks 512/512"
+	assert_line "lab-guest: virtio devices [virtio_blk ]"
+	assert_line "lab-guest: rng []"
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+}
+
+@test "run: what the guest sees of the devices real VMs add: S3, no PS/2, virtio input, balloon, RNG, 4K sectors" {
+	truncate -s 8M "$TMP/devices.img"
+	vm devices deaf "[disk.data]" "source = $TMP/devices.img" "format = raw" "cache = writeback" \
+		"logical_block_size = 4096" "physical_block_size = 4096" \
+		"[input.keyboard]" "device = virtio-keyboard" "[input.tablet]" "device = virtio-tablet"
+	sed -i 's/lab.guest=deaf/lab.guest=deaf lab.report=1/; s/^\[vm\]$/[vm]\ns3 = yes\nps2 = no\nballoon = yes\nrng = yes/' "$VM.ini"
+	start_vm
+	wait_for_log 'lab-guest: ready'
+	run cat "$TMP/$VM.log"
+	assert_line --regexp '^lab-guest: sleep states \[.*\] mem_sleep \[.*deep.*\]'
+	assert_line "lab-guest: serio ports 0"
+	assert_line --regexp '^lab-guest: input \[.*QEMU Virtio Keyboard;.*QEMU Virtio Tablet;'
+	assert_line "lab-guest: disk vda blocks 4096/4096"
+	assert_line "lab-guest: virtio devices [virtio_balloon virtio_blk virtio_input virtio_input virtio_rng ]"
+	assert_line --regexp '^lab-guest: rng \[virtio_rng'
 	kill -QUIT "$RUN_PID"
 	finish_vm
 	assert_host_restored

@@ -184,7 +184,7 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	gather_smbios(p, f);
 	if (p->audio.backend == AUDIO_PIPEWIRE || p->audio.device == SOUND_VIRTIO)
 		probe_qemu_version(p, f);
-	if (p->audio.device == SOUND_VIRTIO && p->audio.backend != AUDIO_NONE && f->qemu_major &&
+	if (p->audio.device == SOUND_VIRTIO && profile_has_sound_card(p) && f->qemu_major &&
 	    (f->qemu_major < 8 || (f->qemu_major == 8 && f->qemu_minor < 2)))
 		return err_input(err,
 				 "%s:%d: device = virtio needs QEMU 8.2 or later (virtio-sound); "

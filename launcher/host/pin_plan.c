@@ -55,7 +55,7 @@ static int plan_auto(const struct profile *p, const struct cpulist *online, stru
 		     struct pl_err *err)
 {
 	struct cpulist host_core = {0};
-	unsigned want_cores = p->cpu.sockets * p->cpu.cores, got = 0;
+	unsigned want_cores = p->cpu.sockets * p->cpu.dies * p->cpu.cores, got = 0;
 
 	siblings_of(online->cpu[0], &host_core);
 	for (size_t i = 0; i < online->n && got < want_cores; i++) {

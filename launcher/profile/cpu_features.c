@@ -155,9 +155,9 @@ int value_hyperv_vendor(const char *text, void *field, char *why)
 {
 	char **vendor = field;
 
-	if (!*text || strlen(text) > 12 || strpbrk(text, ",= \t"))
-		return why_set(why, "expected at most 12 characters, no ',', '=' or blank, "
-				    "e.g. AuthenticAMD");
+	if (!*text || strlen(text) > 12 || strpbrk(text, ",=\t") || *text == ' ')
+		return why_set(why, "expected at most 12 characters, no ',' or '=', e.g. "
+				    "AuthenticAMD or \"kvm hyperv\"");
 	free(*vendor);
 	*vendor = xstrdup(text);
 	return 0;

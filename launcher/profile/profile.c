@@ -13,6 +13,7 @@ void profile_init_defaults(struct profile *p)
 	p->firmware.type = FW_OVMF;
 	p->cpu.model = xstrdup("host");
 	p->cpu.sockets = 1;
+	p->cpu.dies = 1;
 	p->cpu.cores = 2;
 	p->cpu.threads = 1;
 	p->cpu.hyperv = true;
@@ -21,6 +22,9 @@ void profile_init_defaults(struct profile *p)
 	p->memory.node = -1;
 	p->memory.prealloc = TRI_AUTO;
 	p->vm.ps2 = true;
+	p->vm.rtc_tick = TICK_DELAY;
+	p->vm.usb = TRI_AUTO;
+	p->audio.mixing = true;
 	p->display.width = 1920;
 	p->display.height = 1080;
 	p->hooks.timeout = 60;
@@ -95,6 +99,8 @@ void profile_free(struct profile *p)
 	free(p->firmware.vars);
 	free(p->audio.server);
 	free(p->audio.client_name);
+	free(p->audio.output);
+	free(p->audio.input);
 	free(p->cpu.model);
 	for (size_t i = 0; i < SMBIOS_FIELDS; i++)
 		free(p->smbios.field[i]);
@@ -131,7 +137,12 @@ int profile_section_line(const struct profile *p, const char *section)
 
 unsigned profile_vcpus(const struct profile *p)
 {
-	return p->cpu.sockets * p->cpu.cores * p->cpu.threads;
+	return p->cpu.sockets * p->cpu.dies * p->cpu.cores * p->cpu.threads;
+}
+
+bool profile_has_sound_card(const struct profile *p)
+{
+	return p->audio.backend != AUDIO_NONE || profile_key_line(p, "audio", "device");
 }
 
 bool machine_is_q35(const char *machine)

@@ -30,7 +30,7 @@ enum audio_backend {
 	AUDIO_JACK,
 	AUDIO_SPICE
 };
-enum audio_device { SOUND_HDA, SOUND_AC97, SOUND_USB, SOUND_VIRTIO };
+enum audio_device { SOUND_HDA, SOUND_ICH6, SOUND_ICH9, SOUND_AC97, SOUND_USB, SOUND_VIRTIO };
 enum hda_codec { CODEC_DUPLEX, CODEC_MICRO, CODEC_OUTPUT };
 enum input_device {
 	INPUT_EVDEV,
@@ -115,6 +115,7 @@ struct profile_net {
 	char *bridge;
 	char *ifname;
 	enum net_model model;
+	unsigned boot;
 	uint8_t mac[6];
 	bool mac_set;
 };
@@ -153,6 +154,8 @@ struct profile {
 		enum clock_base clock;
 		bool hpet;
 		enum tick_policy pit_tick;
+		enum tick_policy rtc_tick; /* discard: none; delay: slew */
+		int usb; /* enum tristate: the xHCI controller; auto: with USB devices */
 		bool boot_menu;
 		bool s3, s4;
 		bool balloon;
@@ -173,10 +176,11 @@ struct profile {
 		char *vars_template; /* NULL: auto */
 		char *vars;	     /* NULL: in the state directory */
 		bool tpm;
+		bool tpm_tis; /* the TIS interface, not CRB */
 	} firmware;
 	struct {
 		char *model;
-		unsigned sockets, cores, threads;
+		unsigned sockets, dies, cores, threads;
 		struct cpulist vcpu_pin;
 		bool vcpu_pin_auto;
 		struct cpulist emulator_pin;
@@ -190,6 +194,7 @@ struct profile {
 		bool hide_hypervisor; /* both of the above, vendor "passlaunch" */
 		struct strv flags;    /* more -cpu properties: "invtsc=on", ... */
 		bool cpu_pm;	      /* -overcommit cpu-pm */
+		unsigned iothreads;   /* besides the disks' own */
 	} cpu;
 	struct {
 		uint64_t size;
@@ -199,6 +204,7 @@ struct profile {
 		int prealloc; /* enum tristate; auto: with hugepages */
 		unsigned prealloc_threads;
 		bool lock; /* -overcommit mem-lock */
+		bool numa; /* the guest sees its memory as one NUMA node */
 	} memory;
 	struct {
 		enum audio_backend backend;
@@ -207,6 +213,8 @@ struct profile {
 		unsigned latency; /* microseconds; 0: the backend's */
 		char *server;
 		char *client_name;
+		char *output, *input; /* the server's sink and source, ALSA's devices */
+		bool mixing;
 	} audio;
 	struct {
 		enum display_type type;
@@ -259,6 +267,9 @@ void profile_free(struct profile *p);
 int profile_key_line(const struct profile *p, const char *section, const char *key);
 int profile_section_line(const struct profile *p, const char *section);
 unsigned profile_vcpus(const struct profile *p);
+/* A backend, or a device named with backend = none (a card that plays
+ * into nothing). */
+bool profile_has_sound_card(const struct profile *p);
 /* q35 (PCIe, ICH9) or pc (i440fx: conventional PCI, PIIX4), by QEMU's names
  * for them and their versions ("pc-q35-7.2", "pc-i440fx-7.2", "pc-1.0"). */
 bool machine_is_q35(const char *machine);

@@ -83,8 +83,8 @@ static int check_pinning(struct check *c)
 		return check_bad(c, check_key_line(c, "cpu", "vcpu_pin"),
 				 "vcpu_pin names %zu CPUs but the guest has %u vCPUs (sockets %u × "
 				 "cores %u × threads %u); name one host CPU per vCPU",
-				 p->cpu.vcpu_pin.n, vcpus, p->cpu.sockets, p->cpu.cores,
-				 p->cpu.threads);
+				 p->cpu.vcpu_pin.n, vcpus, p->cpu.sockets * p->cpu.dies,
+				 p->cpu.cores, p->cpu.threads);
 	if (p->cpu.isolate && !pinned)
 		return check_bad(
 		    c, check_key_line(c, "cpu", "isolate"),
@@ -132,7 +132,7 @@ static int check_memory(struct check *c)
 		return check_bad(c, check_key_line(c, "memory", "size"),
 				 "size = %s is too small; a guest needs at least 64M", size);
 	if (p->memory.node >= 0 && p->memory.hugepages == HUGEPAGES_NO &&
-	    p->memory.prealloc != TRI_YES)
+	    p->memory.prealloc != TRI_YES && !p->memory.numa)
 		return check_bad(c, check_key_line(c, "memory", "node"),
 				 "node applies to memory passlaunch allocates: set hugepages = 2M "
 				 "or 1G, or prealloc = yes, or remove node");
@@ -257,29 +257,39 @@ static int check_sources(struct check *c)
 	return 0;
 }
 
+struct bootable {
+	unsigned boot;
+	const struct section_ref *ref;
+};
+
+#define ADD_BOOTABLE(list, n, array, count)                                                        \
+	for (size_t i_ = 0; i_ < (count); i_++)                                                    \
+		(list)[(n)++] = (struct bootable)                                                  \
+		{                                                                                  \
+			(array)[i_].boot, &(array)[i_].ref                                         \
+		}
+
+/* Every device with a boot number (disks, cdroms, passed PCI and USB
+ * devices, NICs) needs its own. */
 static int check_boot_order(struct check *c)
 {
 	const struct profile *p = c->p;
-	size_t n = p->n_disks + p->n_cdroms;
-	_cleanup_free_ unsigned *boot = xcalloc(n, sizeof(*boot));
-	_cleanup_free_ const struct section_ref **refs = xcalloc(n, sizeof(*refs));
+	size_t n = 0;
+	_cleanup_free_ struct bootable *all =
+	    xcalloc(p->n_disks + p->n_cdroms + p->n_pcis + p->n_usbs + p->n_nets + 1, sizeof(*all));
 
-	for (size_t i = 0; i < p->n_disks; i++) {
-		boot[i] = p->disks[i].boot;
-		refs[i] = &p->disks[i].ref;
-	}
-	for (size_t i = 0; i < p->n_cdroms; i++) {
-		boot[p->n_disks + i] = p->cdroms[i].boot;
-		refs[p->n_disks + i] = &p->cdroms[i].ref;
-	}
+	ADD_BOOTABLE(all, n, p->disks, p->n_disks);
+	ADD_BOOTABLE(all, n, p->cdroms, p->n_cdroms);
+	ADD_BOOTABLE(all, n, p->pcis, p->n_pcis);
+	ADD_BOOTABLE(all, n, p->usbs, p->n_usbs);
+	ADD_BOOTABLE(all, n, p->nets, p->n_nets);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
-			if (boot[i] && boot[i] == boot[j])
-				return check_bad(
-				    c, refs[i]->line,
-				    "boot = %u is also given to [%s] (line %d); each boot "
-				    "device needs its own number",
-				    boot[i], refs[j]->label, refs[j]->line);
+			if (all[i].boot && all[i].boot == all[j].boot)
+				return check_bad(c, all[i].ref->line,
+						 "boot = %u is also given to [%s] (line %d); each "
+						 "boot device needs its own number",
+						 all[i].boot, all[j].ref->label, all[j].ref->line);
 	return 0;
 }
 
@@ -402,7 +412,7 @@ int profile_check(const struct profile *p, struct pl_err *err)
 		if (r < 0)
 			return r;
 	}
-	if (p->cpu.iothread_pin.n) {
+	if (p->cpu.iothread_pin.n && !p->cpu.iothreads) {
 		bool any = false;
 		for (size_t i = 0; i < p->n_disks; i++)
 			any |= p->disks[i].iothread != TRI_NO &&

@@ -4,6 +4,8 @@
 
 #include "base/log.h"
 
+#include <ctype.h>
+
 static int check_disk_identity(struct check *c, const struct profile_disk *d)
 {
 	_cleanup_free_ char *section = xasprintf("disk.%s", d->ref.label);
@@ -36,32 +38,14 @@ static int check_disk_identity(struct check *c, const struct profile_disk *d)
 	return 0;
 }
 
-/* Every device with a boot number, passed ones included, needs its own. */
-static int check_passed_boot(struct check *c)
+static bool is_uuid(const char *s)
 {
-	const struct profile *p = c->p;
-
-	for (size_t i = 0; i < p->n_pcis + p->n_usbs; i++) {
-		bool pci = i < p->n_pcis;
-		unsigned boot = pci ? p->pcis[i].boot : p->usbs[i - p->n_pcis].boot;
-		const struct section_ref *ref = pci ? &p->pcis[i].ref : &p->usbs[i - p->n_pcis].ref;
-		const struct section_ref *other = NULL;
-		for (size_t j = 0; boot && !other && j < p->n_disks; j++)
-			other = p->disks[j].boot == boot ? &p->disks[j].ref : NULL;
-		for (size_t j = 0; boot && !other && j < p->n_cdroms; j++)
-			other = p->cdroms[j].boot == boot ? &p->cdroms[j].ref : NULL;
-		for (size_t j = 0; boot && !other && j < i; j++)
-			if ((j < p->n_pcis ? p->pcis[j].boot : p->usbs[j - p->n_pcis].boot) == boot)
-				other =
-				    j < p->n_pcis ? &p->pcis[j].ref : &p->usbs[j - p->n_pcis].ref;
-		if (other)
-			return check_bad(
-			    c, ref->line,
-			    "boot = %u is also given to [%s] (line %d); each boot device "
-			    "needs its own number",
-			    boot, other->label, other->line);
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
 	}
-	return 0;
+	return s[36] == '\0';
 }
 
 int check_devices(struct check *c)
@@ -77,10 +61,19 @@ int check_devices(struct check *c)
 		return check_bad(c, check_key_line(c, "vm", "watchdog"),
 				 "watchdog = itco is q35's own (ICH9); on machine %s use i6300esb",
 				 p->qemu.machine);
+	if (p->vm.usb == TRI_NO && p->n_usbs)
+		return check_bad(c, check_key_line(c, "vm", "usb"),
+				 "usb = no, but [usb.%s] (line %d) needs the USB controller",
+				 p->usbs[0].ref.label, p->usbs[0].ref.line);
+	if (p->smbios.field[SMBIOS_system_uuid] && !is_uuid(p->smbios.field[SMBIOS_system_uuid]))
+		return check_bad(c, check_key_line(c, "smbios", "system_uuid"),
+				 "system_uuid = %s is not a UUID; expected e.g. "
+				 "43d5b292-4f5c-4b1e-9d59-3c0b6b7e1a21",
+				 p->smbios.field[SMBIOS_system_uuid]);
 	if (p->firmware.vars && p->firmware.type == FW_BIOS)
 		return check_bad(c, check_key_line(c, "firmware", "vars"),
 				 "vars applies to OVMF; with type = bios remove it");
-	return check_passed_boot(c);
+	return 0;
 }
 
 int check_audio(struct check *c)
@@ -101,9 +94,16 @@ int check_audio(struct check *c)
 	if (p->audio.client_name && b != AUDIO_JACK)
 		return check_bad(c, check_key_line(c, "audio", "client_name"),
 				 "client_name applies to backend = jack");
-	if (profile_key_line(p, "audio", "codec") && p->audio.device != SOUND_HDA)
+	if (profile_key_line(p, "audio", "codec") && p->audio.device != SOUND_HDA &&
+	    p->audio.device != SOUND_ICH6 && p->audio.device != SOUND_ICH9)
 		return check_bad(c, check_key_line(c, "audio", "codec"),
-				 "codec applies to device = hda");
+				 "codec applies to device = hda, ich6 or ich9");
+	if ((p->audio.output || p->audio.input) && (b == AUDIO_SPICE || b == AUDIO_NONE))
+		return check_bad(c,
+				 check_key_line(c, "audio", p->audio.output ? "output" : "input"),
+				 "%s names a sink or device of backend pipewire, pulseaudio, alsa "
+				 "or jack",
+				 p->audio.output ? "output" : "input");
 	return 0;
 }
 

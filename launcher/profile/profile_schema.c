@@ -44,6 +44,9 @@ static const struct choice clocks[] = {
     {"localtime", CLOCK_LOCALTIME}, {"utc", CLOCK_UTC}, {NULL, 0}};
 static const struct choice tick_policies[] = {
     {"discard", TICK_DISCARD}, {"delay", TICK_DELAY}, {NULL, 0}};
+static const struct choice rtc_policies[] = {
+    {"catchup", TICK_DELAY}, {"none", TICK_DISCARD}, {NULL, 0}};
+static const struct choice tpm_interfaces[] = {{"crb", 0}, {"tis", 1}, {NULL, 0}};
 static const struct choice fw_types[] = {
     {"ovmf", FW_OVMF}, {"ovmf-secboot", FW_OVMF_SECBOOT}, {"bios", FW_BIOS}, {NULL, 0}};
 static const struct choice hugepage_sizes[] = {
@@ -80,6 +83,8 @@ static const struct choice audio_backends[] = {{"none", AUDIO_NONE},
 					       {"spice", AUDIO_SPICE},
 					       {NULL, 0}};
 static const struct choice audio_devices[] = {{"hda", SOUND_HDA},
+					      {"ich6", SOUND_ICH6},
+					      {"ich9", SOUND_ICH9},
 					      {"ac97", SOUND_AC97},
 					      {"usb", SOUND_USB},
 					      {"virtio", SOUND_VIRTIO},
@@ -124,6 +129,8 @@ static const struct key_spec vm_keys[] = {
     KEY_CHOICE("clock", P(vm.clock), clocks),
     KEY("hpet", V_BOOL, P(vm.hpet)),
     KEY_CHOICE("pit_tick", P(vm.pit_tick), tick_policies),
+    KEY_CHOICE("rtc_tick", P(vm.rtc_tick), rtc_policies),
+    KEY_CHOICE("usb", P(vm.usb), tristates),
     KEY("boot_menu", V_BOOL, P(vm.boot_menu)),
     KEY("s3", V_BOOL, P(vm.s3)),
     KEY("s4", V_BOOL, P(vm.s4)),
@@ -150,12 +157,14 @@ static const struct key_spec firmware_keys[] = {
     KEY("vars_template", V_AUTO_PATH, P(firmware.vars_template)),
     KEY("vars", V_PATH, P(firmware.vars)),
     KEY("tpm", V_BOOL, P(firmware.tpm)),
+    KEY_CHOICE("tpm_interface", P(firmware.tpm_tis), tpm_interfaces),
     END_KEYS,
 };
 
 static const struct key_spec cpu_keys[] = {
     KEY("model", V_STRING, P(cpu.model)),
     KEY_UINT("sockets", P(cpu.sockets), 1, 16),
+    KEY_UINT("dies", P(cpu.dies), 1, 16),
     KEY_UINT("cores", P(cpu.cores), 1, 256),
     KEY_UINT("threads", P(cpu.threads), 1, 8),
     KEY_CUSTOM("vcpu_pin", 0, value_vcpu_pin),
@@ -169,6 +178,7 @@ static const struct key_spec cpu_keys[] = {
     KEY("hide_hypervisor", V_BOOL, P(cpu.hide_hypervisor)),
     KEY_CUSTOM("flags", P(cpu.flags), value_cpu_flags),
     KEY("cpu_pm", V_BOOL, P(cpu.cpu_pm)),
+    KEY_UINT("iothreads", P(cpu.iothreads), 0, 64),
     END_KEYS,
 };
 
@@ -180,6 +190,7 @@ static const struct key_spec memory_keys[] = {
     KEY_CHOICE("prealloc", P(memory.prealloc), tristates),
     KEY_UINT("prealloc_threads", P(memory.prealloc_threads), 1, 1024),
     KEY("lock", V_BOOL, P(memory.lock)),
+    KEY("numa", V_BOOL, P(memory.numa)),
     END_KEYS,
 };
 
@@ -190,6 +201,9 @@ static const struct key_spec audio_keys[] = {
     KEY_UINT("latency", P(audio.latency), 1, 10000000),
     KEY_CUSTOM("server", P(audio.server), value_audio_name),
     KEY_CUSTOM("client_name", P(audio.client_name), value_audio_name),
+    KEY_CUSTOM("output", P(audio.output), value_audio_name),
+    KEY_CUSTOM("input", P(audio.input), value_audio_name),
+    KEY("mixing", V_BOOL, P(audio.mixing)),
     END_KEYS,
 };
 
@@ -276,6 +290,7 @@ static const struct key_spec net_keys[] = {
     KEY_CUSTOM("ifname", NET(ifname), value_ifname),
     KEY_CHOICE("model", NET(model), nic_models),
     KEY_CUSTOM("mac", 0, value_mac),
+    KEY_UINT("boot", NET(boot), 1, 99),
     END_KEYS,
 };
 

@@ -17,6 +17,7 @@
 	X(system_serial, 1, serial, product_serial)                                                \
 	X(system_sku, 1, sku, product_sku)                                                         \
 	X(system_family, 1, family, product_family)                                                \
+	X(system_uuid, 1, uuid, product_uuid)                                                      \
 	X(board_manufacturer, 2, manufacturer, board_vendor)                                       \
 	X(board_product, 2, product, board_name)                                                   \
 	X(board_version, 2, version, board_version)                                                \

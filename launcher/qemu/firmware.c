@@ -213,12 +213,18 @@ static int not_found(const struct profile *p, const char *dirs, struct pl_err *e
 		       p->qemu.machine, dirs);
 }
 
+/* A path given in the profile: its format by its name, as for disks. */
+static char *format_of(const char *path)
+{
+	return xstrdup(str_has_suffix(path, ".qcow2") ? "qcow2" : "raw");
+}
+
 static void given_paths(const struct profile *p, struct firmware *fw)
 {
 	fw->code = xstrdup(p->firmware.code);
-	fw->code_format = xstrdup("raw");
+	fw->code_format = format_of(p->firmware.code);
 	fw->vars_template = xstrdup(p->firmware.vars_template);
-	fw->vars_format = xstrdup("raw");
+	fw->vars_format = format_of(p->firmware.vars_template);
 	fw->requires_smm = p->firmware.type == FW_OVMF_SECBOOT;
 }
 

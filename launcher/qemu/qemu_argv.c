@@ -22,7 +22,7 @@ static bool needs_smm(const struct argv_builder *b)
 
 static bool has_memory_backend(const struct profile *p)
 {
-	return p->memory.hugepages || p->memory.prealloc == TRI_YES;
+	return p->memory.hugepages || p->memory.prealloc == TRI_YES || p->memory.numa;
 }
 
 static void add_machine(struct argv_builder *b)
@@ -37,7 +37,8 @@ static void add_machine(struct argv_builder *b)
 	bool hpet_property = !b->f->qemu_major || b->f->qemu_major >= 7;
 
 	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s%s%s", p->qemu.machine,
-		 needs_smm(b) ? "on" : "off", has_memory_backend(p) ? ",memory-backend=mem" : "",
+		 needs_smm(b) ? "on" : "off",
+		 has_memory_backend(p) && !p->memory.numa ? ",memory-backend=mem" : "",
 		 !p->vm.hpet && hpet_property ? ",hpet=off" : "", p->vm.ps2 ? "" : ",i8042=off");
 	if (!p->vm.hpet && !hpet_property)
 		argv_opt(b, "-no-hpet", NULL);
@@ -53,8 +54,9 @@ static void add_machine(struct argv_builder *b)
 	if (b->f->accel == ACCEL_KVM)
 		argv_opt(b, "-global", "kvm-pit.lost_tick_policy=%s",
 			 p->vm.pit_tick == TICK_DELAY ? "delay" : "discard");
-	argv_opt(b, "-rtc", "base=%s,driftfix=slew",
-		 p->vm.clock == CLOCK_LOCALTIME ? "localtime" : "utc");
+	argv_opt(b, "-rtc", "base=%s,driftfix=%s",
+		 p->vm.clock == CLOCK_LOCALTIME ? "localtime" : "utc",
+		 p->vm.rtc_tick == TICK_DELAY ? "slew" : "none");
 	if (p->vm.boot_menu)
 		argv_opt(b, "-boot", "menu=on");
 	argv_add_overcommit(b);
@@ -84,8 +86,12 @@ static void add_cpu(struct argv_builder *b)
 	joined = strv_join(&cpu, ",");
 	strv_free(&cpu);
 	argv_opt(b, "-cpu", "%s", joined);
-	argv_opt(b, "-smp", "%u,sockets=%u,cores=%u,threads=%u", profile_vcpus(p), p->cpu.sockets,
-		 p->cpu.cores, p->cpu.threads);
+	if (p->cpu.dies > 1)
+		argv_opt(b, "-smp", "%u,sockets=%u,dies=%u,cores=%u,threads=%u", profile_vcpus(p),
+			 p->cpu.sockets, p->cpu.dies, p->cpu.cores, p->cpu.threads);
+	else
+		argv_opt(b, "-smp", "%u,sockets=%u,cores=%u,threads=%u", profile_vcpus(p),
+			 p->cpu.sockets, p->cpu.cores, p->cpu.threads);
 }
 
 static const char *const policies[] = {
@@ -119,8 +125,11 @@ static void add_memory(struct argv_builder *b)
 			 size, p->memory.hugepages == HUGEPAGES_1G ? "1G" : "2M",
 			 prealloc ? "on" : "off", threads ? threads : "", node ? node : "");
 	else
-		argv_opt(b, "-object", "memory-backend-ram,id=mem,size=%s,prealloc=on%s%s", size,
-			 threads ? threads : "", node ? node : "");
+		argv_opt(b, "-object", "memory-backend-ram,id=mem,size=%s,prealloc=%s%s%s", size,
+			 prealloc ? "on" : "off", threads ? threads : "", node ? node : "");
+	/* One guest NUMA node that holds all of the memory and every vCPU. */
+	if (p->memory.numa)
+		argv_opt(b, "-numa", "node,nodeid=0,cpus=0-%u,memdev=mem", profile_vcpus(p) - 1);
 }
 
 static void add_firmware(struct argv_builder *b)
@@ -137,8 +146,12 @@ static void add_firmware(struct argv_builder *b)
 		 qemu_file_set(vars));
 }
 
+/* Each disk's own, then the ones the profile asks for besides (libvirt's
+ * <iothreads>); all pinned by iothread_pin. */
 static void add_iothreads(struct argv_builder *b)
 {
+	for (unsigned i = 1; i <= b->p->cpu.iothreads; i++)
+		argv_opt(b, "-object", "iothread,id=iothread-%u", i);
 	for (size_t i = 0; i < b->p->n_disks; i++) {
 		const struct profile_disk *d = &b->p->disks[i];
 		bool capable = d->bus == BUS_VIRTIO || d->bus == BUS_SCSI;

@@ -55,7 +55,12 @@ static void add_nic(struct argv_builder *b, const struct profile_net *net, unsig
 		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no", l,
 			 net->ifname);
 	net_mac(b->p, net, mac);
-	argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s", nic_devices[net->model], l, mac, l);
+	if (net->boot)
+		argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s,bootindex=%u",
+			 nic_devices[net->model], l, mac, l, net->boot);
+	else
+		argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s", nic_devices[net->model], l,
+			 mac, l);
 }
 
 void argv_add_network(struct argv_builder *b)
@@ -170,5 +175,5 @@ void argv_add_tpm(struct argv_builder *b)
 		return;
 	argv_opt(b, "-chardev", "socket,id=swtpm,path=%s", sock);
 	argv_opt(b, "-tpmdev", "emulator,id=tpm0,chardev=swtpm");
-	argv_opt(b, "-device", "tpm-crb,tpmdev=tpm0");
+	argv_opt(b, "-device", "%s,tpmdev=tpm0", b->p->firmware.tpm_tis ? "tpm-tis" : "tpm-crb");
 }

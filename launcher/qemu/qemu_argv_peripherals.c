@@ -18,7 +18,10 @@ static bool on_usb(enum input_device d)
 
 static bool needs_xhci(const struct profile *p)
 {
-	bool usb = p->n_usbs || (p->audio.backend != AUDIO_NONE && p->audio.device == SOUND_USB);
+	bool usb = p->n_usbs || (profile_has_sound_card(p) && p->audio.device == SOUND_USB);
+
+	if (p->vm.usb != TRI_AUTO)
+		return p->vm.usb == TRI_YES;
 
 	for (size_t i = 0; i < p->n_inputs; i++)
 		usb |= on_usb(p->inputs[i].device);
@@ -54,37 +57,78 @@ void argv_add_usb_input(struct argv_builder *b)
 		add_input(b, &p->inputs[i]);
 }
 
+/* How each backend names a sink and a source: a PipeWire target node, a
+ * PulseAudio sink or source, an ALSA device, a regex of JACK ports. */
+static const char *const endpoint_keys[] = {
+    [AUDIO_PIPEWIRE] = "name",
+    [AUDIO_PULSEAUDIO] = "name",
+    [AUDIO_ALSA] = "dev",
+    [AUDIO_JACK] = "connect-ports",
+};
+
 /* QEMU has spoken PipeWire natively since 8.1; older ones reach it through
  * pipewire-pulse. */
-static char *audiodev(const struct argv_builder *b)
+static const char *backend_driver(const struct argv_builder *b)
 {
-	const struct profile *p = b->p;
 	const struct host_facts *f = b->f;
 	bool native_pw = f->qemu_major > 8 || (f->qemu_major == 8 && f->qemu_minor >= 1);
-	_cleanup_free_ char *latency =
-	    p->audio.latency ? xasprintf(",out.latency=%u", p->audio.latency) : NULL;
 
-	switch (p->audio.backend) {
+	switch (b->p->audio.backend) {
 	case AUDIO_PIPEWIRE:
-		return xasprintf("%s,id=audio0%s", native_pw ? "pipewire" : "pa",
-				 latency ? latency : "");
+		return native_pw ? "pipewire" : "pa";
 	case AUDIO_PULSEAUDIO:
-		return xasprintf("pa,id=audio0%s%s%s", latency ? latency : "",
-				 p->audio.server ? ",server=" : "",
-				 p->audio.server ? p->audio.server : "");
-	case AUDIO_JACK:
-		if (p->audio.client_name)
-			return xasprintf("jack,id=audio0,in.client-name=%s,out.client-name=%s",
-					 p->audio.client_name, p->audio.client_name);
-		return xstrdup("jack,id=audio0");
+		return "pa";
 	case AUDIO_ALSA:
-		return xstrdup("alsa,id=audio0");
+		return "alsa";
+	case AUDIO_JACK:
+		return "jack";
 	case AUDIO_SPICE:
-		return xstrdup("spice,id=audio0");
+		return "spice";
 	case AUDIO_NONE:
 		break;
 	}
-	return NULL;
+	/* A sound card that plays into nothing, when the profile names one. */
+	return profile_has_sound_card(b->p) ? "none" : NULL;
+}
+
+static char *audiodev(const struct argv_builder *b)
+{
+	const struct profile *p = b->p;
+	const char *driver = backend_driver(b);
+	const char *endpoint = endpoint_keys[p->audio.backend];
+	struct strv opts = {0};
+	char *joined;
+
+	if (!driver)
+		return NULL;
+	strv_pushf(&opts, "%s,id=audio0", driver);
+	/* pipewire-pulse, for an older QEMU, takes PulseAudio's names. */
+	if (streq(driver, "pa") && p->audio.backend == AUDIO_PIPEWIRE)
+		endpoint = "name";
+	if (p->audio.output)
+		strv_pushf(&opts, "out.%s=%s", endpoint, p->audio.output);
+	if (p->audio.input)
+		strv_pushf(&opts, "in.%s=%s", endpoint, p->audio.input);
+	if (p->audio.latency)
+		strv_pushf(&opts, "out.latency=%u", p->audio.latency);
+	if (p->audio.server)
+		strv_pushf(&opts, "server=%s", p->audio.server);
+	if (p->audio.client_name)
+		strv_pushf(&opts, "in.client-name=%s,out.client-name=%s", p->audio.client_name,
+			   p->audio.client_name);
+	if (!p->audio.mixing)
+		strv_push(&opts, "in.mixing-engine=off,out.mixing-engine=off");
+	joined = strv_join(&opts, ",");
+	strv_free(&opts);
+	return joined;
+}
+
+static const char *hda_controller(const struct profile *p)
+{
+	if (p->audio.device == SOUND_ICH9 ||
+	    (p->audio.device == SOUND_HDA && machine_is_q35(p->qemu.machine)))
+		return "ich9-intel-hda";
+	return "intel-hda";
 }
 
 void argv_add_audio(struct argv_builder *b)
@@ -100,9 +144,10 @@ void argv_add_audio(struct argv_builder *b)
 	argv_opt(b, "-audiodev", "%s", dev);
 	switch (p->audio.device) {
 	case SOUND_HDA:
+	case SOUND_ICH6:
+	case SOUND_ICH9:
 		/* ich9-intel-hda is q35's own; pc's chipset had the ich6 one. */
-		argv_opt(b, "-device", "%s,id=sound0",
-			 machine_is_q35(p->qemu.machine) ? "ich9-intel-hda" : "intel-hda");
+		argv_opt(b, "-device", "%s,id=sound0", hda_controller(p));
 		argv_opt(b, "-device", "%s,bus=sound0.0,audiodev=audio0", codecs[p->audio.codec]);
 		break;
 	case SOUND_AC97:

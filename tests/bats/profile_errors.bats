@@ -835,7 +835,7 @@ expect_error() {
 	device = usb
 	codec = micro
 	EOF
-	expect_error "bad.ini:4: codec applies to device = hda"
+	expect_error "bad.ini:4: codec applies to device = hda, ich6 or ich9"
 }
 
 @test "virtio-sound on a QEMU older than 8.2 is refused with its version" {
@@ -908,4 +908,37 @@ expect_error() {
 	boot = 2
 	EOF
 	expect_error "bad.ini:4: boot = 2 is also given to [nvme] (line 1); each boot device needs its own number"
+}
+
+@test "a system UUID that is not one, and USB devices with the controller turned off" {
+	profile <<-'EOF'
+	[smbios]
+	system_uuid = 43d5b292-4f5c-4b1e-9d59
+	EOF
+	expect_error "bad.ini:2: system_uuid = 43d5b292-4f5c-4b1e-9d59 is not a UUID; expected e.g. 43d5b292-4f5c-4b1e-9d59-3c0b6b7e1a21"
+	profile <<-'EOF'
+	[vm]
+	usb = no
+	[usb.stick]
+	device = 0781:5581
+	EOF
+	expect_error "bad.ini:2: usb = no, but [usb.stick] (line 3) needs the USB controller"
+	profile <<-'EOF'
+	[audio]
+	backend = alsa
+	device = ac97
+	codec = output
+	EOF
+	expect_error "bad.ini:4: codec applies to device = hda, ich6 or ich9"
+	profile <<-'EOF'
+	[audio]
+	backend = none
+	output = hw:1,0
+	EOF
+	expect_error "bad.ini:3: [audio] output = hw:1,0: expected 1 to 256 characters without ','"
+	profile <<-'EOF'
+	[audio]
+	output = hw:1
+	EOF
+	expect_error "bad.ini:2: output names a sink or device of backend pipewire, pulseaudio, alsa or jack"
 }

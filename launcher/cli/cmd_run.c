@@ -200,13 +200,17 @@ static uint64_t memlock_limit(const struct profile *p)
 	return p->n_gpus + p->n_pcis ? p->memory.size + (UINT64_C(1) << 30) : 0;
 }
 
-/* QEMU's descriptors in the plan's order: the taps, then the files. */
+/* QEMU's descriptors in the plan's order: the taps, vhost-net, then the
+ * files. */
 static int *handed_fds(struct run *r)
 {
 	int *fds = xcalloc(r->files.plan.n_fds + 1, sizeof(*fds));
+	size_t taps = r->taps.n, vhosts = r->taps.n_vhost;
 
 	for (size_t i = 0; i < r->files.plan.n_fds; i++)
-		fds[i] = i < r->taps.n ? r->taps.fd[i] : r->files.fd[i];
+		fds[i] = i < taps	     ? r->taps.fd[i]
+			 : i < taps + vhosts ? r->taps.vhost_fd[i - taps]
+					     : r->files.fd[i];
 	return fds;
 }
 

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 static char *net_path(const char *ifname, const char *attr)
 {
@@ -79,13 +80,44 @@ static int check_bridge_nic(const struct profile *p, const struct profile_net *n
 	return 0;
 }
 
+static int vhost_line(const struct profile *p, const struct profile_net *net)
+{
+	_cleanup_free_ char *section = xasprintf("net.%s", net->ref.label);
+	return profile_key_line(p, section, "vhost") ?: net->ref.line;
+}
+
+/* vhost-net is root's to open; QEMU gets the descriptor. */
+static int open_vhost_net(const struct profile *p, const struct profile_net *net, int *out,
+			  struct pl_err *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/vhost-net", path_devfs());
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	struct stat st;
+
+	if (fd < 0)
+		return err_input(err,
+				 "%s:%d: cannot open %s for vhost = yes: %s; load the vhost_net "
+				 "module (modprobe vhost_net) or set vhost = no",
+				 p->path, vhost_line(p, net), path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		close(fd);
+		return err_set(err, EINVAL, "%s is not a character device", path);
+	}
+	*out = fd;
+	return 0;
+}
+
 int bridge_taps_check(const struct profile *p, struct pl_err *err)
 {
 	int r = 0;
 
-	for (size_t i = 0; r == 0 && i < p->n_nets; i++)
+	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
+		_cleanup_close_ int vhost = -1;
 		if (p->nets[i].type == NET_BRIDGE)
 			r = check_bridge_nic(p, &p->nets[i], err);
+		if (r == 0 && p->nets[i].vhost)
+			r = open_vhost_net(p, &p->nets[i], &vhost, err);
+	}
 	return r;
 }
 
@@ -162,6 +194,14 @@ int bridge_taps_open(const struct profile *p, struct bridge_taps *taps, struct p
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
+		if (!p->nets[i].vhost)
+			continue;
+		taps->vhost_fd = xreallocarray(taps->vhost_fd, taps->n_vhost + 1, sizeof(int));
+		r = open_vhost_net(p, &p->nets[i], &taps->vhost_fd[taps->n_vhost], err);
+		taps->n_vhost += r == 0;
+	}
+
+	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
 		if (p->nets[i].type != NET_BRIDGE)
 			continue;
 		taps->fd = xreallocarray(taps->fd, taps->n + 1, sizeof(*taps->fd));
@@ -176,6 +216,9 @@ void bridge_taps_close(struct bridge_taps *taps)
 {
 	for (size_t i = 0; i < taps->n; i++)
 		close(taps->fd[i]);
+	for (size_t i = 0; i < taps->n_vhost; i++)
+		close(taps->vhost_fd[i]);
 	free(taps->fd);
+	free(taps->vhost_fd);
 	*taps = (struct bridge_taps){0};
 }

@@ -14,6 +14,8 @@
 struct bridge_taps {
 	int *fd; /* in the order of the profile's bridge NICs */
 	size_t n;
+	int *vhost_fd; /* /dev/vhost-net, for each NIC with vhost, in order */
+	size_t n_vhost;
 };
 
 /* Before anything changes: each bridge exists and is a bridge, and an

@@ -25,6 +25,7 @@ void profile_init_defaults(struct profile *p)
 	p->vm.rtc_tick = TICK_DELAY;
 	p->vm.usb = TRI_AUTO;
 	p->audio.mixing = true;
+	p->memory.merge = true;
 	p->display.width = 1920;
 	p->display.height = 1080;
 	p->hooks.timeout = 60;

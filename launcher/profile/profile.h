@@ -115,9 +115,11 @@ struct profile_net {
 	char *bridge;
 	char *ifname;
 	enum net_model model;
+	bool vhost; /* the kernel's vhost-net, through a descriptor root opens */
 	unsigned boot;
 	uint8_t mac[6];
 	bool mac_set;
+	bool mac_prefix_set; /* the first three bytes given, the rest derived */
 };
 
 struct profile_usb {
@@ -203,8 +205,9 @@ struct profile {
 		enum mem_policy policy;
 		int prealloc; /* enum tristate; auto: with hugepages */
 		unsigned prealloc_threads;
-		bool lock; /* -overcommit mem-lock */
-		bool numa; /* the guest sees its memory as one NUMA node */
+		bool lock;  /* -overcommit mem-lock */
+		bool numa;  /* the guest sees its memory as one NUMA node */
+		bool merge; /* KSM may merge the guest's pages */
 	} memory;
 	struct {
 		enum audio_backend backend;

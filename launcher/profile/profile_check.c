@@ -332,6 +332,10 @@ static int check_net(struct check *c, const struct profile_net *n)
 		    c, n->ref.line,
 		    "[%s] has type = tap but no ifname; add the tap device, e.g. ifname = tap0",
 		    section);
+	if (n->vhost && (n->type == NET_USER || n->type == NET_NONE || n->model != NIC_VIRTIO))
+		return check_bad(c, check_key_line(c, section, "vhost"),
+				 "vhost = yes needs type = bridge or tap and model = virtio: the "
+				 "kernel's vhost-net serves virtio NICs on a tap");
 	if ((n->type == NET_USER || n->type == NET_NONE) && n->ifname)
 		return check_bad(c, check_key_line(c, section, "ifname"),
 				 "ifname applies to type = tap or bridge; remove it");

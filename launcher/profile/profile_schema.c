@@ -191,6 +191,7 @@ static const struct key_spec memory_keys[] = {
     KEY_UINT("prealloc_threads", P(memory.prealloc_threads), 1, 1024),
     KEY("lock", V_BOOL, P(memory.lock)),
     KEY("numa", V_BOOL, P(memory.numa)),
+    KEY("merge", V_BOOL, P(memory.merge)),
     END_KEYS,
 };
 
@@ -291,6 +292,7 @@ static const struct key_spec net_keys[] = {
     KEY_CHOICE("model", NET(model), nic_models),
     KEY_CUSTOM("mac", 0, value_mac),
     KEY_UINT("boot", NET(boot), 1, 99),
+    KEY("vhost", V_BOOL, NET(vhost)),
     END_KEYS,
 };
 

@@ -250,18 +250,22 @@ static int hex_byte(const char *s, uint8_t *out)
 int value_mac(const char *text, void *field, char *why)
 {
 	struct profile_net *net = field;
-	uint8_t mac[6];
+	uint8_t mac[6] = {0};
+	int bytes = strlen(text) == 8 ? 3 : 6;
 
-	if (strlen(text) != 17)
-		return why_set(why, "expected a MAC address such as 52:54:00:12:34:56");
-	for (int i = 0; i < 6; i++)
-		if (hex_byte(text + 3 * i, &mac[i]) < 0 || (i < 5 && text[3 * i + 2] != ':'))
+	if (strlen(text) != 17 && bytes != 3)
+		return why_set(why, "expected a MAC address such as 52:54:00:12:34:56, or a "
+				    "vendor's prefix such as 00:1b:21");
+	for (int i = 0; i < bytes; i++)
+		if (hex_byte(text + 3 * i, &mac[i]) < 0 ||
+		    (i < bytes - 1 && text[3 * i + 2] != ':'))
 			return why_set(why, "expected a MAC address such as 52:54:00:12:34:56");
 	if (mac[0] & 1)
 		return why_set(why, "a multicast address cannot name a NIC; the first byte must "
 				    "be even, e.g. 52:54:00:12:34:56");
 	memcpy(net->mac, mac, sizeof(mac));
-	net->mac_set = true;
+	net->mac_set = bytes == 6;
+	net->mac_prefix_set = bytes == 3;
 	return 0;
 }
 

@@ -13,9 +13,11 @@ static void add(struct qemu_fd_plan *plan, struct qemu_file file)
 void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan)
 {
 	*plan = (struct qemu_fd_plan){0};
-	for (size_t i = 0; i < p->n_nets; i++)
+	for (size_t i = 0; i < p->n_nets; i++) {
 		plan->n_taps += p->nets[i].type == NET_BRIDGE;
-	plan->n_fds = plan->n_taps;
+		plan->n_vhosts += p->nets[i].vhost;
+	}
+	plan->n_fds = plan->n_taps + plan->n_vhosts;
 	if (p->firmware.type != FW_BIOS) {
 		plan->vars = vmpath_vars(p);
 		add(plan, (struct qemu_file){QEMU_FILE_NVRAM, 0, plan->vars, true, 0});

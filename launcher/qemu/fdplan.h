@@ -1,6 +1,6 @@
 /* What QEMU is handed as descriptors, in this order: each bridge NIC's tap,
- * from QEMU_FIRST_FD; then the files the launcher opens for it (the NVRAM,
- * each disk, each CD-ROM), each in an fd set of its own (-add-fd), so that
+ * from QEMU_FIRST_FD; then /dev/vhost-net once for each NIC with vhost; then the files the launcher
+ * opens for it (the NVRAM, each disk, each CD-ROM), each in an fd set of its own (-add-fd), so that
  * QEMU's user needs no right to their paths and root never hands over a
  * path someone else could change; then the listening sockets of its
  * monitors and serial port, which the launcher makes where only root can
@@ -26,6 +26,7 @@ struct qemu_file {
 
 struct qemu_fd_plan {
 	size_t n_taps;
+	size_t n_vhosts;
 	struct qemu_file *files;
 	size_t n_files;
 	int qmp_fd, client_fd, serial_fd; /* -1: none */

@@ -36,10 +36,11 @@ static void add_machine(struct argv_builder *b)
 	/* hpet became a machine property in QEMU 7.0; -no-hpet before. */
 	bool hpet_property = !b->f->qemu_major || b->f->qemu_major >= 7;
 
-	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s%s%s", p->qemu.machine,
+	argv_opt(b, "-machine", "%s,smm=%s,vmport=off,dump-guest-core=off%s%s%s%s", p->qemu.machine,
 		 needs_smm(b) ? "on" : "off",
 		 has_memory_backend(p) && !p->memory.numa ? ",memory-backend=mem" : "",
-		 !p->vm.hpet && hpet_property ? ",hpet=off" : "", p->vm.ps2 ? "" : ",i8042=off");
+		 !p->vm.hpet && hpet_property ? ",hpet=off" : "", p->vm.ps2 ? "" : ",i8042=off",
+		 p->memory.merge ? "" : ",mem-merge=off");
 	if (!p->vm.hpet && !hpet_property)
 		argv_opt(b, "-no-hpet", NULL);
 	if (needs_smm(b))

@@ -27,6 +27,8 @@ static void net_mac(const struct profile *p, const struct profile_net *net, char
 	if (net->mac_set) {
 		memcpy(mac, net->mac, sizeof(mac));
 	} else {
+		if (net->mac_prefix_set)
+			memcpy(mac, net->mac, 3);
 		mac[3] = (uint8_t)(h >> 16);
 		mac[4] = (uint8_t)(h >> 8);
 		mac[5] = (uint8_t)h;
@@ -39,21 +41,26 @@ static void net_mac(const struct profile *p, const struct profile_net *net, char
  * descriptor (QEMU_FIRST_FD, one up for each further bridge NIC):
  * QEMU's bridge helper would need to spawn a setuid program, which the
  * sandbox forbids, and QEMU's user needs no access to /dev/net/tun. A
- * type = tap NIC opens the user's own tap by name. */
-static void add_nic(struct argv_builder *b, const struct profile_net *net, unsigned tap_fd)
+ * type = tap NIC opens the user's own tap by name. vhost-net comes as a
+ * descriptor too, opened by root: QEMU's user needs no right to
+ * /dev/vhost-net. */
+static void add_nic(struct argv_builder *b, const struct profile_net *net, unsigned tap_fd,
+		    unsigned vhost_fd)
 {
 	const char *l = net->ref.label;
-	char mac[18];
+	char mac[18], vhost[48] = "";
 
 	if (net->type == NET_NONE)
 		return;
+	if (net->vhost)
+		snprintf(vhost, sizeof(vhost), ",vhost=on,vhostfd=%u", vhost_fd);
 	if (net->type == NET_USER)
 		argv_opt(b, "-netdev", "user,id=net.%s", l);
 	else if (net->type == NET_BRIDGE)
-		argv_opt(b, "-netdev", "tap,id=net.%s,fd=%u", l, tap_fd);
+		argv_opt(b, "-netdev", "tap,id=net.%s,fd=%u%s", l, tap_fd, vhost);
 	else
-		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no", l,
-			 net->ifname);
+		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no%s", l,
+			 net->ifname, vhost);
 	net_mac(b->p, net, mac);
 	if (net->boot)
 		argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s,bootindex=%u",
@@ -66,11 +73,12 @@ static void add_nic(struct argv_builder *b, const struct profile_net *net, unsig
 void argv_add_network(struct argv_builder *b)
 {
 	unsigned tap_fd = QEMU_FIRST_FD;
+	unsigned vhost_fd = QEMU_FIRST_FD + (unsigned)b->plan.n_taps;
 
 	for (size_t i = 0; i < b->p->n_nets; i++) {
-		add_nic(b, &b->p->nets[i], tap_fd);
-		if (b->p->nets[i].type == NET_BRIDGE)
-			tap_fd++;
+		add_nic(b, &b->p->nets[i], tap_fd, vhost_fd);
+		tap_fd += b->p->nets[i].type == NET_BRIDGE;
+		vhost_fd += b->p->nets[i].vhost;
 	}
 }
 

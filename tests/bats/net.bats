@@ -165,3 +165,25 @@ guest_sent_packets() {
 	refute_output --regexp ': pl[0-9a-f]{8}[:@]'
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/bridged"
 }
+
+@test "net: vhost = yes with no /dev/vhost-net is refused before anything changes; with one, QEMU gets root's descriptor" {
+	bridged "model = virtio" "vhost = yes"
+	mkdir -p "$TMP/dev/net"
+	ln -s /dev/net/tun "$TMP/dev/net/tun"
+	run in_ns env PASSLAUNCH_DEVFS="$TMP/dev" "$PASSLAUNCH" run bridged.ini
+	assert_failure 2
+	assert_output "passlaunch: error: bridged.ini:15: cannot open $TMP/dev/vhost-net for vhost = yes: No such file or directory; load the vhost_net module (modprobe vhost_net) or set vhost = no"
+	run in_ns ip -o link show
+	refute_output --regexp ': pl[0-9a-f]{8}[:@]'
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/bridged"
+	# A character device that is not vhost-net (this host has none): QEMU,
+	# given root's descriptor as vhostfd, tries it and says so.
+	mknod -m 600 "$TMP/dev/vhost-net" c 1 3
+	run in_ns env PASSLAUNCH_DEVFS="$TMP/dev" "$PASSLAUNCH" run bridged.ini
+	assert_failure
+	assert_output --partial 'vhostfd=4: warning: vhost-net requested but could not be initialized'
+	refute_output --partial "cannot open $TMP/dev/vhost-net"
+	run in_ns ip -o link show
+	refute_output --regexp ': pl[0-9a-f]{8}[:@]'
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/bridged/journal"
+}

@@ -396,7 +396,7 @@ expect_error() {
 	[net.lan]
 	mac = 52:54:00:12:34
 	EOF
-	expect_error "bad.ini:2: [net.lan] mac = 52:54:00:12:34: expected a MAC address such as 52:54:00:12:34:56"
+	expect_error "bad.ini:2: [net.lan] mac = 52:54:00:12:34: expected a MAC address such as 52:54:00:12:34:56, or a vendor's prefix such as 00:1b:21"
 }
 
 @test "a multicast MAC address" {
@@ -941,4 +941,21 @@ expect_error() {
 	output = hw:1
 	EOF
 	expect_error "bad.ini:2: output names a sink or device of backend pipewire, pulseaudio, alsa or jack"
+}
+
+@test "vhost on a NIC vhost-net cannot serve" {
+	profile <<-'EOF'
+	[net.lan]
+	type = user
+	vhost = yes
+	EOF
+	expect_error "bad.ini:3: vhost = yes needs type = bridge or tap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
+	profile <<-'EOF'
+	[net.lan]
+	type = tap
+	ifname = tap0
+	model = e1000e
+	vhost = yes
+	EOF
+	expect_error "bad.ini:5: vhost = yes needs type = bridge or tap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
 }

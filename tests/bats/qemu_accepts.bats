@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154  # bats sets output, stderr and status
 # Tier 3: the real qemu-system-x86_64 accepts what the builder emits. Each
-# golden and example profile, made runnable here by tests/helpers/tcg-variant
+# golden and example profile, and each published configuration's
+# (tests/realworld), made runnable here by tests/helpers/tcg-variant
 # (TCG, host hardware left out), is started paused from `passlaunch print`'s
 # output, answers on its QMP socket with the expected devices, and quits cleanly.
 
@@ -206,6 +207,38 @@ accepts() {
 @test "QEMU accepts example: win11" { accepts "$ROOT/profiles/win11.ini"; }
 @test "QEMU accepts example: single-gpu" { accepts "$ROOT/profiles/single-gpu.ini"; }
 @test "QEMU accepts example: looking-glass" { accepts "$ROOT/profiles/looking-glass.ini"; }
+
+@test "QEMU accepts realworld: libvirt-bryansteiner-win10" { accepts "$ROOT/tests/realworld/libvirt-bryansteiner-win10/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-cafreo-win10-looking-glass" { accepts "$ROOT/tests/realworld/libvirt-cafreo-win10-looking-glass/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-cappyt-g14-laptop-win10" { accepts "$ROOT/tests/realworld/libvirt-cappyt-g14-laptop-win10/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-darkacid-gtx1650-win10-lg" { accepts "$ROOT/tests/realworld/libvirt-darkacid-gtx1650-win10-lg/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-justarchi-gtx1080ti-win10-i440fx" { accepts "$ROOT/tests/realworld/libvirt-justarchi-gtx1080ti-win10-i440fx/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-mingyaoliu-threadripper-numa-win10" { accepts "$ROOT/tests/realworld/libvirt-mingyaoliu-threadripper-numa-win10/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-renangrothe-acer-nitro-laptop-win11" { accepts "$ROOT/tests/realworld/libvirt-renangrothe-acer-nitro-laptop-win11/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-snekutaren-9070xt-win11-kvmfr" { accepts "$ROOT/tests/realworld/libvirt-snekutaren-9070xt-win11-kvmfr/profile.ini"; }
+@test "QEMU accepts realworld: libvirt-sotigr-archlinux-guest" { accepts "$ROOT/tests/realworld/libvirt-sotigr-archlinux-guest/profile.ini"; }
+@test "QEMU accepts realworld: proxmox-andrei-paul-gtx760-win10" { accepts "$ROOT/tests/realworld/proxmox-andrei-paul-gtx760-win10/profile.ini"; }
+@test "QEMU accepts realworld: proxmox-ayufan-204-win10-rtx2080s" { accepts "$ROOT/tests/realworld/proxmox-ayufan-204-win10-rtx2080s/profile.ini"; }
+@test "QEMU accepts realworld: proxmox-ayufan-206-ubuntu-rx560" { accepts "$ROOT/tests/realworld/proxmox-ayufan-206-ubuntu-rx560/profile.ini"; }
+@test "QEMU accepts realworld: proxmox-halimbo-rtx3050-win11" { accepts "$ROOT/tests/realworld/proxmox-halimbo-rtx3050-win11/profile.ini"; }
+@test "QEMU accepts realworld: proxmox-iroger-trx40-macos-radeonvii" { accepts "$ROOT/tests/realworld/proxmox-iroger-trx40-macos-radeonvii/profile.ini"; }
+@test "QEMU accepts realworld: qemu-script-darkacid-wendell-centos" { accepts "$ROOT/tests/realworld/qemu-script-darkacid-wendell-centos/profile.ini"; }
+@test "QEMU accepts realworld: qemu-script-spaghetti-win10-evdev" { accepts "$ROOT/tests/realworld/qemu-script-spaghetti-win10-evdev/profile.ini"; }
+@test "QEMU accepts realworld: qemu-script-stqigit-looking-glass-spice" { accepts "$ROOT/tests/realworld/qemu-script-stqigit-looking-glass-spice/profile.ini"; }
+@test "QEMU accepts realworld: qemu-script-utkarshverma-tuf-laptop-lg" { accepts "$ROOT/tests/realworld/qemu-script-utkarshverma-tuf-laptop-lg/profile.ini"; }
+@test "QEMU accepts realworld: qemu-script-vgeddes-r9nano-win10" { accepts "$ROOT/tests/realworld/qemu-script-vgeddes-r9nano-win10/profile.ini"; }
+@test "QEMU accepts realworld: qemu-script-wxianxin-b650-kvmfr-win11" { accepts "$ROOT/tests/realworld/qemu-script-wxianxin-b650-kvmfr-win11/profile.ini"; }
+@test "QEMU accepts realworld: single-gpu-hthmkhlf-macos-bigsur" { accepts "$ROOT/tests/realworld/single-gpu-hthmkhlf-macos-bigsur/profile.ini"; }
+@test "QEMU accepts realworld: single-gpu-joxcat-framework-igpu-win11" { accepts "$ROOT/tests/realworld/single-gpu-joxcat-framework-igpu-win11/profile.ini"; }
+@test "QEMU accepts realworld: single-gpu-qaidvoid-guide-win10" { accepts "$ROOT/tests/realworld/single-gpu-qaidvoid-guide-win10/profile.ini"; }
+@test "QEMU accepts realworld: single-gpu-stele95-7900xtx-win10" { accepts "$ROOT/tests/realworld/single-gpu-stele95-7900xtx-win10/profile.ini"; }
+@test "QEMU accepts realworld: single-gpu-zile995-rx580-win10" { accepts "$ROOT/tests/realworld/single-gpu-zile995-rx580-win10/profile.ini"; }
+
+@test "every published configuration of tests/realworld is started by the real QEMU above" {
+	for dir in "$ROOT"/tests/realworld/*/; do
+		grep -qF "realworld/$(basename "$dir")/profile.ini" "$BATS_TEST_FILENAME" || fail "no test for $dir"
+	done
+}
 
 @test "every golden and example profile is started by the real QEMU above" {
 	for ini in "$ROOT"/profiles/*.ini; do

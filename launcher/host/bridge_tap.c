@@ -122,11 +122,13 @@ int bridge_taps_check(const struct profile *p, struct pl_err *err)
 }
 
 /* Not persistent: the tap lives while a descriptor holds it. The virtio
- * header lets QEMU hand checksum and segmentation work to the host. */
-static int open_tap(const char *name)
+ * header lets QEMU hand checksum and segmentation work to the host. With
+ * several queues each open attaches one more queue of the same tap. */
+static int open_tap(const char *name, bool multi_queue)
 {
 	_cleanup_free_ char *tun = xasprintf("%s/net/tun", path_devfs());
-	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
+	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR |
+					 (multi_queue ? IFF_MULTI_QUEUE : 0)};
 	int fd = open(tun, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
@@ -170,20 +172,32 @@ static int join_bridge(const char *tap, const char *bridge)
 	return r;
 }
 
-static int open_bridge_tap(const struct profile *p, const struct profile_net *net, int *fd,
-			   struct pl_err *err)
+/* A descriptor for each queue, in FDS; the tap joins the bridge once. */
+static int open_bridge_tap(const struct profile *p, const struct profile_net *net,
+			   struct bridge_taps *taps, struct pl_err *err)
 {
 	_cleanup_free_ char *tap = qemu_bridge_tap_name(p, net);
 	bool existed = net_has(tap, NULL);
-	int r = open_tap(tap);
+	int r = 0;
 
-	*fd = r;
-	if (r >= 0 && !existed)
+	for (unsigned q = 0; r == 0 && q < net->queues; q++) {
+		r = open_tap(tap, net->queues > 1);
+		if (r < 0)
+			break;
+		taps->fd = xreallocarray(taps->fd, taps->n + 1, sizeof(*taps->fd));
+		taps->fd[taps->n++] = r;
+		r = 0;
+	}
+	if (r == 0 && !existed)
 		r = join_bridge(tap, net->bridge);
 	if (r < 0)
 		return err_set(err, -r,
-			       "%s: [net.%s] cannot set up the tap %s on the bridge %s: %s",
-			       p->vm.name, net->ref.label, tap, net->bridge, strerror(-r));
+			       "%s: [net.%s] cannot set up the tap %s on the bridge %s: %s%s",
+			       p->vm.name, net->ref.label, tap, net->bridge, strerror(-r),
+			       r == -EINVAL && existed && net->queues > 1
+				   ? " (a tap made by hand for queues > 1 must be made with "
+				     "multi_queue: ip tuntap add NAME mode tap multi_queue)"
+				   : "");
 	log_info("%s: [net.%s] tap %s on bridge %s%s", p->vm.name, net->ref.label, tap, net->bridge,
 		 existed ? " (the one there already)" : "");
 	return 0;
@@ -193,22 +207,17 @@ int bridge_taps_open(const struct profile *p, struct bridge_taps *taps, struct p
 {
 	int r = 0;
 
-	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
-		if (!p->nets[i].vhost)
-			continue;
-		taps->vhost_fd = xreallocarray(taps->vhost_fd, taps->n_vhost + 1, sizeof(int));
-		r = open_vhost_net(p, &p->nets[i], &taps->vhost_fd[taps->n_vhost], err);
-		taps->n_vhost += r == 0;
+	for (size_t i = 0; i < p->n_nets; i++) {
+		for (unsigned q = 0; r == 0 && p->nets[i].vhost && q < p->nets[i].queues; q++) {
+			taps->vhost_fd =
+			    xreallocarray(taps->vhost_fd, taps->n_vhost + 1, sizeof(int));
+			r = open_vhost_net(p, &p->nets[i], &taps->vhost_fd[taps->n_vhost], err);
+			taps->n_vhost += r == 0;
+		}
 	}
-
-	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
-		if (p->nets[i].type != NET_BRIDGE)
-			continue;
-		taps->fd = xreallocarray(taps->fd, taps->n + 1, sizeof(*taps->fd));
-		r = open_bridge_tap(p, &p->nets[i], &taps->fd[taps->n], err);
-		if (taps->fd[taps->n] >= 0)
-			taps->n++;
-	}
+	for (size_t i = 0; r == 0 && i < p->n_nets; i++)
+		if (p->nets[i].type == NET_BRIDGE)
+			r = open_bridge_tap(p, &p->nets[i], taps, err);
 	return r;
 }
 

@@ -115,7 +115,8 @@ struct profile_net {
 	char *bridge;
 	char *ifname;
 	enum net_model model;
-	bool vhost; /* the kernel's vhost-net, through a descriptor root opens */
+	bool vhost;	 /* the kernel's vhost-net, through a descriptor root opens */
+	unsigned queues; /* multiqueue: a tap queue (and vhost) for each */
 	unsigned boot;
 	uint8_t mac[6];
 	bool mac_set;

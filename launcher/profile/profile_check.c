@@ -336,6 +336,11 @@ static int check_net(struct check *c, const struct profile_net *n)
 		return check_bad(c, check_key_line(c, section, "vhost"),
 				 "vhost = yes needs type = bridge or tap and model = virtio: the "
 				 "kernel's vhost-net serves virtio NICs on a tap");
+	if (n->queues > 1 && (n->type == NET_USER || n->type == NET_NONE || n->model != NIC_VIRTIO))
+		return check_bad(c, check_key_line(c, section, "queues"),
+				 "queues = %u needs type = bridge or tap and model = virtio "
+				 "(virtio-net's multiqueue on a multiqueue tap)",
+				 n->queues);
 	if ((n->type == NET_USER || n->type == NET_NONE) && n->ifname)
 		return check_bad(c, check_key_line(c, section, "ifname"),
 				 "ifname applies to type = tap or bridge; remove it");

@@ -293,6 +293,7 @@ static const struct key_spec net_keys[] = {
     KEY_CUSTOM("mac", 0, value_mac),
     KEY_UINT("boot", NET(boot), 1, 99),
     KEY("vhost", V_BOOL, NET(vhost)),
+    KEY_UINT("queues", NET(queues), 1, 16),
     END_KEYS,
 };
 
@@ -364,6 +365,7 @@ static void *open_net(struct profile *p, const char *label, int line)
 	struct profile_net *net = APPEND(p->nets, p->n_nets, label, line);
 	net->type = NET_USER;
 	net->model = NIC_VIRTIO;
+	net->queues = 1;
 	return net;
 }
 

@@ -14,8 +14,8 @@ void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan)
 {
 	*plan = (struct qemu_fd_plan){0};
 	for (size_t i = 0; i < p->n_nets; i++) {
-		plan->n_taps += p->nets[i].type == NET_BRIDGE;
-		plan->n_vhosts += p->nets[i].vhost;
+		plan->n_taps += p->nets[i].type == NET_BRIDGE ? p->nets[i].queues : 0;
+		plan->n_vhosts += p->nets[i].vhost ? p->nets[i].queues : 0;
 	}
 	plan->n_fds = plan->n_taps + plan->n_vhosts;
 	if (p->firmware.type != FW_BIOS) {

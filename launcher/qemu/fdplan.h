@@ -1,5 +1,6 @@
-/* What QEMU is handed as descriptors, in this order: each bridge NIC's tap,
- * from QEMU_FIRST_FD; then /dev/vhost-net once for each NIC with vhost; then the files the launcher
+/* What QEMU is handed as descriptors, in this order: each bridge NIC's tap
+ * (a descriptor for each of its queues), from QEMU_FIRST_FD; then
+ * /dev/vhost-net for each queue of each NIC with vhost; then the files the launcher
  * opens for it (the NVRAM, each disk, each CD-ROM), each in an fd set of its own (-add-fd), so that
  * QEMU's user needs no right to their paths and root never hands over a
  * path someone else could change; then the listening sockets of its

@@ -37,37 +37,65 @@ static void net_mac(const struct profile *p, const struct profile_net *net, char
 		 mac[5]);
 }
 
+/* "N" or, for several queues, "N:N+1:...". */
+static char *fd_list(unsigned first, unsigned n)
+{
+	struct strv fds = {0};
+	char *joined;
+
+	for (unsigned i = 0; i < n; i++)
+		strv_pushf(&fds, "%u", first + i);
+	joined = strv_join(&fds, ":");
+	strv_free(&fds);
+	return joined;
+}
+
+static char *netdev(const struct profile_net *net, unsigned tap_fd, unsigned vhost_fd)
+{
+	const char *l = net->ref.label;
+	bool multi = net->queues > 1;
+	_cleanup_free_ char *taps = fd_list(tap_fd, net->queues);
+	_cleanup_free_ char *vhosts = fd_list(vhost_fd, net->queues);
+	_cleanup_free_ char *vhost =
+	    net->vhost ? xasprintf(",vhost=on,vhostfd%s=%s", multi ? "s" : "", vhosts)
+		       : xstrdup("");
+
+	if (net->type == NET_USER)
+		return xasprintf("user,id=net.%s", l);
+	if (net->type == NET_BRIDGE)
+		return xasprintf("tap,id=net.%s,fd%s=%s%s", l, multi ? "s" : "", taps, vhost);
+	if (multi)
+		return xasprintf("tap,id=net.%s,ifname=%s,script=no,downscript=no,queues=%u%s", l,
+				 net->ifname, net->queues, vhost);
+	return xasprintf("tap,id=net.%s,ifname=%s,script=no,downscript=no%s", l, net->ifname,
+			 vhost);
+}
+
 /* A bridge is joined through a tap the launcher opens and hands over as a
- * descriptor (QEMU_FIRST_FD, one up for each further bridge NIC):
+ * descriptor (QEMU_FIRST_FD, one up for each further bridge NIC or queue):
  * QEMU's bridge helper would need to spawn a setuid program, which the
  * sandbox forbids, and QEMU's user needs no access to /dev/net/tun. A
- * type = tap NIC opens the user's own tap by name. vhost-net comes as a
- * descriptor too, opened by root: QEMU's user needs no right to
- * /dev/vhost-net. */
+ * type = tap NIC opens the user's own tap by name. vhost-net comes as
+ * descriptors too, opened by root: QEMU's user needs no right to
+ * /dev/vhost-net. Several queues need MSI-X vectors: two a queue and two. */
 static void add_nic(struct argv_builder *b, const struct profile_net *net, unsigned tap_fd,
 		    unsigned vhost_fd)
 {
 	const char *l = net->ref.label;
-	char mac[18], vhost[48] = "";
+	char mac[18], boot[24] = "", mq[40] = "";
+	_cleanup_free_ char *dev = NULL;
 
 	if (net->type == NET_NONE)
 		return;
-	if (net->vhost)
-		snprintf(vhost, sizeof(vhost), ",vhost=on,vhostfd=%u", vhost_fd);
-	if (net->type == NET_USER)
-		argv_opt(b, "-netdev", "user,id=net.%s", l);
-	else if (net->type == NET_BRIDGE)
-		argv_opt(b, "-netdev", "tap,id=net.%s,fd=%u%s", l, tap_fd, vhost);
-	else
-		argv_opt(b, "-netdev", "tap,id=net.%s,ifname=%s,script=no,downscript=no%s", l,
-			 net->ifname, vhost);
+	dev = netdev(net, tap_fd, vhost_fd);
+	argv_opt(b, "-netdev", "%s", dev);
 	net_mac(b->p, net, mac);
 	if (net->boot)
-		argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s,bootindex=%u",
-			 nic_devices[net->model], l, mac, l, net->boot);
-	else
-		argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s", nic_devices[net->model], l,
-			 mac, l);
+		snprintf(boot, sizeof(boot), ",bootindex=%u", net->boot);
+	if (net->queues > 1)
+		snprintf(mq, sizeof(mq), ",mq=on,vectors=%u", 2 * net->queues + 2);
+	argv_opt(b, "-device", "%s,netdev=net.%s,mac=%s,id=%s%s%s", nic_devices[net->model], l, mac,
+		 l, mq, boot);
 }
 
 void argv_add_network(struct argv_builder *b)
@@ -76,9 +104,10 @@ void argv_add_network(struct argv_builder *b)
 	unsigned vhost_fd = QEMU_FIRST_FD + (unsigned)b->plan.n_taps;
 
 	for (size_t i = 0; i < b->p->n_nets; i++) {
-		add_nic(b, &b->p->nets[i], tap_fd, vhost_fd);
-		tap_fd += b->p->nets[i].type == NET_BRIDGE;
-		vhost_fd += b->p->nets[i].vhost;
+		const struct profile_net *net = &b->p->nets[i];
+		add_nic(b, net, tap_fd, vhost_fd);
+		tap_fd += net->type == NET_BRIDGE ? net->queues : 0;
+		vhost_fd += net->vhost ? net->queues : 0;
 	}
 }
 

@@ -187,3 +187,24 @@ guest_sent_packets() {
 	refute_output --regexp ': pl[0-9a-f]{8}[:@]'
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/bridged/journal"
 }
+
+@test "net: queues = 2 makes a multiqueue tap, each queue a descriptor QEMU holds, and virtio-net's mq on" {
+	bridged "model = virtio" "queues = 2"
+	start_bridged
+	tap=$(in_ns ls /sys/class/net | grep '^pl')
+	# IFF_MULTI_QUEUE (0x0100) among the tap's flags.
+	(($(in_ns cat "/sys/class/net/$tap/tun_flags") & 0x0100)) || fail "$tap is not multiqueue"
+	pid=$(qemu_pid)
+	assert_equal "$(readlink "/proc/$pid/fd/3")" /dev/net/tun
+	assert_equal "$(readlink "/proc/$pid/fd/4")" /dev/net/tun
+	run grep -h '^iff:' "/proc/$pid/fdinfo/3" "/proc/$pid/fdinfo/4"
+	assert_output $'iff:\t'"$tap"$'\niff:\t'"$tap"
+	run bash -c "ls -l /proc/$RUN_PID/fd | grep -c /dev/net/tun"
+	assert_output 0
+	assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -oE 'fds=3:4|mq=on,vectors=6' | sort | tr '\n' ' ')" "fds=3:4 mq=on,vectors=6 "
+	eventually guest_sent_packets "$tap" || fail "no packet from the guest on $tap"
+	"$PASSLAUNCH" stop bridged --force
+	wait "$RUN_PID" || true
+	RUN_PID=
+	tap_gone "$tap" || fail "$tap is still there"
+}

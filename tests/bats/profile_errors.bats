@@ -959,3 +959,12 @@ expect_error() {
 	EOF
 	expect_error "bad.ini:5: vhost = yes needs type = bridge or tap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
 }
+
+@test "queues on a NIC that cannot have them" {
+	profile <<-'EOF'
+	[net.lan]
+	type = user
+	queues = 4
+	EOF
+	expect_error "bad.ini:3: queues = 4 needs type = bridge or tap and model = virtio (virtio-net's multiqueue on a multiqueue tap)"
+}

@@ -351,3 +351,19 @@ teardown() {
 	finish_vm
 	assert_host_restored
 }
+
+@test "run: serial = pty and the guest agent under the launcher's sandbox: QEMU's pty, the agent's socket in QEMU's user's directory" {
+	vm ptyagent deaf
+	sed -i 's/^serial = yes$/serial = pty/; s/^\[vm\]$/[vm]\nguest_agent = yes/' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	run cat "$TMP/$VM.log"
+	assert_line --regexp '^char device redirected to /dev/pts/[0-9]+ \(label serial0\)$'
+	sock=$PASSLAUNCH_RUNTIME_DIR/$VM/qemu/guest-agent.sock
+	[[ -S $sock ]] || fail "no socket at $sock"
+	assert_equal "$(stat -c '%U %a' "$(dirname "$sock")")" "nobody 700"
+	assert_equal "$(stat -c %U "$sock")" nobody
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+}

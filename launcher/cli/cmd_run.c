@@ -181,7 +181,7 @@ static int prepare(struct run *r, struct pl_err *err)
 	if (rc == 0)
 		rc = shm_prepare(&r->p, &r->id, &r->journal, err);
 	if (rc == 0)
-		rc = bridge_taps_open(&r->p, &r->taps, err);
+		rc = bridge_taps_open(&r->p, &r->journal, &r->taps, err);
 	if (rc == 0)
 		rc = swtpm_start(&r->p, &(struct child_setup){&r->id, r->env.v, 0, NULL},
 				 &r->journal, &r->swtpm, err);

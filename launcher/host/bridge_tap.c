@@ -1,5 +1,7 @@
 #include "bridge_tap.h"
 
+#include "bridge.h"
+
 #include "base/log.h"
 #include "base/paths.h"
 #include "qemu/qemu_argv_io.h"
@@ -64,6 +66,8 @@ static int check_bridge_nic(const struct profile *p, const struct profile_net *n
 	_cleanup_free_ char *tap = qemu_bridge_tap_name(p, net);
 	int line = profile_key_line(p, section, "bridge") ?: net->ref.line;
 
+	if (!net_has(net->bridge, NULL) && net->create_bridge)
+		return 0;
 	if (!net_has(net->bridge, NULL))
 		return err_input(err,
 				 "%s:%d: [%s] bridge = %s: no such network interface on this "
@@ -203,7 +207,8 @@ static int open_bridge_tap(const struct profile *p, const struct profile_net *ne
 	return 0;
 }
 
-int bridge_taps_open(const struct profile *p, struct bridge_taps *taps, struct pl_err *err)
+int bridge_taps_open(const struct profile *p, struct journal *j, struct bridge_taps *taps,
+		     struct pl_err *err)
 {
 	int r = 0;
 
@@ -215,9 +220,15 @@ int bridge_taps_open(const struct profile *p, struct bridge_taps *taps, struct p
 			taps->n_vhost += r == 0;
 		}
 	}
-	for (size_t i = 0; r == 0 && i < p->n_nets; i++)
-		if (p->nets[i].type == NET_BRIDGE)
-			r = open_bridge_tap(p, &p->nets[i], taps, err);
+	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
+		const struct profile_net *net = &p->nets[i];
+		if (net->type != NET_BRIDGE)
+			continue;
+		if (net->create_bridge && !net_has(net->bridge, NULL))
+			r = bridge_create(net->bridge, j, err);
+		if (r == 0)
+			r = open_bridge_tap(p, net, taps, err);
+	}
 	return r;
 }
 

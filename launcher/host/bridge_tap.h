@@ -9,6 +9,7 @@
 #define PASSLAUNCH_BRIDGE_TAP_H
 
 #include "base/error.h"
+#include "journal.h"
 #include "profile/profile.h"
 
 struct bridge_taps {
@@ -23,7 +24,8 @@ struct bridge_taps {
  * name the profile line and the fix (exit 2). */
 int bridge_taps_check(const struct profile *p, struct pl_err *err);
 /* Opens (makes) the tap of each bridge NIC and puts it on its bridge. */
-int bridge_taps_open(const struct profile *p, struct bridge_taps *taps, struct pl_err *err);
+int bridge_taps_open(const struct profile *p, struct journal *j, struct bridge_taps *taps,
+		     struct pl_err *err);
 /* The launcher's descriptors: after QEMU has its own, or when it never
  * will (a tap the launcher made then goes away). */
 void bridge_taps_close(struct bridge_taps *taps);

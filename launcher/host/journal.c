@@ -173,6 +173,11 @@ int journal_hook(struct journal *j, const char *name, const char *path, const ch
 	return r;
 }
 
+int journal_bridge(struct journal *j, const char *name, struct pl_err *err)
+{
+	return append(j, "bridge", name, NULL, err);
+}
+
 int journal_created(struct journal *j, const char *path, struct pl_err *err)
 {
 	return append(j, "created", path, NULL, err);

@@ -41,6 +41,9 @@ int journal_isolation(struct journal *j, const char *vm, struct pl_err *err);
 int journal_chown(struct journal *j, const char *path, const struct stat *st, struct pl_err *err);
 /* Records a process passlaunch started; replay ends it if it still runs. */
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
+/* Records a bridge passlaunch is about to create; replay removes it when
+ * no port is left on it. */
+int journal_bridge(struct journal *j, const char *name, struct pl_err *err);
 /* Records a file or directory passlaunch is about to create; replay removes it. */
 int journal_created(struct journal *j, const char *path, struct pl_err *err);
 /* Records a hook about to run its prepare, with its environment; replay

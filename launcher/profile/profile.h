@@ -113,6 +113,7 @@ struct profile_net {
 	struct section_ref ref;
 	enum net_type type;
 	char *bridge;
+	bool create_bridge; /* made for the run when missing */
 	char *ifname;
 	enum net_model model;
 	bool vhost;	 /* the kernel's vhost-net, through a descriptor root opens */

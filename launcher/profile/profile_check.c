@@ -323,6 +323,9 @@ static int check_net(struct check *c, const struct profile_net *n)
 		return check_bad(c, n->ref.line,
 				 "[%s] has type = bridge but no bridge; add e.g. bridge = br0",
 				 section);
+	if (n->create_bridge && n->type != NET_BRIDGE)
+		return check_bad(c, check_key_line(c, section, "create_bridge"),
+				 "create_bridge applies to type = bridge");
 	if (n->type != NET_BRIDGE && n->bridge)
 		return check_bad(
 		    c, check_key_line(c, section, "bridge"),

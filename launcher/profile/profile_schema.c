@@ -288,6 +288,7 @@ static const struct key_spec cdrom_keys[] = {
 static const struct key_spec net_keys[] = {
     KEY_CHOICE("type", NET(type), net_types),
     KEY_CUSTOM("bridge", NET(bridge), value_ifname),
+    KEY("create_bridge", V_BOOL, NET(create_bridge)),
     KEY_CUSTOM("ifname", NET(ifname), value_ifname),
     KEY_CHOICE("model", NET(model), nic_models),
     KEY_CUSTOM("mac", 0, value_mac),

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/trust.h"
 #include "hook_exec.h"
+#include "host/bridge.h"
 #include "host/isolation.h"
 #include "host/journal.h"
 #include "host/pci_rebind.h"
@@ -179,6 +180,8 @@ static int undo_entry(const char *action, char **f, size_t n, char *const *extra
 		return undo_chown(f, n);
 	if (streq(action, "driver"))
 		return undo_driver(a, b);
+	if (streq(action, "bridge"))
+		return bridge_remove_unused(a);
 	if (streq(action, "created")) {
 		if (unlink(a) == 0 || errno == ENOENT)
 			return 0;

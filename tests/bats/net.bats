@@ -208,3 +208,36 @@ guest_sent_packets() {
 	RUN_PID=
 	tap_gone "$tap" || fail "$tap is still there"
 }
+
+@test "net: create_bridge = yes makes a missing bridge for the run and removes it after, also by recover; one that exists is left" {
+	bridged "create_bridge = yes"
+	sed -i 's/^bridge = br0$/bridge = brnew/' bridged.ini
+	start_bridged
+	tap=$(in_ns ls /sys/class/net | grep '^pl')
+	in_ns test -e /sys/class/net/brnew/bridge || fail "no bridge brnew"
+	assert_equal "$(in_ns basename "$(in_ns readlink "/sys/class/net/$tap/master")")" brnew
+	assert_equal "$(in_ns cat /sys/class/net/brnew/operstate)" up
+	in_ns "$PASSLAUNCH" stop bridged --force
+	wait "$RUN_PID" || true
+	RUN_PID=
+	eventually tap_gone brnew || fail "brnew outlived the run"
+	run cat run.log
+	assert_line "passlaunch: bridge brnew created for the run"
+	# The launcher killed: recover removes the bridge.
+	start_bridged
+	kill -9 "$RUN_PID"
+	wait "$RUN_PID" || true
+	RUN_PID=
+	in_ns test -e /sys/class/net/brnew || fail "brnew went before recover"
+	eventually tap_gone "$(in_ns ls /sys/class/net | grep '^pl' || echo none)"
+	run in_ns "$PASSLAUNCH" recover bridged
+	assert_success
+	tap_gone brnew || fail "recover left brnew"
+	# A bridge that is there already is used and left.
+	sed -i 's/^bridge = brnew$/bridge = br0/' bridged.ini
+	start_bridged
+	in_ns "$PASSLAUNCH" stop bridged --force
+	wait "$RUN_PID" || true
+	RUN_PID=
+	in_ns test -e /sys/class/net/br0/bridge || fail "br0 was removed"
+}

@@ -968,3 +968,12 @@ expect_error() {
 	EOF
 	expect_error "bad.ini:3: queues = 4 needs type = bridge or tap and model = virtio (virtio-net's multiqueue on a multiqueue tap)"
 }
+
+@test "create_bridge on a NIC that joins no bridge" {
+	profile <<-'EOF'
+	[net.lan]
+	type = user
+	create_bridge = yes
+	EOF
+	expect_error "bad.ini:3: create_bridge applies to type = bridge"
+}

@@ -1,6 +1,7 @@
 #include "bridge_tap.h"
 
 #include "bridge.h"
+#include "macvtap.h"
 
 #include "base/log.h"
 #include "base/paths.h"
@@ -119,6 +120,8 @@ int bridge_taps_check(const struct profile *p, struct pl_err *err)
 		_cleanup_close_ int vhost = -1;
 		if (p->nets[i].type == NET_BRIDGE)
 			r = check_bridge_nic(p, &p->nets[i], err);
+		if (p->nets[i].type == NET_MACVTAP)
+			r = macvtap_check(p, &p->nets[i], err);
 		if (r == 0 && p->nets[i].vhost)
 			r = open_vhost_net(p, &p->nets[i], &vhost, err);
 	}
@@ -207,6 +210,21 @@ static int open_bridge_tap(const struct profile *p, const struct profile_net *ne
 	return 0;
 }
 
+static int open_macvtap(const struct profile *p, const struct profile_net *net, struct journal *j,
+			struct bridge_taps *taps, struct pl_err *err)
+{
+	uint8_t mac[6];
+	int fd, r;
+
+	qemu_nic_mac(p, net, mac);
+	r = macvtap_open(p, net, mac, j, &fd, err);
+	if (fd >= 0) {
+		taps->fd = xreallocarray(taps->fd, taps->n + 1, sizeof(*taps->fd));
+		taps->fd[taps->n++] = fd;
+	}
+	return r;
+}
+
 int bridge_taps_open(const struct profile *p, struct journal *j, struct bridge_taps *taps,
 		     struct pl_err *err)
 {
@@ -222,6 +240,10 @@ int bridge_taps_open(const struct profile *p, struct journal *j, struct bridge_t
 	}
 	for (size_t i = 0; r == 0 && i < p->n_nets; i++) {
 		const struct profile_net *net = &p->nets[i];
+		if (net->type == NET_MACVTAP) {
+			r = open_macvtap(p, net, j, taps, err);
+			continue;
+		}
 		if (net->type != NET_BRIDGE)
 			continue;
 		if (net->create_bridge && !net_has(net->bridge, NULL))

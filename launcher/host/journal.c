@@ -178,6 +178,11 @@ int journal_bridge(struct journal *j, const char *name, struct pl_err *err)
 	return append(j, "bridge", name, NULL, err);
 }
 
+int journal_macvtap(struct journal *j, const char *name, struct pl_err *err)
+{
+	return append(j, "macvtap", name, NULL, err);
+}
+
 int journal_created(struct journal *j, const char *path, struct pl_err *err)
 {
 	return append(j, "created", path, NULL, err);

@@ -44,6 +44,8 @@ int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_er
 /* Records a bridge passlaunch is about to create; replay removes it when
  * no port is left on it. */
 int journal_bridge(struct journal *j, const char *name, struct pl_err *err);
+/* Records a macvtap passlaunch is about to create; replay deletes it. */
+int journal_macvtap(struct journal *j, const char *name, struct pl_err *err);
 /* Records a file or directory passlaunch is about to create; replay removes it. */
 int journal_created(struct journal *j, const char *path, struct pl_err *err);
 /* Records a hook about to run its prepare, with its environment; replay

@@ -67,6 +67,7 @@ static void free_devices(struct profile *p)
 	for (size_t i = 0; i < p->n_nets; i++) {
 		free(p->nets[i].ref.label);
 		free(p->nets[i].bridge);
+		free(p->nets[i].link);
 		free(p->nets[i].ifname);
 	}
 	for (size_t i = 0; i < p->n_usbs; i++)

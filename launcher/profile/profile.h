@@ -20,7 +20,7 @@ enum disk_format { FORMAT_AUTO, FORMAT_RAW, FORMAT_QCOW2 };
 enum disk_bus { BUS_VIRTIO, BUS_SCSI, BUS_NVME, BUS_SATA };
 enum disk_cache { CACHE_NONE, CACHE_WRITEBACK, CACHE_WRITETHROUGH, CACHE_DIRECTSYNC, CACHE_UNSAFE };
 enum disk_aio { AIO_AUTO, AIO_IO_URING, AIO_NATIVE, AIO_THREADS };
-enum net_type { NET_USER, NET_BRIDGE, NET_TAP, NET_NONE };
+enum net_type { NET_USER, NET_BRIDGE, NET_TAP, NET_MACVTAP, NET_NONE };
 enum net_model { NIC_VIRTIO, NIC_E1000E, NIC_E1000, NIC_RTL8139 };
 enum audio_backend {
 	AUDIO_NONE,
@@ -114,6 +114,7 @@ struct profile_net {
 	enum net_type type;
 	char *bridge;
 	bool create_bridge; /* made for the run when missing */
+	char *link;	    /* a macvtap's host interface */
 	char *ifname;
 	enum net_model model;
 	bool vhost;	 /* the kernel's vhost-net, through a descriptor root opens */

@@ -319,6 +319,18 @@ static int check_net(struct check *c, const struct profile_net *n)
 {
 	_cleanup_free_ char *section = xasprintf("net.%s", n->ref.label);
 
+	if (n->type == NET_MACVTAP && !n->link)
+		return check_bad(c, n->ref.line,
+				 "[%s] has type = macvtap but no link; add the host interface the "
+				 "guest shares, e.g. link = enp5s0",
+				 section);
+	if (n->type != NET_MACVTAP && n->link)
+		return check_bad(c, check_key_line(c, section, "link"),
+				 "link applies to type = macvtap");
+	if (n->type == NET_MACVTAP && n->queues > 1)
+		return check_bad(
+		    c, check_key_line(c, section, "queues"),
+		    "queues applies to type = bridge or tap; a macvtap has one queue here");
 	if (n->type == NET_BRIDGE && !n->bridge)
 		return check_bad(c, n->ref.line,
 				 "[%s] has type = bridge but no bridge; add e.g. bridge = br0",
@@ -337,8 +349,8 @@ static int check_net(struct check *c, const struct profile_net *n)
 		    section);
 	if (n->vhost && (n->type == NET_USER || n->type == NET_NONE || n->model != NIC_VIRTIO))
 		return check_bad(c, check_key_line(c, section, "vhost"),
-				 "vhost = yes needs type = bridge or tap and model = virtio: the "
-				 "kernel's vhost-net serves virtio NICs on a tap");
+				 "vhost = yes needs type = bridge, tap or macvtap and model = "
+				 "virtio: the kernel's vhost-net serves virtio NICs on a tap");
 	if (n->queues > 1 && (n->type == NET_USER || n->type == NET_NONE || n->model != NIC_VIRTIO))
 		return check_bad(c, check_key_line(c, section, "queues"),
 				 "queues = %u needs type = bridge or tap and model = virtio "

@@ -68,8 +68,9 @@ static const struct choice aios[] = {{"auto", AIO_AUTO},
 				     {NULL, 0}};
 static const struct choice tristates[] = {
     {"auto", TRI_AUTO}, {"yes", TRI_YES}, {"no", TRI_NO}, {NULL, 0}};
-static const struct choice net_types[] = {
-    {"user", NET_USER}, {"bridge", NET_BRIDGE}, {"tap", NET_TAP}, {"none", NET_NONE}, {NULL, 0}};
+static const struct choice net_types[] = {{"user", NET_USER}, {"bridge", NET_BRIDGE},
+					  {"tap", NET_TAP},   {"macvtap", NET_MACVTAP},
+					  {"none", NET_NONE}, {NULL, 0}};
 static const struct choice nic_models[] = {{"virtio", NIC_VIRTIO},
 					   {"e1000e", NIC_E1000E},
 					   {"e1000", NIC_E1000},
@@ -289,6 +290,7 @@ static const struct key_spec net_keys[] = {
     KEY_CHOICE("type", NET(type), net_types),
     KEY_CUSTOM("bridge", NET(bridge), value_ifname),
     KEY("create_bridge", V_BOOL, NET(create_bridge)),
+    KEY_CUSTOM("link", NET(link), value_ifname),
     KEY_CUSTOM("ifname", NET(ifname), value_ifname),
     KEY_CHOICE("model", NET(model), nic_models),
     KEY_CUSTOM("mac", 0, value_mac),

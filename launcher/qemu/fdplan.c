@@ -10,11 +10,18 @@ static void add(struct qemu_fd_plan *plan, struct qemu_file file)
 	plan->files[plan->n_files++] = file;
 }
 
+unsigned qemu_nic_taps(const struct profile_net *net)
+{
+	if (net->type == NET_BRIDGE)
+		return net->queues;
+	return net->type == NET_MACVTAP;
+}
+
 void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan)
 {
 	*plan = (struct qemu_fd_plan){0};
 	for (size_t i = 0; i < p->n_nets; i++) {
-		plan->n_taps += p->nets[i].type == NET_BRIDGE ? p->nets[i].queues : 0;
+		plan->n_taps += qemu_nic_taps(&p->nets[i]);
 		plan->n_vhosts += p->nets[i].vhost ? p->nets[i].queues : 0;
 	}
 	plan->n_fds = plan->n_taps + plan->n_vhosts;

@@ -36,6 +36,9 @@ struct qemu_fd_plan {
 };
 
 void qemu_fd_plan_make(const struct profile *p, struct qemu_fd_plan *plan);
+/* The tap descriptors the launcher hands over for NET: one a queue of a
+ * bridge NIC, one for a macvtap, none for the others. */
+unsigned qemu_nic_taps(const struct profile_net *net);
 void qemu_fd_plan_free(struct qemu_fd_plan *plan);
 /* Which file of the plan is ROLE's INDEX; n_files when none. */
 size_t qemu_fd_plan_find(const struct qemu_fd_plan *plan, enum qemu_file_role role, size_t index);

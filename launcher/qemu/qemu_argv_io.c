@@ -19,20 +19,27 @@ char *qemu_bridge_tap_name(const struct profile *p, const struct profile_net *ne
 
 /* A MAC that stays the same from run to run, so the guest keeps its NIC
  * settings, and differs between VMs and NICs. */
-static void net_mac(const struct profile *p, const struct profile_net *net, char *buf)
+void qemu_nic_mac(const struct profile *p, const struct profile_net *net, uint8_t mac[6])
 {
-	uint8_t mac[6] = {0x52, 0x54, 0x00};
 	uint32_t h = argv_hash(p->vm.name, net->ref.label);
 
 	if (net->mac_set) {
-		memcpy(mac, net->mac, sizeof(mac));
-	} else {
-		if (net->mac_prefix_set)
-			memcpy(mac, net->mac, 3);
-		mac[3] = (uint8_t)(h >> 16);
-		mac[4] = (uint8_t)(h >> 8);
-		mac[5] = (uint8_t)h;
+		memcpy(mac, net->mac, 6);
+		return;
 	}
+	mac[0] = net->mac_prefix_set ? net->mac[0] : 0x52;
+	mac[1] = net->mac_prefix_set ? net->mac[1] : 0x54;
+	mac[2] = net->mac_prefix_set ? net->mac[2] : 0x00;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+static void net_mac(const struct profile *p, const struct profile_net *net, char *buf)
+{
+	uint8_t mac[6];
+
+	qemu_nic_mac(p, net, mac);
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
 		 mac[5]);
 }
@@ -62,7 +69,7 @@ static char *netdev(const struct profile_net *net, unsigned tap_fd, unsigned vho
 
 	if (net->type == NET_USER)
 		return xasprintf("user,id=net.%s", l);
-	if (net->type == NET_BRIDGE)
+	if (net->type == NET_BRIDGE || net->type == NET_MACVTAP)
 		return xasprintf("tap,id=net.%s,fd%s=%s%s", l, multi ? "s" : "", taps, vhost);
 	if (multi)
 		return xasprintf("tap,id=net.%s,ifname=%s,script=no,downscript=no,queues=%u%s", l,
@@ -106,7 +113,7 @@ void argv_add_network(struct argv_builder *b)
 	for (size_t i = 0; i < b->p->n_nets; i++) {
 		const struct profile_net *net = &b->p->nets[i];
 		add_nic(b, net, tap_fd, vhost_fd);
-		tap_fd += net->type == NET_BRIDGE ? net->queues : 0;
+		tap_fd += qemu_nic_taps(net);
 		vhost_fd += net->vhost ? net->queues : 0;
 	}
 }

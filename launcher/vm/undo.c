@@ -5,6 +5,7 @@
 #include "hook_exec.h"
 #include "host/bridge.h"
 #include "host/isolation.h"
+#include "host/macvtap.h"
 #include "host/journal.h"
 #include "host/pci_rebind.h"
 #include "host/pci_sysfs.h"
@@ -182,6 +183,8 @@ static int undo_entry(const char *action, char **f, size_t n, char *const *extra
 		return undo_driver(a, b);
 	if (streq(action, "bridge"))
 		return bridge_remove_unused(a);
+	if (streq(action, "macvtap"))
+		return macvtap_delete(a);
 	if (streq(action, "created")) {
 		if (unlink(a) == 0 || errno == ENOENT)
 			return 0;

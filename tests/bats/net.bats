@@ -74,6 +74,10 @@ eventually() {
 	return 1
 }
 
+qemu_gone() {
+	! pgrep -f "qemu-system-x86_64 -name bridged," >/dev/null
+}
+
 tap_gone() {
 	! in_ns test -e "/sys/class/net/$1"
 }
@@ -240,4 +244,43 @@ guest_sent_packets() {
 	wait "$RUN_PID" || true
 	RUN_PID=
 	in_ns test -e /sys/class/net/br0/bridge || fail "br0 was removed"
+}
+
+@test "net: type = macvtap makes a macvtap on the host interface with the guest's MAC, hands QEMU its descriptor, and deletes it after, also by recover" {
+	in_ns ip link add lan0 type veth peer name lan0peer
+	in_ns ip link set lan0 up
+	in_ns ip link set lan0peer up
+	bridged "mac = 02:aa:bb:cc:dd:ee"
+	sed -i 's/^type = bridge$/type = macvtap/; s/^bridge = br0$/link = lan0\nifname = pvtest/' bridged.ini
+	start_bridged
+	run in_ns ip -d -o link show pvtest
+	assert_output --regexp 'pvtest@lan0: .* link/ether 02:aa:bb:cc:dd:ee .* macvtap +mode bridge'
+	pid=$(qemu_pid)
+	index=$(in_ns cat /sys/class/net/pvtest/ifindex)
+	# QEMU holds the macvtap's device; no path to it is left anywhere.
+	assert_equal "$(stat -L -c '%t:%T' "/proc/$pid/fd/3")" "$(in_ns cat "/sys/class/net/pvtest/macvtap/tap$index/dev" | awk -F: '{printf "%x:%x", $1, $2}')"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/bridged/tap$index"
+	# The guest's packets (its firmware's PXE) reach the host interface's wire.
+	eventually guest_sent_packets lan0peer || fail "no packet from the guest on lan0"
+	"$PASSLAUNCH" stop bridged --force
+	wait "$RUN_PID" || true
+	RUN_PID=
+	tap_gone pvtest || fail "pvtest outlived the run"
+	run cat run.log
+	assert_line "passlaunch: bridged: [net.lan] macvtap pvtest on lan0"
+	# The launcher killed: the link outlives QEMU; recover deletes it.
+	start_bridged
+	kill -9 "$RUN_PID"
+	wait "$RUN_PID" || true
+	RUN_PID=
+	in_ns test -e /sys/class/net/pvtest || fail "pvtest went before recover"
+	eventually qemu_gone || fail "QEMU outlived the launcher"
+	run in_ns "$PASSLAUNCH" recover bridged
+	assert_success
+	tap_gone pvtest || fail "recover left pvtest"
+	# A parent that is not there: refused before anything changes.
+	sed -i 's/^link = lan0$/link = lan9/' bridged.ini
+	run in_ns "$PASSLAUNCH" run bridged.ini
+	assert_failure 2
+	assert_output "passlaunch: error: bridged.ini:13: [net.lan] link = lan9: no such network interface on this host; name the host's interface the guest shares (ip link lists them)"
 }

@@ -949,7 +949,7 @@ expect_error() {
 	type = user
 	vhost = yes
 	EOF
-	expect_error "bad.ini:3: vhost = yes needs type = bridge or tap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
+	expect_error "bad.ini:3: vhost = yes needs type = bridge, tap or macvtap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
 	profile <<-'EOF'
 	[net.lan]
 	type = tap
@@ -957,7 +957,7 @@ expect_error() {
 	model = e1000e
 	vhost = yes
 	EOF
-	expect_error "bad.ini:5: vhost = yes needs type = bridge or tap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
+	expect_error "bad.ini:5: vhost = yes needs type = bridge, tap or macvtap and model = virtio: the kernel's vhost-net serves virtio NICs on a tap"
 }
 
 @test "queues on a NIC that cannot have them" {
@@ -976,4 +976,19 @@ expect_error() {
 	create_bridge = yes
 	EOF
 	expect_error "bad.ini:3: create_bridge applies to type = bridge"
+}
+
+@test "a macvtap NIC without its host interface, and link elsewhere" {
+	profile <<-'EOF'
+	[net.lan]
+	type = macvtap
+	EOF
+	expect_error "bad.ini:1: [net.lan] has type = macvtap but no link; add the host interface the guest shares, e.g. link = enp5s0"
+	profile <<-'EOF'
+	[net.lan]
+	type = bridge
+	bridge = br0
+	link = enp5s0
+	EOF
+	expect_error "bad.ini:4: link applies to type = macvtap"
 }

@@ -45,6 +45,7 @@ enum watchdog { WATCHDOG_NONE, WATCHDOG_I6300ESB, WATCHDOG_ITCO };
 enum serial_port { SERIAL_NO, SERIAL_TERMINAL, SERIAL_PTY, SERIAL_SOCKET };
 enum mem_policy { POLICY_BIND, POLICY_PREFERRED, POLICY_INTERLEAVE };
 enum detect_zeroes { ZEROES_OFF, ZEROES_ON, ZEROES_UNMAP };
+enum tpm_interface { TPM_CRB, TPM_TIS };
 enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
 enum video_model {
 	VIDEO_AUTO,
@@ -181,7 +182,7 @@ struct profile {
 		char *vars_template; /* NULL: auto */
 		char *vars;	     /* NULL: in the state directory */
 		bool tpm;
-		bool tpm_tis; /* the TIS interface, not CRB */
+		enum tpm_interface tpm_interface;
 	} firmware;
 	struct {
 		char *model;

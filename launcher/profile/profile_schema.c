@@ -37,6 +37,11 @@
 		n, V_CUSTOM, off, 0, 0, NULL, fn, false, true                                      \
 	}
 #define P(field) offsetof(struct profile, field)
+/* The offset of an int-sized field, as a choice writes one: anything else
+ * (a bool) would be overwritten past its end, so it does not compile. */
+#define INT_FIELD(type, field)                                                                     \
+	(offsetof(type, field) +                                                                   \
+	 0 * sizeof(char[sizeof(((type *)0)->field) == sizeof(int) ? 1 : -1]))
 
 static const struct choice accels[] = {
     {"auto", ACCEL_AUTO}, {"kvm", ACCEL_KVM}, {"tcg", ACCEL_TCG}, {NULL, 0}};
@@ -46,7 +51,7 @@ static const struct choice tick_policies[] = {
     {"discard", TICK_DISCARD}, {"delay", TICK_DELAY}, {NULL, 0}};
 static const struct choice rtc_policies[] = {
     {"catchup", TICK_DELAY}, {"none", TICK_DISCARD}, {NULL, 0}};
-static const struct choice tpm_interfaces[] = {{"crb", 0}, {"tis", 1}, {NULL, 0}};
+static const struct choice tpm_interfaces[] = {{"crb", TPM_CRB}, {"tis", TPM_TIS}, {NULL, 0}};
 static const struct choice fw_types[] = {
     {"ovmf", FW_OVMF}, {"ovmf-secboot", FW_OVMF_SECBOOT}, {"bios", FW_BIOS}, {NULL, 0}};
 static const struct choice hugepage_sizes[] = {
@@ -127,17 +132,17 @@ static const struct key_spec vm_keys[] = {
     KEY_CUSTOM_OPT("user", P(vm.user), value_user),
     KEY("state_dir", V_PATH, P(vm.state_dir)),
     KEY_UINT("stop_timeout", P(vm.stop_timeout), 1, 3600),
-    KEY_CHOICE("clock", P(vm.clock), clocks),
+    KEY_CHOICE("clock", INT_FIELD(struct profile, vm.clock), clocks),
     KEY("hpet", V_BOOL, P(vm.hpet)),
-    KEY_CHOICE("pit_tick", P(vm.pit_tick), tick_policies),
-    KEY_CHOICE("rtc_tick", P(vm.rtc_tick), rtc_policies),
-    KEY_CHOICE("usb", P(vm.usb), tristates),
+    KEY_CHOICE("pit_tick", INT_FIELD(struct profile, vm.pit_tick), tick_policies),
+    KEY_CHOICE("rtc_tick", INT_FIELD(struct profile, vm.rtc_tick), rtc_policies),
+    KEY_CHOICE("usb", INT_FIELD(struct profile, vm.usb), tristates),
     KEY("boot_menu", V_BOOL, P(vm.boot_menu)),
     KEY("s3", V_BOOL, P(vm.s3)),
     KEY("s4", V_BOOL, P(vm.s4)),
     KEY("balloon", V_BOOL, P(vm.balloon)),
     KEY("rng", V_BOOL, P(vm.rng)),
-    KEY_CHOICE("watchdog", P(vm.watchdog), watchdogs),
+    KEY_CHOICE("watchdog", INT_FIELD(struct profile, vm.watchdog), watchdogs),
     KEY("guest_agent", V_BOOL, P(vm.guest_agent)),
     KEY("ps2", V_BOOL, P(vm.ps2)),
     END_KEYS,
@@ -145,7 +150,7 @@ static const struct key_spec vm_keys[] = {
 
 static const struct key_spec qemu_keys[] = {
     KEY("binary", V_PATH, P(qemu.binary)),
-    KEY_CHOICE("accel", P(qemu.accel), accels),
+    KEY_CHOICE("accel", INT_FIELD(struct profile, qemu.accel), accels),
     KEY("machine", V_STRING, P(qemu.machine)),
     KEY_CUSTOM_OPT("extra_args", P(qemu.extra_args), value_extra_args),
     KEY_REPEAT("args", P(qemu.extra_args), value_extra_args),
@@ -153,12 +158,12 @@ static const struct key_spec qemu_keys[] = {
 };
 
 static const struct key_spec firmware_keys[] = {
-    KEY_CHOICE("type", P(firmware.type), fw_types),
+    KEY_CHOICE("type", INT_FIELD(struct profile, firmware.type), fw_types),
     KEY("code", V_AUTO_PATH, P(firmware.code)),
     KEY("vars_template", V_AUTO_PATH, P(firmware.vars_template)),
     KEY("vars", V_PATH, P(firmware.vars)),
     KEY("tpm", V_BOOL, P(firmware.tpm)),
-    KEY_CHOICE("tpm_interface", P(firmware.tpm_tis), tpm_interfaces),
+    KEY_CHOICE("tpm_interface", INT_FIELD(struct profile, firmware.tpm_interface), tpm_interfaces),
     END_KEYS,
 };
 
@@ -185,10 +190,10 @@ static const struct key_spec cpu_keys[] = {
 
 static const struct key_spec memory_keys[] = {
     KEY_CUSTOM("size", P(memory.size), value_size),
-    KEY_CHOICE("hugepages", P(memory.hugepages), hugepage_sizes),
+    KEY_CHOICE("hugepages", INT_FIELD(struct profile, memory.hugepages), hugepage_sizes),
     KEY_CUSTOM("node", P(memory.node), value_numa_node),
-    KEY_CHOICE("policy", P(memory.policy), mem_policies),
-    KEY_CHOICE("prealloc", P(memory.prealloc), tristates),
+    KEY_CHOICE("policy", INT_FIELD(struct profile, memory.policy), mem_policies),
+    KEY_CHOICE("prealloc", INT_FIELD(struct profile, memory.prealloc), tristates),
     KEY_UINT("prealloc_threads", P(memory.prealloc_threads), 1, 1024),
     KEY("lock", V_BOOL, P(memory.lock)),
     KEY("numa", V_BOOL, P(memory.numa)),
@@ -197,9 +202,9 @@ static const struct key_spec memory_keys[] = {
 };
 
 static const struct key_spec audio_keys[] = {
-    KEY_CHOICE("backend", P(audio.backend), audio_backends),
-    KEY_CHOICE("device", P(audio.device), audio_devices),
-    KEY_CHOICE("codec", P(audio.codec), hda_codecs),
+    KEY_CHOICE("backend", INT_FIELD(struct profile, audio.backend), audio_backends),
+    KEY_CHOICE("device", INT_FIELD(struct profile, audio.device), audio_devices),
+    KEY_CHOICE("codec", INT_FIELD(struct profile, audio.codec), hda_codecs),
     KEY_UINT("latency", P(audio.latency), 1, 10000000),
     KEY_CUSTOM("server", P(audio.server), value_audio_name),
     KEY_CUSTOM("client_name", P(audio.client_name), value_audio_name),
@@ -210,13 +215,13 @@ static const struct key_spec audio_keys[] = {
 };
 
 static const struct key_spec display_keys[] = {
-    KEY_CHOICE("type", P(display.type), display_types),
-    KEY_CHOICE("video", P(display.video), video_models),
+    KEY_CHOICE("type", INT_FIELD(struct profile, display.type), display_types),
+    KEY_CHOICE("video", INT_FIELD(struct profile, display.video), video_models),
     KEY("looking_glass", V_BOOL, P(display.looking_glass)),
     KEY_CUSTOM("resolution", 0, value_resolution),
     KEY_UINT("port", P(display.port), 1, 65535),
     KEY("password_file", V_PATH, P(display.password_file)),
-    KEY_CHOICE("serial", P(display.serial), serial_ports),
+    KEY_CHOICE("serial", INT_FIELD(struct profile, display.serial), serial_ports),
     END_KEYS,
 };
 
@@ -260,11 +265,11 @@ static const struct key_spec pci_keys[] = {
 
 static const struct key_spec disk_keys[] = {
     KEY("source", V_PATH, DISK(source)),
-    KEY_CHOICE("format", DISK(format), formats),
-    KEY_CHOICE("bus", DISK(bus), buses),
-    KEY_CHOICE("cache", DISK(cache), caches),
-    KEY_CHOICE("aio", DISK(aio), aios),
-    KEY_CHOICE("iothread", DISK(iothread), tristates),
+    KEY_CHOICE("format", INT_FIELD(struct profile_disk, format), formats),
+    KEY_CHOICE("bus", INT_FIELD(struct profile_disk, bus), buses),
+    KEY_CHOICE("cache", INT_FIELD(struct profile_disk, cache), caches),
+    KEY_CHOICE("aio", INT_FIELD(struct profile_disk, aio), aios),
+    KEY_CHOICE("iothread", INT_FIELD(struct profile_disk, iothread), tristates),
     KEY("discard", V_BOOL, DISK(discard)),
     KEY("readonly", V_BOOL, DISK(readonly)),
     KEY_UINT("boot", DISK(boot), 1, 99),
@@ -275,7 +280,7 @@ static const struct key_spec disk_keys[] = {
     KEY_UINT("rotation_rate", DISK(rotation_rate), 1, 65534),
     KEY_CUSTOM("logical_block_size", DISK(logical_block_size), value_block_size),
     KEY_CUSTOM("physical_block_size", DISK(physical_block_size), value_block_size),
-    KEY_CHOICE("detect_zeroes", DISK(detect_zeroes), zero_detection),
+    KEY_CHOICE("detect_zeroes", INT_FIELD(struct profile_disk, detect_zeroes), zero_detection),
     KEY_UINT("queues", DISK(queues), 1, 64),
     END_KEYS,
 };
@@ -287,12 +292,12 @@ static const struct key_spec cdrom_keys[] = {
 };
 
 static const struct key_spec net_keys[] = {
-    KEY_CHOICE("type", NET(type), net_types),
+    KEY_CHOICE("type", INT_FIELD(struct profile_net, type), net_types),
     KEY_CUSTOM("bridge", NET(bridge), value_ifname),
     KEY("create_bridge", V_BOOL, NET(create_bridge)),
     KEY_CUSTOM("link", NET(link), value_ifname),
     KEY_CUSTOM("ifname", NET(ifname), value_ifname),
-    KEY_CHOICE("model", NET(model), nic_models),
+    KEY_CHOICE("model", INT_FIELD(struct profile_net, model), nic_models),
     KEY_CUSTOM("mac", 0, value_mac),
     KEY_UINT("boot", NET(boot), 1, 99),
     KEY("vhost", V_BOOL, NET(vhost)),
@@ -307,7 +312,7 @@ static const struct key_spec usb_keys[] = {
 };
 
 static const struct key_spec input_keys[] = {
-    KEY_CHOICE("device", INPUT(device), input_devices),
+    KEY_CHOICE("device", INT_FIELD(struct profile_input, device), input_devices),
     KEY("evdev", V_PATH, INPUT(evdev)),
     KEY("repeat", V_BOOL, INPUT(repeat)),
     KEY("grab_all", V_BOOL, INPUT(grab_all)),
@@ -391,7 +396,7 @@ static const struct choice smbios_sources[] = {{"none", 0}, {"host", 1}, {NULL, 
 #define SMBIOS_KEY(key, type, qemu, dmi)                                                           \
 	KEY_CUSTOM(#key, P(smbios.field[SMBIOS_##key]), value_smbios),
 static const struct key_spec smbios_keys[] = {
-    KEY_CHOICE("source", P(smbios.from_host), smbios_sources),
+    KEY_CHOICE("source", INT_FIELD(struct profile, smbios.from_host), smbios_sources),
     SMBIOS_FIELD_LIST(SMBIOS_KEY) END_KEYS,
 };
 

@@ -219,5 +219,6 @@ void argv_add_tpm(struct argv_builder *b)
 		return;
 	argv_opt(b, "-chardev", "socket,id=swtpm,path=%s", sock);
 	argv_opt(b, "-tpmdev", "emulator,id=tpm0,chardev=swtpm");
-	argv_opt(b, "-device", "%s,tpmdev=tpm0", b->p->firmware.tpm_tis ? "tpm-tis" : "tpm-crb");
+	argv_opt(b, "-device", "%s,tpmdev=tpm0",
+		 b->p->firmware.tpm_interface == TPM_TIS ? "tpm-tis" : "tpm-crb");
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154  # bats sets output, stderr and status
-# Golden argv files: tests/golden/NAME.ini must print exactly NAME.args.
+# Golden argv files: tests/golden/NAME.ini must print exactly NAME.args, with
+# the binary under test (the sanitized build in make check).
 # After an intended change, run tests/helpers/update-golden and review the diff.
 
 load common
 
 check_golden() {
 	local name=$1
-	run --separate-stderr "$HELPERS/golden-print" "$GOLDEN/$name.ini"
+	run --separate-stderr env PASSLAUNCH="$PASSLAUNCH" "$HELPERS/golden-print" "$GOLDEN/$name.ini"
 	assert_success
 	diff -u "$GOLDEN/$name.args" <(printf '%s\n' "$output")
 }

@@ -32,7 +32,7 @@ check_config() {
 	# One coverage line a setting, in the order of settings.txt.
 	diff <(cat "$dir/settings.txt") <(cut -f1 "$dir/coverage.txt") || fail "coverage.txt does not follow settings.txt"
 	awk -F'\t' 'NF != 4 { print FILENAME ":" NR ": " NF " fields"; bad = 1 } END { exit bad }' "$dir/coverage.txt"
-	run --separate-stderr "$HELPERS/realworld-print" "$dir"
+	run --separate-stderr env PASSLAUNCH="$PASSLAUNCH" "$HELPERS/realworld-print" "$dir"
 	assert_success
 	printf '%s\n' "$output" >cmd
 	# The args lines' values, one after another, as QEMU gets them.

@@ -59,7 +59,7 @@ void argv_add_usb_input(struct argv_builder *b)
 
 /* How each backend names a sink and a source: a PipeWire target node, a
  * PulseAudio sink or source, an ALSA device, a regex of JACK ports. */
-static const char *const endpoint_keys[] = {
+static const char *const endpoint_keys[AUDIO_SPICE + 1] = {
     [AUDIO_PIPEWIRE] = "name",
     [AUDIO_PULSEAUDIO] = "name",
     [AUDIO_ALSA] = "dev",

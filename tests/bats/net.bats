@@ -220,7 +220,8 @@ guest_sent_packets() {
 	tap=$(in_ns ls /sys/class/net | grep '^pl')
 	in_ns test -e /sys/class/net/brnew/bridge || fail "no bridge brnew"
 	assert_equal "$(in_ns basename "$(in_ns readlink "/sys/class/net/$tap/master")")" brnew
-	assert_equal "$(in_ns cat /sys/class/net/brnew/operstate)" up
+	# Up (IFF_UP); its operstate follows its ports and may still be unknown.
+	(($(in_ns cat /sys/class/net/brnew/flags) & 0x1)) || fail "brnew is not up"
 	in_ns "$PASSLAUNCH" stop bridged --force
 	wait "$RUN_PID" || true
 	RUN_PID=

@@ -61,6 +61,20 @@ start_bridged() {
 	fail "the guest did not start: $(cat run.log)"
 }
 
+# Ends the run the way a user does, and waits for the launcher.
+stop_bridged() {
+	"$PASSLAUNCH" stop bridged --force
+	wait "$RUN_PID" || true
+	RUN_PID=
+}
+
+# Kills the launcher outright; what it set up is recover's to undo.
+kill_launcher() {
+	kill -9 "$RUN_PID"
+	wait "$RUN_PID" || true
+	RUN_PID=
+}
+
 qemu_pid() {
 	pgrep -f "qemu-system-x86_64 -name bridged,"
 }
@@ -103,9 +117,7 @@ guest_sent_packets() {
 	assert_line "PASS  bridge NICs: each bridge is there"
 	run "$PASSLAUNCH" print bridged.ini
 	assert_output --partial "-netdev tap,id=net.lan,fd=3"
-	"$PASSLAUNCH" stop bridged --force
-	wait "$RUN_PID" || true
-	RUN_PID=
+	stop_bridged
 	tap_gone "$tap" || fail "$tap is still there"
 	run cat run.log
 	assert_line "passlaunch: bridged: [net.lan] tap $tap on bridge br0"
@@ -116,9 +128,7 @@ guest_sent_packets() {
 	bridged
 	start_bridged
 	tap=$(in_ns ls /sys/class/net | grep '^pl')
-	kill -9 "$RUN_PID"
-	wait "$RUN_PID" || true
-	RUN_PID=
+	kill_launcher
 	eventually tap_gone "$tap" || fail "$tap outlived the launcher"
 	run "$PASSLAUNCH" recover bridged
 	assert_success
@@ -130,9 +140,7 @@ guest_sent_packets() {
 	bridged "ifname = vm-lan"
 	start_bridged
 	eventually guest_sent_packets vm-lan || fail "no packet from the guest on vm-lan"
-	"$PASSLAUNCH" stop bridged --force
-	wait "$RUN_PID" || true
-	RUN_PID=
+	stop_bridged
 	run in_ns ip -o link show vm-lan
 	assert_success
 	assert_output --partial "master br0"
@@ -207,9 +215,7 @@ guest_sent_packets() {
 	assert_output 0
 	assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -oE 'fds=3:4|mq=on,vectors=6' | sort | tr '\n' ' ')" "fds=3:4 mq=on,vectors=6 "
 	eventually guest_sent_packets "$tap" || fail "no packet from the guest on $tap"
-	"$PASSLAUNCH" stop bridged --force
-	wait "$RUN_PID" || true
-	RUN_PID=
+	stop_bridged
 	tap_gone "$tap" || fail "$tap is still there"
 }
 
@@ -222,17 +228,13 @@ guest_sent_packets() {
 	assert_equal "$(in_ns basename "$(in_ns readlink "/sys/class/net/$tap/master")")" brnew
 	# Up (IFF_UP); its operstate follows its ports and may still be unknown.
 	(($(in_ns cat /sys/class/net/brnew/flags) & 0x1)) || fail "brnew is not up"
-	in_ns "$PASSLAUNCH" stop bridged --force
-	wait "$RUN_PID" || true
-	RUN_PID=
+	stop_bridged
 	eventually tap_gone brnew || fail "brnew outlived the run"
 	run cat run.log
 	assert_line "passlaunch: bridge brnew created for the run"
 	# The launcher killed: recover removes the bridge.
 	start_bridged
-	kill -9 "$RUN_PID"
-	wait "$RUN_PID" || true
-	RUN_PID=
+	kill_launcher
 	in_ns test -e /sys/class/net/brnew || fail "brnew went before recover"
 	eventually tap_gone "$(in_ns ls /sys/class/net | grep '^pl' || echo none)"
 	run in_ns "$PASSLAUNCH" recover bridged
@@ -241,9 +243,7 @@ guest_sent_packets() {
 	# A bridge that is there already is used and left.
 	sed -i 's/^bridge = brnew$/bridge = br0/' bridged.ini
 	start_bridged
-	in_ns "$PASSLAUNCH" stop bridged --force
-	wait "$RUN_PID" || true
-	RUN_PID=
+	stop_bridged
 	in_ns test -e /sys/class/net/br0/bridge || fail "br0 was removed"
 }
 
@@ -263,17 +263,13 @@ guest_sent_packets() {
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/bridged/tap$index"
 	# The guest's packets (its firmware's PXE) reach the host interface's wire.
 	eventually guest_sent_packets lan0peer || fail "no packet from the guest on lan0"
-	"$PASSLAUNCH" stop bridged --force
-	wait "$RUN_PID" || true
-	RUN_PID=
+	stop_bridged
 	tap_gone pvtest || fail "pvtest outlived the run"
 	run cat run.log
 	assert_line "passlaunch: bridged: [net.lan] macvtap pvtest on lan0"
 	# The launcher killed: the link outlives QEMU; recover deletes it.
 	start_bridged
-	kill -9 "$RUN_PID"
-	wait "$RUN_PID" || true
-	RUN_PID=
+	kill_launcher
 	in_ns test -e /sys/class/net/pvtest || fail "pvtest went before recover"
 	eventually qemu_gone || fail "QEMU outlived the launcher"
 	run in_ns "$PASSLAUNCH" recover bridged

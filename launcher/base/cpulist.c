@@ -125,6 +125,83 @@ char *cpulist_format(const struct cpulist *list)
 	return out;
 }
 
+void cpulist_add(struct cpulist *list, unsigned cpu)
+{
+	if (cpulist_contains(list, cpu))
+		return;
+	list->cpu = xreallocarray(list->cpu, list->n + 1, sizeof(*list->cpu));
+	list->cpu[list->n++] = cpu;
+}
+
+void cpulist_add_all(struct cpulist *list, const struct cpulist *more)
+{
+	for (size_t i = 0; i < more->n; i++)
+		cpulist_add(list, more->cpu[i]);
+}
+
+static int compare_cpu(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void cpulist_sort(struct cpulist *list)
+{
+	if (list->n)
+		qsort(list->cpu, list->n, sizeof(*list->cpu), compare_cpu);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int cpulist_parse_mask(const char *text, struct cpulist *list)
+{
+	size_t len = strlen(text), bit = 0;
+
+	*list = (struct cpulist){0};
+	for (size_t i = len; i-- > 0;) {
+		int v = hex_digit(text[i]);
+		if (text[i] == ',')
+			continue;
+		if (v < 0 || bit > CPULIST_MAX_CPU) {
+			cpulist_free(list);
+			return -EINVAL;
+		}
+		for (int b = 0; b < 4; b++)
+			if (v & (1 << b))
+				cpulist_add(list, (unsigned)(bit + (size_t)b));
+		bit += 4;
+	}
+	cpulist_sort(list);
+	return len ? 0 : -EINVAL;
+}
+
+char *cpulist_format_mask(const struct cpulist *list)
+{
+	unsigned top = 0;
+	char *out = xstrdup("");
+
+	for (size_t i = 0; i < list->n; i++)
+		top = list->cpu[i] > top ? list->cpu[i] : top;
+	for (unsigned group = top / 32 + 1; group-- > 0;) {
+		unsigned word = 0;
+		char *next;
+		for (size_t i = 0; i < list->n; i++)
+			if (list->cpu[i] / 32 == group)
+				word |= 1u << (list->cpu[i] % 32);
+		next = xasprintf("%s%s%0*x", out, *out ? "," : "", *out ? 8 : 1, word);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 void cpulist_free(struct cpulist *list)
 {
 	free(list->cpu);

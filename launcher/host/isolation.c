@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "base/paths.h"
+#include "isolation_irqs.h"
 #include "sysfs.h"
 
 #include <dirent.h>
@@ -69,16 +70,6 @@ static int registry_lock(struct pl_err *err)
 	return fd;
 }
 
-static void cpulist_add(struct cpulist *list, const struct cpulist *more)
-{
-	for (size_t i = 0; i < more->n; i++) {
-		if (cpulist_contains(list, more->cpu[i]))
-			continue;
-		list->cpu = xreallocarray(list->cpu, list->n + 1, sizeof(*list->cpu));
-		list->cpu[list->n++] = more->cpu[i];
-	}
-}
-
 /* The CPUs every VM in the registry holds, NAME's too when VCPUS is given. */
 static int held_cpus(int reg, const char *vm, const struct cpulist *vcpus, struct cpulist *held)
 {
@@ -98,12 +89,12 @@ static int held_cpus(int reg, const char *vm, const struct cpulist *vcpus, struc
 		if (sysfs_read_at(dirfd(d), e->d_name, text, sizeof(text)) < 0 ||
 		    cpulist_parse(text, &one, why, sizeof(why)) < 0)
 			continue;
-		cpulist_add(held, &one);
+		cpulist_add_all(held, &one);
 		cpulist_free(&one);
 	}
 	closedir(d);
 	if (vcpus)
-		cpulist_add(held, vcpus);
+		cpulist_add_all(held, vcpus);
 	return 0;
 }
 
@@ -122,7 +113,7 @@ static char *host_cpus(const struct cpulist *held, struct pl_err *err)
 	}
 	for (size_t i = 0; i < online.n; i++)
 		if (!cpulist_contains(held, online.cpu[i]))
-			cpulist_add(&host, &(struct cpulist){&online.cpu[i], 1});
+			cpulist_add(&host, online.cpu[i]);
 	cpulist_free(&online);
 	if (!host.n) {
 		err_set(err, EINVAL,
@@ -179,6 +170,19 @@ static int confine(int saved, const char *name, const char *cpus, struct pl_err 
 	return 0;
 }
 
+static int confine_irqs(int reg, const char *cpus, struct pl_err *err)
+{
+	struct cpulist host;
+	char why[128];
+	int r = cpulist_parse(cpus, &host, why, sizeof(why));
+
+	if (r == 0)
+		r = irqs_confine(reg, &host);
+	cpulist_free(&host);
+	return r < 0 ? err_set(err, -r, "cannot keep interrupts on CPUs %s: %s", cpus, strerror(-r))
+		     : 0;
+}
+
 /* Every top-level cgroup but the VMs' own gets CPUS; each one's own list is
  * saved the first time. */
 static int confine_host(int reg, const char *cpus, struct pl_err *err)
@@ -200,7 +204,7 @@ static int confine_host(int reg, const char *cpus, struct pl_err *err)
 		r = confine(saved, e->d_name, cpus, err);
 	}
 	closedir(d);
-	return r;
+	return r == 0 ? confine_irqs(reg, cpus, err) : r;
 }
 
 int cpuset_restore(const char *path, const char *old)
@@ -253,6 +257,8 @@ static int restore_host(int reg)
 		if (e->d_name[0] != '.' && restore_one(saved, e->d_name) < 0)
 			r = -EIO;
 	closedir(d);
+	if (irqs_restore(reg) < 0)
+		r = -EIO;
 	if (r < 0 || faccessat(reg, "cpuset-was-off", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return r;
 	r = sysfs_write_str(subtree, "-cpuset");

@@ -4,8 +4,10 @@
  *   vms/NAME         the CPUs NAME's vCPUs keep to themselves
  *   saved/CGROUP     a top-level cgroup's cpuset.cpus before the first VM
  *   cpuset-was-off   the root cgroup's subtree had no cpuset before
- * Every top-level cgroup but the VMs' own (passlaunch.*) gets the online
- * CPUs that no VM holds; the last VM out gives each its own list back. */
+ *   irqs/, irq-default, workqueue, irqbalance   see isolation_irqs.h
+ * Every top-level cgroup but the VMs' own (passlaunch.*), every interrupt
+ * that can move and the unbound workqueues get the online CPUs that no VM
+ * holds; the last VM out gives each its own list back. */
 #ifndef PASSLAUNCH_ISOLATION_H
 #define PASSLAUNCH_ISOLATION_H
 

@@ -89,4 +89,6 @@ fault_case() {
 	assert_line --regexp '^fault: snapshot: cpusets: .*system.slice='
 	assert_line --regexp '^fault: snapshot: device nodes: /dev/vfio/vfio root:root /dev/dri/card0 root:root $'
 	assert_line "fault: snapshot: lock: free"
+	assert_line --regexp '^fault: snapshot: interrupts: default f, workqueues f, kept from some CPUs \[.*\]$'
+	assert_line "fault: snapshot: irqbalance: active, state S"
 }

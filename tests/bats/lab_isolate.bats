@@ -18,6 +18,16 @@ load lab
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
 	printf '[vm]\nuser = nobody\nstate_dir = /tmp/iso-state\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[cpu]\ncores = 1\nvcpu_pin = 3\nemulator_pin = 0\nisolate = yes\n' >/tmp/iso.ini
 	cpus() { awk '/Cpus_allowed_list/ {print $2}' "/proc/$1/status"; }
+	irqs() { for i in /proc/irq/[0-9]*; do echo "${i##*/}:$(cat "$i/smp_affinity_list")"; done; }
+	on_cpu3() { irqs | grep -cE '[:,-]3$' || true; }
+	masks() { echo "default $(cat /proc/irq/default_smp_affinity), workqueue $(cat /sys/devices/virtual/workqueue/cpumask)"; }
+	state() { awk '{print $3}' "/proc/$1/stat"; }
+	# A stand-in irqbalance: a real process by that name.
+	cp /bin/sleep /tmp/irqbalance
+	/tmp/irqbalance 1000 &
+	irqbalance=$!
+	irqs >/tmp/irqs.before
+	echo "before: $(masks), irqs on CPU 3: $(on_cpu3)"
 
 	run_vm() {
 		"$PASSLAUNCH" run /tmp/iso.ini >>/tmp/iso.log 2>&1 &
@@ -26,6 +36,8 @@ load lab
 		qemu=$(jq -r .qemu_pid /run/passlaunch/iso/state.json)
 		echo "during: user.slice $(cat "$cg/user.slice/cpuset.cpus.effective"), system.slice $(cat "$cg/system.slice/cpuset.cpus.effective")"
 		echo "during: host task on $(cpus "$host_task")"
+		echo "during: $(masks), irqbalance $(state "$irqbalance")"
+		echo "during: irqs on CPU 3: $(on_cpu3)"
 		echo "during: QEMU in $(cut -d: -f3 "/proc/$qemu/cgroup"), its cgroup has $(cat "$cg/passlaunch.iso/cpuset.cpus.effective")"
 		for t in /proc/"$qemu"/task/*; do
 			[ "$(cat "$t/comm")" = "CPU 0/TCG" ] && echo "during: vCPU 0 on $(cpus "${t#/proc/}")"
@@ -35,6 +47,8 @@ load lab
 		sed -i 's/guest running/guest was running/' /tmp/iso.log
 		[ -d "$cg/passlaunch.iso" ] && echo "after: VM cgroup left" || echo "after: VM cgroup gone"
 		echo "after: host task on $(cpus "$host_task")"
+		echo "after: $(masks), irqbalance $(state "$irqbalance")"
+		irqs | diff /tmp/irqs.before - && echo "after: every interrupt's CPUs as before"
 	}
 
 	echo "1: subtree before [$(cat "$cg/cgroup.subtree_control")]"
@@ -58,6 +72,18 @@ load lab
 	assert_line "1: after: VM cgroup gone"
 	assert_line "1: after: host task on 0-3"
 	assert_line "1: subtree after []"
+	# Interrupts, new ones' default and the unbound workqueues kept off CPU 3
+	# while the guest runs, irqbalance stopped; each back afterwards.
+	assert_line --regexp "^before: default f, workqueue f, irqs on CPU 3: [1-9][0-9]*$"
+	for n in 1 2; do
+		assert_line "$n: during: default 7, workqueue 7, irqbalance T"
+		assert_line "$n: after: default f, workqueue f, irqbalance S"
+		assert_line "$n: after: every interrupt's CPUs as before"
+	done
+	# Every interrupt on CPU 3 during the run is one the kernel would not move.
+	kept=$(grep -oE 'interrupts: [0-9]+ moved to CPUs 0-2, [0-9]+ the kernel keeps' <<<"$output" | head -1 | awk '{print $7}')
+	[[ -n $kept ]] || fail "passlaunch did not report the interrupts it moved"
+	assert_line "1: during: irqs on CPU 3: $kept"
 	# The controller was on already: each cgroup gets its own list back.
 	assert_line "2: before: user.slice [] system.slice [0-3]"
 	assert_line "2: during: user.slice 0-2, system.slice 0-2"
@@ -86,7 +112,9 @@ load lab
 		printf '[vm]\nuser = nobody\nstate_dir = /tmp/iso-%s\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[cpu]\ncores = 1\nvcpu_pin = %s\nemulator_pin = 0\nisolate = yes\n' \
 			"${vm%:*}" "${vm#*:}" >"/tmp/iso${vm%:*}.ini"
 	done
-	lists() { echo "user.slice [$(cat "$cg/user.slice/cpuset.cpus")] system.slice [$(cat "$cg/system.slice/cpuset.cpus")]"; }
+	lists() { echo "user.slice [$(cat "$cg/user.slice/cpuset.cpus")] system.slice [$(cat "$cg/system.slice/cpuset.cpus")] irqs $(cat /proc/irq/default_smp_affinity)/$(cat /sys/devices/virtual/workqueue/cpumask)"; }
+	irqs() { for i in /proc/irq/[0-9]*; do echo "${i##*/}:$(cat "$i/smp_affinity_list")"; done; }
+	irqs >/tmp/irqs.before
 	declare -A run_pid
 	start() {
 		"$PASSLAUNCH" run "/tmp/iso$1.ini" >"/tmp/iso$1.log" 2>&1 &
@@ -108,19 +136,21 @@ load lab
 		echo "$order: $2 left: $(lists)"
 		stop "$2"
 		echo "$order: none left: $(lists) subtree [$(cat "$cg/cgroup.subtree_control")]"
+		irqs | diff /tmp/irqs.before - && echo "$order: every interrupt's CPUs as before"
 		grep -h 'could not' /tmp/isoa.log /tmp/isob.log || true
 	done
 	EOF
 	assert_success
-	assert_line "a b: before: user.slice [] system.slice [0-3]"
-	assert_line --regexp '^b a: before: user.slice \[(|0-3)\] system.slice \[0-3\]$'
+	assert_line "a b: before: user.slice [] system.slice [0-3] irqs f/f"
+	assert_line --regexp '^b a: before: user.slice \[(|0-3)\] system.slice \[0-3\] irqs f/f$'
 	for order in "a b" "b a"; do
-		assert_line "$order: both: user.slice [0-1] system.slice [0-1], isoa's cgroup 0-3, isob's 0-3"
+		assert_line "$order: both: user.slice [0-1] system.slice [0-1] irqs 3/3, isoa's cgroup 0-3, isob's 0-3"
+		assert_line "$order: every interrupt's CPUs as before"
 	done
 	# isoa holds CPU 3, isob CPU 2: the one still running keeps its own.
-	assert_line "a b: b left: user.slice [0-1,3] system.slice [0-1,3]"
-	assert_line "b a: a left: user.slice [0-2] system.slice [0-2]"
-	assert_line --regexp '^a b: none left: user.slice \[(|0-3)\] system.slice \[0-3\] subtree \[cpuset\]$'
-	assert_line --regexp '^b a: none left: user.slice \[(|0-3)\] system.slice \[0-3\] subtree \[cpuset\]$'
+	assert_line "a b: b left: user.slice [0-1,3] system.slice [0-1,3] irqs b/b"
+	assert_line "b a: a left: user.slice [0-2] system.slice [0-2] irqs 7/7"
+	assert_line --regexp '^a b: none left: user.slice \[(|0-3)\] system.slice \[0-3\] irqs f/f subtree \[cpuset\]$'
+	assert_line --regexp '^b a: none left: user.slice \[(|0-3)\] system.slice \[0-3\] irqs f/f subtree \[cpuset\]$'
 	refute_line --partial "could not undo"
 }

@@ -88,6 +88,34 @@ static void cpulist_keeps_order_and_expands_ranges(void **state)
 	cpulist_free(&l);
 }
 
+/* MASK reads as the CPU list LIST and prints back as AGAIN. */
+static void mask_reads_as(const char *mask, const char *list, const char *again)
+{
+	struct cpulist l;
+	char *text;
+
+	assert_int_equal(cpulist_parse_mask(mask, &l), 0);
+	text = cpulist_format(&l);
+	assert_string_equal(text, list);
+	free(text);
+	text = cpulist_format_mask(&l);
+	assert_string_equal(text, again);
+	free(text);
+	cpulist_free(&l);
+}
+
+static void cpulist_masks_round_trip(void **state)
+{
+	struct cpulist l;
+
+	(void)state;
+	mask_reads_as("f", "0-3", "f");
+	/* The kernel's form past 32 CPUs: 32-bit groups, highest first. */
+	mask_reads_as("00000001,80000007", "0-2,31,32", "1,80000007");
+	assert_int_equal(cpulist_parse_mask("xyz", &l), -EINVAL);
+	assert_int_equal(cpulist_parse_mask("", &l), -EINVAL);
+}
+
 static void cpulist_rejects_bad_lists(void **state)
 {
 	struct cpulist l;
@@ -208,6 +236,7 @@ int main(void)
 	    cmocka_unit_test(cpulist_keeps_order_and_expands_ranges),
 	    cmocka_unit_test(cpulist_rejects_bad_lists),
 	    cmocka_unit_test(cpulist_format_folds_runs),
+	    cmocka_unit_test(cpulist_masks_round_trip),
 	    cmocka_unit_test(pci_address_forms),
 	    cmocka_unit_test(pci_address_rejects),
 	    cmocka_unit_test(pci_same_slot),

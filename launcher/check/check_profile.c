@@ -107,6 +107,8 @@ static void check_cpus(const struct profile *p, struct check_report *r)
 			check_add(r, CHECK_PASS, "CPU pinning", NULL, "none asked for");
 		else
 			check_add(r, CHECK_PASS, "CPU pinning", NULL, "every CPU named is online");
+		for (size_t i = 0; i < plan.reasons.n; i++)
+			check_add(r, CHECK_PASS, "CPU pinning", NULL, "%s", plan.reasons.v[i]);
 	} else {
 		check_add(r, CHECK_FAIL, "CPU pinning", "name CPUs this host has (lscpu -e)", "%s",
 			  err.msg);

@@ -1,6 +1,7 @@
 #include "cmd_print.h"
 
 #include "host/hostfacts.h"
+#include "host/pin_plan.h"
 #include "profile/profile_load.h"
 #include "qemu/qemu_argv.h"
 #include "base/shell_quote.h"
@@ -25,6 +26,7 @@ int cmd_print(int argc, char **argv, struct pl_err *err)
 	struct profile p;
 	struct host_facts facts = {0};
 	struct strv qemu = {0};
+	struct pin_plan plan = {0};
 	int r;
 
 	if (argc != 2)
@@ -35,10 +37,18 @@ int cmd_print(int argc, char **argv, struct pl_err *err)
 	r = profile_load(path, &p, false, err);
 	if (r == 0)
 		r = host_facts_gather(&p, &facts, err);
+	if (r == 0 && profile_pins_auto(&p)) {
+		r = pin_plan_make(&p, &plan, err);
+		facts.guest_dies = plan.guest_dies;
+		facts.host_cache_info = plan.host_cache_info;
+	}
 	if (r == 0) {
 		qemu_argv_build(&p, &facts, &qemu);
 		print_argv(&qemu, stdout);
+		for (size_t i = 0; i < plan.reasons.n; i++)
+			printf("# pinning: %s\n", plan.reasons.v[i]);
 	}
+	pin_plan_free(&plan);
 	strv_free(&qemu);
 	host_facts_free(&facts);
 	profile_free(&p);

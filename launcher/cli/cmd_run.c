@@ -109,6 +109,10 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = pin_plan_make(&r->p, &r->plan, err);
 	if (rc == 0)
+		r->facts.guest_dies = r->plan.guest_dies;
+	if (rc == 0)
+		r->facts.host_cache_info = r->plan.host_cache_info;
+	if (rc == 0)
 		rc = identity_resolve(&r->p, &r->id, err);
 	if (rc == 0)
 		rc = preflight_files(&r->p, &r->facts.firmware, &r->id, err);

@@ -121,6 +121,11 @@ void profile_free(struct profile *p)
 	*p = (struct profile){0};
 }
 
+bool profile_pins_auto(const struct profile *p)
+{
+	return p->cpu.vcpu_pin_auto || p->cpu.emulator_pin_auto || p->cpu.iothread_pin_auto;
+}
+
 int profile_key_line(const struct profile *p, const char *section, const char *key)
 {
 	for (size_t i = 0; i < p->n_lines; i++)

@@ -46,6 +46,8 @@ enum serial_port { SERIAL_NO, SERIAL_TERMINAL, SERIAL_PTY, SERIAL_SOCKET };
 enum mem_policy { POLICY_BIND, POLICY_PREFERRED, POLICY_INTERLEAVE };
 enum detect_zeroes { ZEROES_OFF, ZEROES_ON, ZEROES_UNMAP };
 enum tpm_interface { TPM_CRB, TPM_TIS };
+enum cpu_prefer { PREFER_CACHE, PREFER_FREQUENCY };
+enum vcpu_sched { VCPU_SCHED_KEEP, VCPU_SCHED_OTHER, VCPU_SCHED_FIFO, VCPU_SCHED_RR };
 enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
 enum video_model {
 	VIDEO_AUTO,
@@ -189,8 +191,13 @@ struct profile {
 		unsigned sockets, dies, cores, threads;
 		struct cpulist vcpu_pin;
 		bool vcpu_pin_auto;
+		enum cpu_prefer prefer;
 		struct cpulist emulator_pin;
+		bool emulator_pin_auto;
 		struct cpulist iothread_pin;
+		bool iothread_pin_auto;
+		enum vcpu_sched vcpu_sched;
+		unsigned vcpu_priority; /* 1-99 for fifo and rr */
 		bool isolate;
 		char *governor; /* NULL: keep */
 		bool hyperv;
@@ -271,6 +278,8 @@ struct profile {
 void profile_init_defaults(struct profile *p);
 void profile_free(struct profile *p);
 /* Line where [section] key was set, 0 when it holds its default. */
+/* Any of vcpu_pin, emulator_pin or iothread_pin is auto. */
+bool profile_pins_auto(const struct profile *p);
 int profile_key_line(const struct profile *p, const char *section, const char *key);
 int profile_section_line(const struct profile *p, const char *section);
 unsigned profile_vcpus(const struct profile *p);

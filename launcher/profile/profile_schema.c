@@ -51,6 +51,8 @@ static const struct choice tick_policies[] = {
     {"discard", TICK_DISCARD}, {"delay", TICK_DELAY}, {NULL, 0}};
 static const struct choice rtc_policies[] = {
     {"catchup", TICK_DELAY}, {"none", TICK_DISCARD}, {NULL, 0}};
+static const struct choice cpu_prefers[] = {
+    {"cache", PREFER_CACHE}, {"frequency", PREFER_FREQUENCY}, {NULL, 0}};
 static const struct choice tpm_interfaces[] = {{"crb", TPM_CRB}, {"tis", TPM_TIS}, {NULL, 0}};
 static const struct choice fw_types[] = {
     {"ovmf", FW_OVMF}, {"ovmf-secboot", FW_OVMF_SECBOOT}, {"bios", FW_BIOS}, {NULL, 0}};
@@ -174,9 +176,11 @@ static const struct key_spec cpu_keys[] = {
     KEY_UINT("cores", P(cpu.cores), 1, 256),
     KEY_UINT("threads", P(cpu.threads), 1, 8),
     KEY_CUSTOM("vcpu_pin", 0, value_vcpu_pin),
-    KEY_CUSTOM_OPT("emulator_pin", P(cpu.emulator_pin), value_cpulist),
-    KEY_CUSTOM_OPT("iothread_pin", P(cpu.iothread_pin), value_cpulist),
+    KEY_CHOICE("prefer", INT_FIELD(struct profile, cpu.prefer), cpu_prefers),
+    KEY_CUSTOM_OPT("emulator_pin", 0, value_emulator_pin),
+    KEY_CUSTOM_OPT("iothread_pin", 0, value_iothread_pin),
     KEY("isolate", V_BOOL, P(cpu.isolate)),
+    KEY_CUSTOM("vcpu_sched", 0, value_vcpu_sched),
     KEY_CUSTOM("governor", P(cpu.governor), value_governor),
     KEY_CUSTOM("hyperv", 0, value_hyperv),
     KEY_CUSTOM("hyperv_vendor_id", P(cpu.hyperv_vendor), value_hyperv_vendor),

@@ -182,21 +182,40 @@ int value_cpulist(const char *text, void *field, char *why)
 	return 0;
 }
 
-int value_vcpu_pin(const char *text, void *field, char *why)
+static int cpulist_or_auto(const char *text, struct cpulist *list, bool *is_auto, char *why)
 {
-	struct profile *p = field;
-
 	if (streq(text, "auto")) {
-		cpulist_free(&p->cpu.vcpu_pin);
-		p->cpu.vcpu_pin_auto = true;
+		cpulist_free(list);
+		*is_auto = true;
 		return 0;
 	}
-	p->cpu.vcpu_pin_auto = false;
-	if (value_cpulist(text, &p->cpu.vcpu_pin, why) < 0) {
+	*is_auto = false;
+	if (value_cpulist(text, list, why) < 0) {
 		_cleanup_free_ char *reason = xstrdup(why);
 		return why_set(why, "%s, or auto", reason);
 	}
 	return 0;
+}
+
+int value_vcpu_pin(const char *text, void *field, char *why)
+{
+	struct profile *p = field;
+
+	return cpulist_or_auto(text, &p->cpu.vcpu_pin, &p->cpu.vcpu_pin_auto, why);
+}
+
+int value_emulator_pin(const char *text, void *field, char *why)
+{
+	struct profile *p = field;
+
+	return cpulist_or_auto(text, &p->cpu.emulator_pin, &p->cpu.emulator_pin_auto, why);
+}
+
+int value_iothread_pin(const char *text, void *field, char *why)
+{
+	struct profile *p = field;
+
+	return cpulist_or_auto(text, &p->cpu.iothread_pin, &p->cpu.iothread_pin_auto, why);
 }
 
 int value_pci_addr(const char *text, void *field, char *why)
@@ -512,4 +531,27 @@ int value_grab_toggle(const char *text, void *field, char *why)
 	if (value_choice(text, toggles, &unused, why) < 0)
 		return -EINVAL;
 	return value_string(text, field, why);
+}
+
+int value_vcpu_sched(const char *text, void *field, char *why)
+{
+	struct profile *p = field;
+	const char *colon = strchr(text, ':');
+	char *end;
+	unsigned long prio;
+
+	if (streq(text, "other")) {
+		p->cpu.vcpu_sched = VCPU_SCHED_OTHER;
+		p->cpu.vcpu_priority = 0;
+		return 0;
+	}
+	if (!colon || (strncmp(text, "fifo:", 5) && strncmp(text, "rr:", 3)))
+		return why_set(why, "expected fifo:PRIORITY, rr:PRIORITY or other");
+	errno = 0;
+	prio = strtoul(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || prio < 1 || prio > 99)
+		return why_set(why, "the real-time priority is a number from 1 to 99");
+	p->cpu.vcpu_sched = text[0] == 'f' ? VCPU_SCHED_FIFO : VCPU_SCHED_RR;
+	p->cpu.vcpu_priority = (unsigned)prio;
+	return 0;
 }

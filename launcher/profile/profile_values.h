@@ -29,6 +29,9 @@ int value_word_list(const char *text, bool shell_quotes, void *strv_out, char *w
 int value_size(const char *text, void *field, char *why);
 int value_cpulist(const char *text, void *field, char *why);
 int value_vcpu_pin(const char *text, void *field, char *why);
+int value_emulator_pin(const char *text, void *field, char *why);
+int value_iothread_pin(const char *text, void *field, char *why);
+int value_vcpu_sched(const char *text, void *field, char *why);
 int value_pci_addr(const char *text, void *field, char *why);
 int value_functions(const char *text, void *field, char *why);
 int value_mac(const char *text, void *field, char *why);

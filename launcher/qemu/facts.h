@@ -12,6 +12,8 @@ struct host_facts {
 	struct firmware firmware; /* empty for type = bios */
 	uint8_t *gpu_functions;	  /* per GPU: mask of the functions passed */
 	unsigned qemu_major, qemu_minor;
+	unsigned guest_dies;		  /* vcpu_pin = auto split the cores over dies; 0: not */
+	bool host_cache_info;		  /* each guest die is a whole host L3 domain */
 	char *smbios_host[SMBIOS_FIELDS]; /* [smbios] source = host: the host's, NULL: none */
 };
 

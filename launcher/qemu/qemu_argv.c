@@ -63,6 +63,17 @@ static void add_machine(struct argv_builder *b)
 	argv_add_overcommit(b);
 }
 
+/* The profile's flags set NAME themselves (NAME=on or NAME=off). */
+static bool flag_set(const struct strv *flags, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < flags->n; i++)
+		if (!strncmp(flags->v[i], name, len) && flags->v[i][len] == '=')
+			return true;
+	return false;
+}
+
 static void add_cpu(struct argv_builder *b)
 {
 	const struct profile *p = b->p;
@@ -74,6 +85,9 @@ static void add_cpu(struct argv_builder *b)
 	strv_push(&cpu, !kvm && streq(p->cpu.model, "host") ? "max" : p->cpu.model);
 	if (p->cpu.threads > 1 && b->f->cpu_amd && kvm)
 		strv_push(&cpu, "topoext=on");
+	if (b->f->host_cache_info && kvm && streq(p->cpu.model, "host") &&
+	    !flag_set(&p->cpu.flags, "host-cache-info"))
+		strv_push(&cpu, "host-cache-info=on");
 	if (p->cpu.hyperv && kvm)
 		strv_push(&cpu, p->cpu.hyperv_list ? p->cpu.hyperv_list : hyperv_flags);
 	/* Older NVIDIA drivers stop with Code 43 when they see a hypervisor. */
@@ -87,7 +101,10 @@ static void add_cpu(struct argv_builder *b)
 	joined = strv_join(&cpu, ",");
 	strv_free(&cpu);
 	argv_opt(b, "-cpu", "%s", joined);
-	if (p->cpu.dies > 1)
+	if (b->f->guest_dies > 1)
+		argv_opt(b, "-smp", "%u,sockets=1,dies=%u,cores=%u,threads=%u", profile_vcpus(p),
+			 b->f->guest_dies, p->cpu.cores / b->f->guest_dies, p->cpu.threads);
+	else if (p->cpu.dies > 1)
 		argv_opt(b, "-smp", "%u,sockets=%u,dies=%u,cores=%u,threads=%u", profile_vcpus(p),
 			 p->cpu.sockets, p->cpu.dies, p->cpu.cores, p->cpu.threads);
 	else

@@ -120,6 +120,23 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_line "WARN  ROM of main: 0000:0c:00.0 has no ROM BAR"
 }
 
+@test "check PROFILE: vcpu_pin = auto shows the plan, one line per choice, read from the host's topology" {
+	rm -rf "$TMP/host/sys/devices/system/cpu"
+	"$ROOT/tests/helpers/fake-cpu-sysfs" "$GOLDEN/host-7950x3d.topo" "$TMP/host/sys"
+	profile "[gpu.main]" "address = 0b:00.0"
+	sed -i 's/^cores = 2$/cores = 6\nthreads = 2/; s/^vcpu_pin = 2,3$/vcpu_pin = auto/' vm.ini
+	run "$PASSLAUNCH" check vm.ini
+	assert_success
+	assert_line "PASS  CPU pinning: vcpu_pin = 1,17,2,18,3,19,4,20,5,21,6,22 (vCPU 0 first)"
+	assert_line --regexp '^PASS  CPU pinning: L3: every vCPU in one L3 domain \(CPUs 0-7,16-23, 96 MiB of L3\): the largest L3'
+	assert_line "PASS  CPU pinning: QEMU's own threads: CPUs 0,16, a whole core the vCPUs leave to the host"
+	# The same profile on a host that has no such cores.
+	sed -i 's/^cores = 6$/cores = 16/' vm.ini
+	run "$PASSLAUNCH" check vm.ini
+	assert_equal "$status" 1
+	assert_line "FAIL  CPU pinning: vm.ini:9: vcpu_pin = auto needs 16 cores and one more for the host, but this host has 16; lower cores or threads, or list the CPUs"
+}
+
 @test "check --json: the same results as JSON" {
 	rm "$TMP/host/dev/kvm"
 	run "$PASSLAUNCH" check --json

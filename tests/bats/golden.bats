@@ -39,6 +39,13 @@ check_golden() {
 @test "golden: sandbox-extra" { check_golden sandbox-extra; }
 @test "golden: firmware-paths" { check_golden firmware-paths; }
 @test "golden: secboot-code" { check_golden secboot-code; }
+@test "golden: pin-7950x3d" { check_golden pin-7950x3d; }
+@test "golden: pin-7950x3d-frequency" { check_golden pin-7950x3d-frequency; }
+@test "golden: pin-5950x" { check_golden pin-5950x; }
+@test "golden: pin-3900x" { check_golden pin-3900x; }
+@test "golden: pin-1950x" { check_golden pin-1950x; }
+@test "golden: pin-13900k" { check_golden pin-13900k; }
+@test "golden: pin-epyc-2s" { check_golden pin-epyc-2s; }
 
 @test "every golden profile has a test above" {
 	for ini in "$GOLDEN"/*.ini; do

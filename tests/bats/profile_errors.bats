@@ -363,7 +363,33 @@ expect_error() {
 	[cpu]
 	emulator_pin = 0,1,1
 	EOF
-	expect_error "bad.ini:2: [cpu] emulator_pin = 0,1,1: CPU 1 is listed twice; expected host CPU numbers such as 2-5,8,10"
+	expect_error "bad.ini:2: [cpu] emulator_pin = 0,1,1: CPU 1 is listed twice; expected host CPU numbers such as 2-5,8,10, or auto"
+}
+
+@test "vcpu_sched: a policy that is not one, a priority out of range" {
+	profile <<-'EOF'
+	[cpu]
+	vcpu_sched = batch
+	EOF
+	expect_error "bad.ini:2: [cpu] vcpu_sched = batch: expected fifo:PRIORITY, rr:PRIORITY or other"
+	profile <<-'EOF'
+	[cpu]
+	vcpu_sched = fifo:100
+	EOF
+	expect_error "bad.ini:2: [cpu] vcpu_sched = fifo:100: the real-time priority is a number from 1 to 99"
+	profile <<-'EOF'
+	[cpu]
+	vcpu_sched = rr:
+	EOF
+	expect_error "bad.ini:2: [cpu] vcpu_sched = rr:: the real-time priority is a number from 1 to 99"
+}
+
+@test "prefer is cache or frequency" {
+	profile <<-'EOF'
+	[cpu]
+	prefer = speed
+	EOF
+	expect_error "bad.ini:2: [cpu] prefer = speed: expected one of cache, frequency"
 }
 
 @test "a PCI address that is cut short" {

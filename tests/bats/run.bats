@@ -252,6 +252,27 @@ teardown() {
 	assert_host_restored
 }
 
+@test "run: vcpu_sched = fifo:N makes the vCPU threads real-time, and only them" {
+	vm rtvcpu deaf
+	sed -i 's/^vcpu_pin = 1$/vcpu_pin = 1\nvcpu_sched = fifo:10/' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	qemu=$(qemu_pid)
+	for task in /proc/"$qemu"/task/*; do
+		echo "$(cat "$task/comm"): $(chrt -p "${task##*/}" | sed -n 's/.*policy: //p')/$(chrt -p "${task##*/}" | sed -n 's/.*priority: //p')"
+	done >"$TMP/sched"
+	kill -QUIT "$RUN_PID"
+	finish_vm
+	assert_host_restored
+	run cat "$TMP/sched"
+	assert_line "CPU 0/TCG: SCHED_FIFO/10"
+	assert_line --regexp '^qemu-system-x86: SCHED_OTHER/0$'
+	refute_line --regexp '^[^C].*SCHED_FIFO'
+	run grep -E 'vCPU 0 .* scheduled fifo:10|RT throttling keeps' "$TMP/$VM.log"
+	assert_line --regexp 'vCPU 0 \(thread [0-9]+\) scheduled fifo:10$'
+	assert_line --partial "the kernel's RT throttling keeps 5% of each CPU for other tasks"
+}
+
 @test "run: tpm = yes starts swtpm as the VM's user before QEMU and ends it after; its state is that user's own directory" {
 	vm tpm deaf
 	sed -i 's/^type = bios$/type = ovmf\ntpm = yes/' "$VM.ini"

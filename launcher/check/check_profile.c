@@ -4,6 +4,7 @@
 #include "host/hostfacts.h"
 #include "base/paths.h"
 #include "host/pci_sysfs.h"
+#include "host/holders.h"
 #include "host/pin_plan.h"
 
 #include <errno.h>
@@ -62,6 +63,31 @@ static void check_devices(const struct profile *p, const struct host_facts *f,
 		}
 	}
 	strv_free(&passed);
+}
+
+/* What `gpu detach` refuses: processes holding the devices' nodes. A
+ * warning, as the display-manager hook may be the one to stop them. */
+static void check_holders(const struct profile *p, const struct host_facts *f,
+			  struct check_report *r)
+{
+	struct strv passed = {0};
+	struct holders held;
+	_cleanup_free_ char *who = NULL;
+
+	host_passed_devices(p, f, true, true, &passed);
+	holders_find(&passed, &held);
+	strv_free(&passed);
+	if (!held.n) {
+		check_add(r, CHECK_PASS, "device users", NULL,
+			  "no process holds the passed devices' nodes");
+		return;
+	}
+	who = holders_describe(&held);
+	holders_free(&held);
+	check_add(r, CHECK_WARN, "device users",
+		  "stop them before the run (a desktop on this GPU: hooks use = display-manager), "
+		  "or passlaunch refuses to hand the devices over",
+		  "%s", who);
 }
 
 static void check_rom(const char *label, const char *rom, const struct pci_addr *addr,
@@ -182,6 +208,7 @@ void check_profile(const struct profile *p, struct check_report *r)
 		return;
 	}
 	check_devices(p, &f, r);
+	check_holders(p, &f, r);
 	for (size_t i = 0; i < p->n_gpus; i++)
 		check_rom(p->gpus[i].ref.label, p->gpus[i].rom, &p->gpus[i].address, r);
 	check_cpus(p, r);

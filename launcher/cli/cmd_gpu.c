@@ -4,6 +4,7 @@
 #include "host/journal.h"
 #include "base/log.h"
 #include "base/paths.h"
+#include "host/holders.h"
 #include "host/pci_rebind.h"
 #include "host/pci_sysfs.h"
 #include "base/pciaddr.h"
@@ -144,10 +145,40 @@ static void open_run_journal(struct journal *j)
 		journal_open_append(j, path, &ignored);
 }
 
+/* A driver's unbind waits for every user of the device: those still
+ * holding one are named, and nothing is changed. */
+static int check_holders(const struct strv *bdfs, struct pl_err *err)
+{
+	struct strv moving = {0};
+	struct holders held;
+	_cleanup_free_ char *who = NULL;
+
+	for (size_t i = 0; i < bdfs->n; i++) {
+		char driver[64];
+		pci_driver(bdfs->v[i], driver, sizeof(driver));
+		if (!streq(driver, "vfio-pci"))
+			strv_push(&moving, bdfs->v[i]);
+	}
+	holders_find(&moving, &held);
+	strv_free(&moving);
+	if (!held.n)
+		return 0;
+	who = holders_describe(&held);
+	holders_free(&held);
+	return err_set(err, EBUSY,
+		       "vfio: the devices are in use, and their drivers would wait for them: %s. "
+		       "Stop these first (a desktop on this GPU: the display-manager hook), then "
+		       "try again",
+		       who);
+}
+
 static int detach(const struct strv *bdfs, struct pl_err *err)
 {
 	struct journal j;
 	int r = check_groups(bdfs, err);
+
+	if (r == 0)
+		r = check_holders(bdfs, err);
 
 	open_run_journal(&j);
 	for (size_t i = 0; r == 0 && i < bdfs->n; i++) {

@@ -208,9 +208,9 @@ static bool choose_even(struct chooser *c)
 		if (c->req->may_set_dies) {
 			c->out->guest_dies = (unsigned)k;
 			reason(c,
-			       "guest topology: %zu dies of %zu cores, one per host L3 domain, so "
+			       "guest topology: %zu dies of %zu core%s, one per host L3 domain, so "
 			       "that the guest's caches match the host's",
-			       k, share);
+			       k, share, share == 1 ? "" : "s");
 		}
 		return true;
 	}

@@ -120,6 +120,26 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_line "WARN  ROM of main: 0000:0c:00.0 has no ROM BAR"
 }
 
+@test "check PROFILE: a process holding the GPU's DRM node is named, as a warning with the fix" {
+	local dev=$TMP/host/sys/bus/pci/devices/0000:0b:00.0 holder
+	profile "[gpu.main]" "address = 0b:00.0"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "PASS  device users: no process holds the passed devices' nodes"
+	# /dev/full's numbers as the card's, and its holder seen through the fake
+	# /proc (a link to the real process).
+	mkdir -p "$dev/drm/card0"
+	echo 1:7 >"$dev/drm/card0/dev"
+	echo DEVNAME=dri/card0 >"$dev/drm/card0/uevent"
+	sleep 1000 3>/dev/full >/dev/null 2>&1 &
+	holder=$!
+	ln -s "/proc/$holder" "$TMP/host/proc/$holder"
+	run "$PASSLAUNCH" check vm.ini
+	kill "$holder"
+	assert_success
+	assert_line --regexp "^WARN  device users: PID $holder \(sleep[^)]*\) holds /dev/dri/card0$"
+	assert_line --partial "fix: stop them before the run (a desktop on this GPU: hooks use = display-manager)"
+}
+
 @test "check PROFILE: vcpu_pin = auto shows the plan, one line per choice, read from the host's topology" {
 	rm -rf "$TMP/host/sys/devices/system/cpu"
 	"$ROOT/tests/helpers/fake-cpu-sysfs" "$GOLDEN/host-7950x3d.topo" "$TMP/host/sys"

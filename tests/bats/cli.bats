@@ -230,6 +230,35 @@ memcheck() {
 	assert_equal "$(cat run/devices/0000:0a:00.0)" nouveau
 }
 
+@test "gpu detach: processes holding the GPU's DRM and sound nodes are named with their PIDs, and nothing changes" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0 card_holder sound_holder
+	fake_gpu
+	: >sys/bus/pci/drivers_probe
+	: >"$dev/driver_override"
+	: >sys/bus/pci/drivers/nouveau/unbind
+	# The nodes as sysfs describes them, with the numbers of /dev/full and
+	# /dev/zero: what a process holding those holds, the kernel says.
+	mkdir -p "$dev/drm/card0" "$dev/sound/card1/controlC1"
+	echo 1:7 >"$dev/drm/card0/dev"
+	echo DEVNAME=dri/card0 >"$dev/drm/card0/uevent"
+	echo 1:5 >"$dev/sound/card1/controlC1/dev"
+	echo DEVNAME=snd/controlC1 >"$dev/sound/card1/controlC1/uevent"
+	sleep 1000 3>/dev/full >/dev/null 2>&1 &
+	card_holder=$!
+	sleep 1000 4</dev/zero >/dev/null 2>&1 &
+	sound_holder=$!
+	PASSLAUNCH_PROCFS=/proc run "$PASSLAUNCH" gpu detach 0a:00.0
+	kill "$card_holder" "$sound_holder"
+	assert_failure 1
+	assert_output --regexp "PID $card_holder \(sleep[^)]*\) holds /dev/dri/card0"
+	assert_output --regexp "PID $sound_holder \(sleep[^)]*\) holds /dev/snd/controlC1"
+	assert_output --partial "Stop these first"
+	# Refused before anything changed.
+	assert_equal "$(cat "$dev/driver_override")" ""
+	assert_equal "$(cat sys/bus/pci/drivers/nouveau/unbind)" ""
+	assert_not_exists run/devices/0000:0a:00.0
+}
+
 @test "gpu detach: a sysfs write that never returns is given up after 5 s, and its child with it" {
 	local dev=sys/bus/pci/devices/0000:0a:00.0
 	fake_gpu

@@ -201,6 +201,13 @@ accepts() {
 @test "QEMU accepts golden: sandbox-extra" { accepts "$GOLDEN/sandbox-extra.ini"; }
 @test "QEMU accepts golden: firmware-paths" { accepts "$GOLDEN/firmware-paths.ini"; }
 @test "QEMU accepts golden: secboot-code" { accepts "$GOLDEN/secboot-code.ini"; }
+@test "QEMU accepts golden: pin-7950x3d" { accepts "$GOLDEN/pin-7950x3d.ini"; }
+@test "QEMU accepts golden: pin-7950x3d-frequency" { accepts "$GOLDEN/pin-7950x3d-frequency.ini"; }
+@test "QEMU accepts golden: pin-5950x" { accepts "$GOLDEN/pin-5950x.ini"; }
+@test "QEMU accepts golden: pin-3900x" { accepts "$GOLDEN/pin-3900x.ini"; }
+@test "QEMU accepts golden: pin-1950x" { accepts "$GOLDEN/pin-1950x.ini"; }
+@test "QEMU accepts golden: pin-13900k" { accepts "$GOLDEN/pin-13900k.ini"; }
+@test "QEMU accepts golden: pin-epyc-2s" { accepts "$GOLDEN/pin-epyc-2s.ini"; }
 
 @test "QEMU accepts example: demo" { accepts "$ROOT/profiles/demo.ini"; }
 @test "QEMU accepts example: win10" { accepts "$ROOT/profiles/win10.ini"; }

@@ -4,6 +4,8 @@
 #include "host/hostfacts.h"
 #include "base/paths.h"
 #include "host/pci_sysfs.h"
+#include "check_reset.h"
+#include "host/gpu_reset.h"
 #include "host/holders.h"
 #include "host/pin_plan.h"
 
@@ -62,7 +64,19 @@ static void check_devices(const struct profile *p, const struct host_facts *f,
 				  "no such PCI device on this host");
 		}
 	}
+	check_resets(&passed, r);
 	strv_free(&passed);
+}
+
+/* What `run` refuses before it changes anything: a reset method the
+ * device does not offer. */
+static void check_reset_choice(const struct profile *p, struct check_report *r)
+{
+	struct pl_err err = {0};
+
+	if (gpu_reset_check(p, &err) < 0)
+		check_add(r, CHECK_FAIL, "reset", "name methods the reset line above lists", "%s",
+			  err.msg);
 }
 
 /* What `gpu detach` refuses: processes holding the devices' nodes. A
@@ -209,6 +223,7 @@ void check_profile(const struct profile *p, struct check_report *r)
 	}
 	check_devices(p, &f, r);
 	check_holders(p, &f, r);
+	check_reset_choice(p, r);
 	for (size_t i = 0; i < p->n_gpus; i++)
 		check_rom(p->gpus[i].ref.label, p->gpus[i].rom, &p->gpus[i].address, r);
 	check_cpus(p, r);

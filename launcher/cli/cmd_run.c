@@ -2,6 +2,7 @@
 
 #include "host/bridge_tap.h"
 #include "host/governor.h"
+#include "host/gpu_reset.h"
 #include "host/hostfacts.h"
 #include "vm/display.h"
 #include "vm/hooks.h"
@@ -107,6 +108,8 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 	if (rc == 0)
 		rc = host_facts_gather(&r->p, &r->facts, err);
 	if (rc == 0)
+		rc = gpu_reset_check(&r->p, err);
+	if (rc == 0)
 		rc = pin_plan_make(&r->p, &r->plan, err);
 	if (rc == 0)
 		r->facts.guest_dies = r->plan.guest_dies;
@@ -168,6 +171,8 @@ static int prepare(struct run *r, struct pl_err *err)
 {
 	int rc = hooks_prepare(&r->hooks, &r->journal, err);
 
+	if (rc == 0)
+		rc = gpu_reset_prepare(&r->p, &r->journal, err);
 	if (rc == 0)
 		rc = nvram_prepare(&r->p, &r->facts, err);
 	if (rc == 0)

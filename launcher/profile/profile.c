@@ -47,6 +47,7 @@ static void free_devices(struct profile *p)
 		free(p->gpus[i].ref.label);
 		free(p->gpus[i].rom);
 		free(p->gpus[i].host_driver);
+		free(p->gpus[i].reset_method);
 	}
 	for (size_t i = 0; i < p->n_pcis; i++) {
 		free(p->pcis[i].ref.label);

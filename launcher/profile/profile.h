@@ -74,7 +74,8 @@ struct profile_gpu {
 	char *rom;
 	bool rombar;
 	bool primary;
-	char *host_driver; /* NULL: auto */
+	char *host_driver;  /* NULL: auto */
+	char *reset_method; /* "bus flr" for sysfs' reset_method; NULL: auto */
 };
 
 struct profile_pci {

@@ -256,6 +256,7 @@ static const struct key_spec gpu_keys[] = {
     KEY("rombar", V_BOOL, GPU(rombar)),
     KEY("primary", V_BOOL, GPU(primary)),
     KEY_CUSTOM("host_driver", GPU(host_driver), value_driver),
+    KEY_CUSTOM("reset_method", GPU(reset_method), value_reset_method),
     END_KEYS,
 };
 

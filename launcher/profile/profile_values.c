@@ -555,3 +555,38 @@ int value_vcpu_sched(const char *text, void *field, char *why)
 	p->cpu.vcpu_priority = (unsigned)prio;
 	return 0;
 }
+
+/* The kernel's reset method names (Documentation/ABI/testing/sysfs-bus-pci). */
+static const char *const reset_methods[] = {"device_specific", "acpi", "flr", "af_flr", "pm", "bus",
+					    "cxl_bus",	       NULL};
+
+int value_reset_method(const char *text, void *field, char *why)
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	char **out = field, *save = NULL;
+	struct strv words = {0};
+
+	if (streq(text, "auto")) {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+		bool known = false;
+		for (size_t i = 0; reset_methods[i]; i++)
+			known |= streq(w, reset_methods[i]);
+		if (!known || strv_contains(&words, w)) {
+			strv_free(&words);
+			return why_set(why,
+				       "%s'%s'%s; expected auto or methods in the order to try, "
+				       "of device_specific, acpi, flr, af_flr, pm, bus, cxl_bus",
+				       known ? "" : "no reset method ", w,
+				       known ? " named twice" : "");
+		}
+		strv_push(&words, w);
+	}
+	free(*out);
+	*out = words.n ? strv_join(&words, " ") : NULL;
+	strv_free(&words);
+	return *out ? 0 : why_set(why, "expected auto or a list of reset methods");
+}

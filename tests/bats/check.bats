@@ -120,6 +120,50 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_line "WARN  ROM of main: 0000:0c:00.0 has no ROM BAR"
 }
 
+@test "check PROFILE: each passed device's reset methods and what they mean for a second start" {
+	local dev=$TMP/host/sys/bus/pci/devices
+	profile "[gpu.main]" "address = 0b:00.0"
+	echo "flr bus" >"$dev/0000:0b:00.0/reset_method"
+	echo pm >"$dev/0000:0b:00.1/reset_method"
+	run "$PASSLAUNCH" check vm.ini
+	assert_success
+	assert_line "PASS  reset: 0000:0b:00.0: flr bus (the device resets itself)"
+	assert_line "WARN  reset: 0000:0b:00.1: only 'pm', a power-state reset many GPUs ignore: a second start may fail"
+	: >"$dev/0000:0b:00.1/reset_method"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "WARN  reset: 0000:0b:00.1: the kernel offers no reset: a second start will likely fail"
+	assert_line --partial "fix: a slot where the card is alone behind its bridge gives it a bus reset"
+	# A reset method the device does not offer: what run refuses, with the line.
+	sed -i 's/^address = 0b:00.0$/address = 0b:00.0\nreset_method = pm/' vm.ini
+	run "$PASSLAUNCH" check vm.ini
+	assert_failure 1
+	assert_line "FAIL  reset: vm.ini:11: reset_method names pm, but the kernel offers 0000:0b:00.0 only: flr bus; name only those (passlaunch check shows them)"
+}
+
+@test "check PROFILE: an AMD GPU of the reset bug needs vendor-reset, loaded and chosen; one that may sink into D3cold is warned of" {
+	local dev=$TMP/host/sys/bus/pci/devices/0000:0b:00.0
+	profile "[gpu.main]" "address = 0b:00.0"
+	# An RX 5700 XT (Navi 10), which reports a bus reset that leaves it hung.
+	echo 0x1002 >"$dev/vendor"
+	echo 0x731f >"$dev/device"
+	echo bus >"$dev/reset_method"
+	echo 1 >"$dev/d3cold_allowed"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "WARN  reset: 0000:0b:00.0 (AMD Navi 10) does not reset without vendor-reset: a second start will likely fail until the host reboots"
+	assert_line --partial "fix: install and load the vendor-reset module (DKMS), then set [gpu] reset_method = device_specific"
+	assert_line "WARN  power states: 0000:0b:00.0: d3cold_allowed is 1 and vfio-pci lets idle devices sleep: AMD GPUs can stay stuck in D3cold between runs"
+	mkdir -p "$TMP/host/sys/module/vendor_reset" "$TMP/host/sys/module/vfio_pci/parameters"
+	echo Y >"$TMP/host/sys/module/vfio_pci/parameters/disable_idle_d3"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "WARN  reset: 0000:0b:00.0 (AMD Navi 10): vendor-reset is loaded, but the reset method is 'bus': a second start will likely hang the card"
+	refute_line --partial "power states"
+	echo "device_specific bus" >"$dev/reset_method"
+	sed -i 's/^address = 0b:00.0$/address = 0b:00.0\nreset_method = device_specific/' vm.ini
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "PASS  reset: 0000:0b:00.0 (AMD Navi 10): vendor-reset's device-specific reset is selected"
+	refute_line --partial "FAIL  reset"
+}
+
 @test "check PROFILE: a process holding the GPU's DRM node is named, as a warning with the fix" {
 	local dev=$TMP/host/sys/bus/pci/devices/0000:0b:00.0 holder
 	profile "[gpu.main]" "address = 0b:00.0"

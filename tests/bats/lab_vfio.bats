@@ -48,3 +48,43 @@ load lab
 	assert_line --partial "passlaunch: hook vfio: vfio: 0000:00:03.0 from bochs-drm to vfio-pci"
 	assert_line --partial "gpuvm: host restored"
 }
+
+# A device behind a PCIe root port, as real GPUs sit: virtio's FLR, power
+# management and the port's bus reset all offered, and [gpu] reset_method
+# chooses for the run.
+@test "lab: reset_method is written for the run, journaled, and the kernel's list is back after" {
+	LAB_TIMEOUT=400 lab_run -device pcie-root-port,id=lab-port,chassis=7,addr=07.0 \
+		-device virtio-rng-pci,bus=lab-port,addr=00.0 <<-'EOF'
+	bdf=0000:01:00.0
+	methods() { cat "/sys/bus/pci/devices/$bdf/reset_method"; }
+	echo "before: $(methods)"
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/rst-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[gpu.dev]\naddress = %s\nprimary = no\nreset_method = %s\n[hooks]\nuse = vfio\n' \
+		"$bdf" bus >/tmp/rst.ini
+	rc=0
+	sed 's/^reset_method = .*/reset_method = acpi/' /tmp/rst.ini >/tmp/rst-bad.ini
+	"$PASSLAUNCH" run /tmp/rst-bad.ini >/tmp/rst-bad.log 2>&1 || rc=$?
+	echo "not offered: status $rc, $(methods), $(ls /run/passlaunch/rst-bad 2>/dev/null | grep -c journal) journal"
+	cat /tmp/rst-bad.log
+	"$PASSLAUNCH" run /tmp/rst.ini >/tmp/rst.log 2>&1 &
+	run_pid=$!
+	for _ in $(seq 1200); do grep -q 'guest running' /tmp/rst.log && break; sleep 0.1; done
+	echo "during: $(methods)"
+	echo "journaled: $(grep -c "$bdf/reset_method" /run/passlaunch/rst/journal || true)"
+	"$PASSLAUNCH" stop rst --force
+	wait "$run_pid" || true
+	echo "after: $(methods)"
+	cat /tmp/rst.log
+	EOF
+	assert_success
+	before=$(sed -n 's/^before: //p' <<<"$output")
+	# The kernel offers more than one method here, so the run's choice shows.
+	[[ $before == *flr* && $before == *bus* ]] || fail "the device behind the port offers: $before"
+	assert_line "not offered: status 1, $before, 0 journal"
+	assert_line --partial "rst-bad.ini:14: reset_method names acpi, but the kernel offers 0000:01:00.0 only: $before"
+	assert_line "during: bus"
+	assert_line "journaled: 1"
+	assert_line "after: $before"
+	assert_line --partial "0000:01:00.0: reset by bus for the run (was $before)"
+	assert_line --partial "rst: host restored"
+}

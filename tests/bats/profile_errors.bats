@@ -384,6 +384,21 @@ expect_error() {
 	expect_error "bad.ini:2: [cpu] vcpu_sched = rr:: the real-time priority is a number from 1 to 99"
 }
 
+@test "reset_method: a method the kernel does not know, or one named twice" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0b:00.0
+	reset_method = flr, warm
+	EOF
+	expect_error "bad.ini:3: [gpu.main] reset_method = flr, warm: no reset method 'warm'; expected auto or methods in the order to try, of device_specific, acpi, flr, af_flr, pm, bus, cxl_bus"
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0b:00.0
+	reset_method = bus bus
+	EOF
+	expect_error "bad.ini:3: [gpu.main] reset_method = bus bus: 'bus' named twice; expected auto or methods in the order to try, of device_specific, acpi, flr, af_flr, pm, bus, cxl_bus"
+}
+
 @test "prefer is cache or frequency" {
 	profile <<-'EOF'
 	[cpu]

@@ -37,7 +37,7 @@ private_cases='every vCPU thread on its CPU|tpm = yes starts swtpm|QEMU killed w
 @test "checkout: run and faults cases where QEMU's user reads the tree pass from a clone inside a directory of mode 0700" {
 	clone_privately
 	cd "$PRIVATE/src"
-	make -s passlaunch-test build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
+	make -s -j"$(nproc)" passlaunch-test build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$PRIVATE/src/build/lab/vmlinuz"
 	assert_failure
 	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch-test" timeout 900 \

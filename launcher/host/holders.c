@@ -1,6 +1,7 @@
 #include "holders.h"
 
 #include "base/paths.h"
+#include "base/termsafe.h"
 #include "pci_sysfs.h"
 #include "sysfs.h"
 
@@ -121,22 +122,44 @@ static char *unit_of(const char *pid)
 static void add_holder(struct holders *out, const char *pid, const struct node *node)
 {
 	_cleanup_free_ char *comm_path = xasprintf("%s/%s/comm", path_procfs(), pid);
-	struct holder h = {.pid = (pid_t)atoi(pid), .node = xstrdup(node->name)};
+	struct holder h = {.pid = (pid_t)atoi(pid)};
 
 	for (size_t i = 0; i < out->n; i++)
-		if (out->h[i].pid == h.pid && streq(out->h[i].node, node->name)) {
-			free(h.node);
+		if (out->h[i].pid == h.pid && streq(out->h[i].node, node->name))
 			return;
-		}
-	if (sysfs_read_str(comm_path, h.comm, sizeof(h.comm)) < 0)
-		snprintf(h.comm, sizeof(h.comm), "?");
-	h.unit = unit_of(pid);
+	h.node = xstrdup(node->name);
+	char comm[32];
+	_cleanup_free_ char *unit = unit_of(pid);
+	_cleanup_free_ char *safe_comm = NULL;
+
+	/* Both are the holder's to choose, escapes included. */
+	if (sysfs_read_str(comm_path, comm, sizeof(comm)) < 0)
+		snprintf(comm, sizeof(comm), "?");
+	safe_comm = termsafe_str(comm);
+	snprintf(h.comm, sizeof(h.comm), "%s", safe_comm);
+	h.unit = unit ? termsafe_str(unit) : NULL;
 	out->h = xreallocarray(out->h, out->n + 1, sizeof(*out->h));
 	out->h[out->n++] = h;
 }
 
-/* stat(2) through /proc/PID/fd/N gives the open file's own device number;
- * nothing is opened. */
+/* The open file's own device number, by statx(2) through /proc/PID/fd/N:
+ * nothing is opened. Only files named under /dev are looked at, and with
+ * AT_STATX_DONT_SYNC: a file on a filesystem its holder serves (FUSE, in
+ * a namespace of its own) is never asked, so it cannot stall root. */
+static bool open_device(int fd_dir, const char *fd, dev_t *rdev)
+{
+	char target[64];
+	ssize_t n = readlinkat(fd_dir, fd, target, sizeof(target) - 1);
+	struct statx stx;
+
+	if (n < 5 || strncmp(target, "/dev/", 5))
+		return false;
+	if (statx(fd_dir, fd, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0 || !S_ISCHR(stx.stx_mode))
+		return false;
+	*rdev = makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+	return true;
+}
+
 static void scan_process(const char *pid, const struct nodes *nodes, struct holders *out)
 {
 	_cleanup_free_ char *fd_dir = xasprintf("%s/%s/fd", path_procfs(), pid);
@@ -144,10 +167,10 @@ static void scan_process(const char *pid, const struct nodes *nodes, struct hold
 	struct dirent *e;
 
 	while (d && (e = readdir(d))) {
-		struct stat st;
+		dev_t rdev;
 		const struct node *node;
-		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0 ||
-		    !S_ISCHR(st.st_mode) || !(node = node_of(nodes, st.st_rdev)))
+		if (e->d_name[0] == '.' || !open_device(dirfd(d), e->d_name, &rdev) ||
+		    !(node = node_of(nodes, rdev)))
 			continue;
 		add_holder(out, pid, node);
 	}

@@ -81,7 +81,8 @@ static int confine_each_irq(int reg, const char *list)
 	return 0;
 }
 
-/* An irqbalance running now, by its command name. */
+/* An irqbalance running now: root's process of that name (anyone may name
+ * a process so, and stopping theirs would leave the real one at work). */
 static pid_t find_irqbalance(void)
 {
 	DIR *d = opendir(path_procfs());
@@ -91,7 +92,9 @@ static pid_t find_irqbalance(void)
 	while (d && !found && (e = readdir(d))) {
 		_cleanup_free_ char *path = NULL;
 		char comm[64];
-		if (!is_number(e->d_name))
+		struct stat st;
+		if (!is_number(e->d_name) || fstatat(dirfd(d), e->d_name, &st, 0) < 0 ||
+		    st.st_uid != 0)
 			continue;
 		path = xasprintf("%s/%s/comm", path_procfs(), e->d_name);
 		if (sysfs_read_str(path, comm, sizeof(comm)) == 0 && streq(comm, "irqbalance"))

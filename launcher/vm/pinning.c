@@ -32,7 +32,10 @@ static int set_policy(pid_t tid, const struct pin_plan *plan)
 
 	if (plan->vcpu_sched == VCPU_SCHED_KEEP)
 		return 0;
-	return sched_setscheduler(tid, policies[plan->vcpu_sched], &param) < 0 ? -errno : 0;
+	/* Threads a vCPU thread starts are not real-time. */
+	return sched_setscheduler(tid, policies[plan->vcpu_sched] | SCHED_RESET_ON_FORK, &param) < 0
+		   ? -errno
+		   : 0;
 }
 
 static int schedule_vcpu(pid_t tid, const struct qemu_thread *t, const struct pin_plan *plan,

@@ -182,6 +182,16 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_success
 	assert_line --regexp "^WARN  device users: PID $holder \(sleep[^)]*\) holds /dev/dri/card0$"
 	assert_line --partial "fix: stop them before the run (a desktop on this GPU: hooks use = display-manager)"
+	# The holder names itself: an escape sequence in its name is shown,
+	# never sent to root's terminal (check prints what it is given).
+	cp /bin/sleep "$TMP/$(printf 'x\033[2J')"
+	"$TMP/$(printf 'x\033[2J')" 1000 3>/dev/full >/dev/null 2>&1 &
+	holder=$!
+	ln -s "/proc/$holder" "$TMP/host/proc/$holder"
+	run "$PASSLAUNCH" check vm.ini
+	kill "$holder"
+	assert_line "WARN  device users: PID $holder (x^[[2J) holds /dev/dri/card0"
+	refute_output --partial "$(printf '\033')"
 }
 
 @test "check PROFILE: vcpu_pin = auto shows the plan, one line per choice, read from the host's topology" {

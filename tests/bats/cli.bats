@@ -253,6 +253,16 @@ memcheck() {
 	assert_output --regexp "PID $card_holder \(sleep[^)]*\) holds /dev/dri/card0"
 	assert_output --regexp "PID $sound_holder \(sleep[^)]*\) holds /dev/snd/controlC1"
 	assert_output --partial "Stop these first"
+	# A holder's name is its own to choose: an escape sequence in it is
+	# shown, never sent to root's terminal.
+	cp /bin/sleep "$TMP/$(printf 'x\033[2J')"
+	"$TMP/$(printf 'x\033[2J')" 1000 3>/dev/full >/dev/null 2>&1 &
+	card_holder=$!
+	PASSLAUNCH_PROCFS=/proc run "$PASSLAUNCH" gpu detach 0a:00.0
+	kill "$card_holder"
+	assert_failure 1
+	assert_output --partial "PID $card_holder (x^[[2J"
+	refute_output --partial "$(printf '\033')"
 	# Refused before anything changed.
 	assert_equal "$(cat "$dev/driver_override")" ""
 	assert_equal "$(cat sys/bus/pci/drivers/nouveau/unbind)" ""

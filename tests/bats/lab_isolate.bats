@@ -22,8 +22,11 @@ load lab
 	on_cpu3() { irqs | grep -cE '[:,-]3$' || true; }
 	masks() { echo "default $(cat /proc/irq/default_smp_affinity), workqueue $(cat /sys/devices/virtual/workqueue/cpumask)"; }
 	state() { awk '{print $3}' "/proc/$1/stat"; }
-	# A stand-in irqbalance: a real process by that name.
+	# A stand-in irqbalance: root's process by that name. Another user's
+	# process of the same name, started first, is not the one to stop.
 	cp /bin/sleep /tmp/irqbalance
+	setpriv --reuid=nobody --regid=nogroup --clear-groups /tmp/irqbalance 1000 &
+	impostor=$!
 	/tmp/irqbalance 1000 &
 	irqbalance=$!
 	irqs >/tmp/irqs.before
@@ -36,7 +39,7 @@ load lab
 		qemu=$(jq -r .qemu_pid /run/passlaunch/iso/state.json)
 		echo "during: user.slice $(cat "$cg/user.slice/cpuset.cpus.effective"), system.slice $(cat "$cg/system.slice/cpuset.cpus.effective")"
 		echo "during: host task on $(cpus "$host_task")"
-		echo "during: $(masks), irqbalance $(state "$irqbalance")"
+		echo "during: $(masks), irqbalance $(state "$irqbalance"), nobody's $(state "$impostor")"
 		echo "during: irqs on CPU 3: $(on_cpu3)"
 		echo "during: QEMU in $(cut -d: -f3 "/proc/$qemu/cgroup"), its cgroup has $(cat "$cg/passlaunch.iso/cpuset.cpus.effective")"
 		for t in /proc/"$qemu"/task/*; do
@@ -76,7 +79,7 @@ load lab
 	# while the guest runs, irqbalance stopped; each back afterwards.
 	assert_line --regexp "^before: default f, workqueue f, irqs on CPU 3: [1-9][0-9]*$"
 	for n in 1 2; do
-		assert_line "$n: during: default 7, workqueue 7, irqbalance T"
+		assert_line "$n: during: default 7, workqueue 7, irqbalance T, nobody's S"
 		assert_line "$n: after: default f, workqueue f, irqbalance S"
 		assert_line "$n: after: every interrupt's CPUs as before"
 	done

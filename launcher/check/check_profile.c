@@ -137,6 +137,22 @@ static void check_rom(const char *label, const char *rom, const struct pci_addr 
 	}
 }
 
+/* The card's own ROM (or the one given for it), and each other function's
+ * ROM the profile names (an APU's GOP driver on its audio function). */
+static void check_gpu_roms(const struct profile_gpu *g, struct check_report *r)
+{
+	check_rom(g->ref.label, g->rom, &g->address, r);
+	for (unsigned fn = 0; fn < 8; fn++) {
+		_cleanup_free_ char *label = NULL;
+		struct pci_addr addr = g->address;
+		if (!g->function_rom[fn] || (fn == g->address.func && g->rom))
+			continue;
+		addr.func = fn;
+		label = xasprintf("%s function %u", g->ref.label, fn);
+		check_rom(label, g->function_rom[fn], &addr, r);
+	}
+}
+
 static void check_cpus(const struct profile *p, struct check_report *r)
 {
 	struct pin_plan plan = {0};
@@ -225,7 +241,7 @@ void check_profile(const struct profile *p, struct check_report *r)
 	check_holders(p, &f, r);
 	check_reset_choice(p, r);
 	for (size_t i = 0; i < p->n_gpus; i++)
-		check_rom(p->gpus[i].ref.label, p->gpus[i].rom, &p->gpus[i].address, r);
+		check_gpu_roms(&p->gpus[i], r);
 	check_cpus(p, r);
 	check_disks(p, r);
 	check_bridges(p, r);

@@ -83,6 +83,15 @@ static uint8_t slot_functions(const struct profile_gpu *g)
 	return mask;
 }
 
+static void warn_unused_roms(const struct profile *p, const struct profile_gpu *g, uint8_t present)
+{
+	for (unsigned fn = 0; fn < 8; fn++)
+		if (g->function_rom[fn] && !(present & (1u << fn)))
+			log_warn("%s:%d: [gpu.%s] rom.%u: the card has no function %u on this "
+				 "host; that ROM goes unused",
+				 p->path, g->ref.line, g->ref.label, fn, fn);
+}
+
 static void gather_gpu_functions(const struct profile *p, struct host_facts *f)
 {
 	f->gpu_functions = xcalloc(p->n_gpus, 1);
@@ -94,8 +103,10 @@ static void gather_gpu_functions(const struct profile *p, struct host_facts *f)
 			continue;
 		}
 		f->gpu_functions[i] = slot_functions(g);
-		if (f->gpu_functions[i] & (1u << g->address.func))
+		if (f->gpu_functions[i] & (1u << g->address.func)) {
+			warn_unused_roms(p, g, f->gpu_functions[i]);
 			continue;
+		}
 		pci_addr_format(&g->address, addr);
 		log_warn("%s:%d: [gpu.%s] %s is not on this host; functions = all shows only its "
 			 "own function",

@@ -46,6 +46,8 @@ static void free_devices(struct profile *p)
 	for (size_t i = 0; i < p->n_gpus; i++) {
 		free(p->gpus[i].ref.label);
 		free(p->gpus[i].rom);
+		for (size_t fn = 0; fn < 8; fn++)
+			free(p->gpus[i].function_rom[fn]);
 		free(p->gpus[i].host_driver);
 		free(p->gpus[i].reset_method);
 	}
@@ -151,6 +153,22 @@ unsigned profile_vcpus(const struct profile *p)
 bool profile_has_sound_card(const struct profile *p)
 {
 	return p->audio.backend != AUDIO_NONE || profile_key_line(p, "audio", "device");
+}
+
+const char *profile_gpu_rom(const struct profile_gpu *g, unsigned fn)
+{
+	if (fn == g->address.func && g->rom)
+		return g->rom;
+	return fn < 8 ? g->function_rom[fn] : NULL;
+}
+
+const char *profile_gpu_rom_key(const struct profile_gpu *g, unsigned fn, char *buf, size_t len)
+{
+	if (fn == g->address.func && g->rom)
+		snprintf(buf, len, "rom");
+	else
+		snprintf(buf, len, "rom.%u", fn);
+	return buf;
 }
 
 bool machine_is_q35(const char *machine)

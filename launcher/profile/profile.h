@@ -71,7 +71,8 @@ struct profile_gpu {
 	struct pci_addr address;
 	bool all_functions;
 	uint8_t function_mask; /* bit N: function N, when !all_functions */
-	char *rom;
+	char *rom;	       /* the address's function */
+	char *function_rom[8]; /* rom.N: host function N's */
 	bool rombar;
 	bool primary;
 	char *host_driver;  /* NULL: auto */
@@ -287,6 +288,10 @@ unsigned profile_vcpus(const struct profile *p);
 /* A backend, or a device named with backend = none (a card that plays
  * into nothing). */
 bool profile_has_sound_card(const struct profile *p);
+/* The ROM host function fn of a GPU runs (rom for the address's function,
+ * else rom.N), or NULL; and the key that named it ("rom", "rom.1"). */
+const char *profile_gpu_rom(const struct profile_gpu *g, unsigned fn);
+const char *profile_gpu_rom_key(const struct profile_gpu *g, unsigned fn, char *buf, size_t len);
 /* q35 (PCIe, ICH9) or pc (i440fx: conventional PCI, PIIX4), by QEMU's names
  * for them and their versions ("pc-q35-7.2", "pc-i440fx-7.2", "pc-1.0"). */
 bool machine_is_q35(const char *machine);

@@ -139,6 +139,28 @@ static int check_memory(struct check *c)
 	return 0;
 }
 
+/* rom.N names a function that goes along, and not the one rom names. */
+static int check_gpu_roms(struct check *c, const struct profile_gpu *g, const char *section)
+{
+	for (unsigned fn = 0; fn < 8; fn++) {
+		char key[8];
+		if (!g->function_rom[fn])
+			continue;
+		snprintf(key, sizeof(key), "rom.%u", fn);
+		if (fn == g->address.func && g->rom)
+			return check_bad(c, check_key_line(c, section, key),
+					 "rom and %s both name the ROM of function %u (the "
+					 "address's); keep one",
+					 key, fn);
+		if (!g->all_functions && !(g->function_mask & (1u << fn)))
+			return check_bad(c, check_key_line(c, section, key),
+					 "%s is for function %u, which functions leaves out; add "
+					 "%u to functions or remove %s",
+					 key, fn, fn, key);
+	}
+	return 0;
+}
+
 static int check_gpus(struct check *c)
 {
 	const struct profile *p = c->p;
@@ -154,6 +176,8 @@ static int check_gpus(struct check *c)
 			    "functions of [%s] leave out the function of its address (%u); "
 			    "add it",
 			    section, g->address.func);
+		if (check_gpu_roms(c, g, section) < 0)
+			return -EINVAL;
 		if (!g->primary)
 			continue;
 		if (primary)

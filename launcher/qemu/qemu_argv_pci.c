@@ -26,6 +26,7 @@ static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t
 		struct pci_addr host = g->address;
 		char addr[PCI_ADDR_LEN];
 		_cleanup_free_ char *id = NULL;
+		const char *rom;
 		if (!(functions & (1u << fn)))
 			continue;
 		host.func = fn;
@@ -33,12 +34,12 @@ static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t
 		/* Guest functions are numbered from 0: a slot must have function 0. */
 		id = guest_func ? xasprintf("%s.%u", g->ref.label, guest_func)
 				: xstrdup(g->ref.label);
+		rom = profile_gpu_rom(g, fn);
 		argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s,addr=%02x.%u%s%s%s%s%s", addr,
 			 id, bus, slot, guest_func,
 			 guest_func == 0 && multi ? ",multifunction=on" : "",
-			 guest_func == 0 && g->primary ? ",x-vga=on" : "",
-			 guest_func == 0 && g->rom ? ",romfile=" : "",
-			 guest_func == 0 && g->rom ? g->rom : "", g->rombar ? "" : ",rombar=0");
+			 guest_func == 0 && g->primary ? ",x-vga=on" : "", rom ? ",romfile=" : "",
+			 rom ? rom : "", g->rombar ? "" : ",rombar=0");
 		guest_func++;
 	}
 }

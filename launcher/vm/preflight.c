@@ -32,17 +32,17 @@ static int readable_by(const char *path, const struct identity *id)
 	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EIO;
 }
 
-static int check_rom(const struct profile *p, const char *kind, const char *label, const char *rom,
-		     const struct identity *id, struct pl_err *err)
+static int check_rom(const struct profile *p, const char *kind, const char *label, const char *key,
+		     const char *rom, const struct identity *id, struct pl_err *err)
 {
 	_cleanup_free_ char *section = xasprintf("%s.%s", kind, label);
-	int line = profile_key_line(p, section, "rom");
+	int line = profile_key_line(p, section, key);
 	struct stat st;
 	int r;
 
 	if (stat(rom, &st) < 0 || !S_ISREG(st.st_mode))
-		return err_input(err, "%s:%d: [%s] rom = %s: %s; give the path of a ROM dump",
-				 p->path, line, section, rom,
+		return err_input(err, "%s:%d: [%s] %s = %s: %s; give the path of a ROM dump",
+				 p->path, line, section, key, rom,
 				 errno == ENOENT ? "no such file" : "not a regular file");
 	r = trust_require(rom, "a ROM", err);
 	if (r < 0)
@@ -50,10 +50,25 @@ static int check_rom(const struct profile *p, const char *kind, const char *labe
 	r = readable_by(rom, id);
 	if (r < 0)
 		return err_input(err,
-				 "%s:%d: [%s] rom = %s: QEMU runs as %s, who cannot read it (%s); "
+				 "%s:%d: [%s] %s = %s: QEMU runs as %s, who cannot read it (%s); "
 				 "make it readable, e.g. chmod 644 %s, or keep ROMs in "
 				 "/usr/share/vgabios",
-				 p->path, line, section, rom, id->name, strerror(-r), rom);
+				 p->path, line, section, key, rom, id->name, strerror(-r), rom);
+	return 0;
+}
+
+static int check_gpu_roms(const struct profile *p, const struct profile_gpu *g,
+			  const struct identity *id, struct pl_err *err)
+{
+	for (unsigned fn = 0; fn < 8; fn++) {
+		const char *rom = profile_gpu_rom(g, fn);
+		char key[8];
+		int r = rom ? check_rom(p, "gpu", g->ref.label,
+					profile_gpu_rom_key(g, fn, key, sizeof(key)), rom, id, err)
+			    : 0;
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -84,10 +99,10 @@ int preflight_files(const struct profile *p, const struct firmware *fw, const st
 	int r = check_firmware(p, fw, id, err);
 
 	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
-		if (p->gpus[i].rom)
-			r = check_rom(p, "gpu", p->gpus[i].ref.label, p->gpus[i].rom, id, err);
+		r = check_gpu_roms(p, &p->gpus[i], id, err);
 	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
 		if (p->pcis[i].rom)
-			r = check_rom(p, "pci", p->pcis[i].ref.label, p->pcis[i].rom, id, err);
+			r = check_rom(p, "pci", p->pcis[i].ref.label, "rom", p->pcis[i].rom, id,
+				      err);
 	return r;
 }

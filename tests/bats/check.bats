@@ -90,9 +90,11 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 
 @test "check PROFILE: a GPU alone in its group, its ROM, CPUs, hugepages and disk pass" {
 	truncate -s 1M disk.img
-	profile "[gpu.main]" "address = 0b:00.0" "[disk.system]" "source = $TMP/disk.img" "format = raw"
+	head -c 65536 /dev/zero >gop.rom
+	profile "[gpu.main]" "address = 0b:00.0" "rom.1 = $TMP/gop.rom" "[disk.system]" "source = $TMP/disk.img" "format = raw"
 	run "$PASSLAUNCH" check vm.ini
 	assert_success
+	assert_line "PASS  ROM of main function 1: $TMP/gop.rom (65536 bytes)"
 	assert_line "PASS  hugepages: 1024 free, 512 needed"
 	assert_line "PASS  0000:0b:00.0: VGA controller [10de:2204]"
 	assert_line "PASS  0000:0b:00.1: audio device [10de:1aef]"

@@ -16,12 +16,15 @@ load common
 
 @test "passlaunch.ini(5) documents every section and key the parser knows" {
 	man5=$ROOT/man/passlaunch.ini.5.scd
-	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z_]+"' "$ROOT/launcher/profile_schema.c" |
-		grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z_.0-9]+"' "$ROOT/launcher/profile/profile_schema.c" |
+		grep -oE '"[a-z_.0-9]+"' | tr -d '"' | sed 's/\.[0-9]$/.N/' | sort -u)
+	(($(wc -w <<<"$keys") > 50)) || fail "read only $(wc -w <<<"$keys") keys from the schema"
 	for key in $keys; do
-		grep -qE "^(\*[a-z_]+\*, )*\*$key\*( =|,)" "$man5" || fail "passlaunch.ini(5) lacks '$key'"
+		grep -qE "^(\*[a-z0-9_.N]+\*( = _[^_]+_)?, )*\*${key//./\\.}\*( =|,)" "$man5" ||
+			fail "passlaunch.ini(5) lacks '$key'"
 	done
-	sections=$(grep -oE '^\s*\{"[a-z]+", (true|false)' "$ROOT/launcher/profile_schema.c" | grep -oE '"[a-z]+"' | tr -d '"')
+	sections=$(grep -oE '^\s*\{"[a-z]+", (true|false)' "$ROOT/launcher/profile/profile_schema.c" | grep -oE '"[a-z]+"' | tr -d '"')
+	(($(wc -w <<<"$sections") > 10)) || fail "read only $(wc -w <<<"$sections") sections from the schema"
 	for section in $sections; do
 		grep -qE "^# \[$section(\.LABEL)?\]" "$man5" || fail "passlaunch.ini(5) lacks [$section]"
 	done

@@ -46,6 +46,7 @@ check_golden() {
 @test "golden: pin-1950x" { check_golden pin-1950x; }
 @test "golden: pin-13900k" { check_golden pin-13900k; }
 @test "golden: pin-epyc-2s" { check_golden pin-epyc-2s; }
+@test "golden: apu-roms" { check_golden apu-roms; }
 
 @test "every golden profile has a test above" {
 	for ini in "$GOLDEN"/*.ini; do
@@ -56,11 +57,12 @@ check_golden() {
 
 @test "every section and key of passlaunch.ini(5) appears in a golden profile" {
 	# The keys as the schema lists them, read from the source table.
-	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z0-9_]+"' "$ROOT/launcher/profile/profile_schema.c" |
-		grep -oE '"[a-z0-9_]+"' | tr -d '"' | sort -u)
+	# (rom.0 to rom.7 are one key, rom.N.)
+	keys=$(grep -oE '^\s*KEY[A-Z_]*\("[a-z0-9_.]+"' "$ROOT/launcher/profile/profile_schema.c" |
+		grep -oE '"[a-z0-9_.]+"' | tr -d '"' | sed 's/\.[0-9]$/.N/' | sort -u)
 	[[ $(wc -w <<<"$keys") -gt 50 ]] || fail "the schema's keys were not found: $keys"
 	for key in $keys; do
-		grep -qE "^\s*$key\s*=" "$GOLDEN"/*.ini || fail "no golden profile sets '$key'"
+		grep -qE "^\s*${key//.N/\\.[0-7]}\s*=" "$GOLDEN"/*.ini || fail "no golden profile sets '$key'"
 	done
 	for section in vm qemu firmware cpu memory gpu pci disk cdrom net usb input audio display hooks sandbox smbios; do
 		grep -qE "^\[${section}[].]" "$GOLDEN"/*.ini || fail "no golden profile has [$section]"

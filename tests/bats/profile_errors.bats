@@ -643,6 +643,29 @@ expect_error() {
 	expect_error "bad.ini:3: functions of [gpu.main] leave out the function of its address (0); add it"
 }
 
+@test "rom.N for a function the GPU leaves out, or naming the function rom names" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	functions = 0
+	rom.1 = /usr/share/vgabios/gop.rom
+	EOF
+	expect_error "bad.ini:4: rom.1 is for function 1, which functions leaves out; add 1 to functions or remove rom.1"
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	rom = /usr/share/vgabios/a.rom
+	rom.0 = /usr/share/vgabios/b.rom
+	EOF
+	expect_error "bad.ini:4: rom and rom.0 both name the ROM of function 0 (the address's); keep one"
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	rom.8 = /usr/share/vgabios/b.rom
+	EOF
+	expect_error "bad.ini:3: unknown key 'rom.8' in [gpu.main]; did you mean 'rom.0'?"
+}
+
 @test "a GPU's slot passed again as a PCI device" {
 	profile <<-'EOF'
 	[gpu.main]

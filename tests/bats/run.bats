@@ -196,6 +196,12 @@ teardown() {
 	assert_failure 2
 	assert_output --regexp "roms.ini:[0-9]+: \\[pci.card\\] rom = $TMP/private/card.rom: QEMU runs as nobody, who cannot read it \\(Permission denied\\); make it readable"
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/roms"
+	# A GPU's other function's ROM (rom.N) under the same rules.
+	vm groms deaf "[gpu.apu]" "address = 0000:0f:00.0" "rom.1 = $TMP/private/card.rom"
+	run "$PASSLAUNCH" run groms.ini
+	assert_failure 2
+	assert_output --regexp "groms.ini:[0-9]+: \\[gpu.apu\\] rom.1 = $TMP/private/card.rom: QEMU runs as nobody, who cannot read it"
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/groms"
 }
 
 @test "run: OVMF NVRAM is created from the template once and never overwritten" {

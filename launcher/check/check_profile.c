@@ -79,6 +79,37 @@ static void check_reset_choice(const struct profile *p, struct check_report *r)
 			  err.msg);
 }
 
+/* A GPU kept on vfio-pci after the run: said, and warned of when it is the
+ * host's display (the display-manager hook gives the desktop back without
+ * it). */
+static void check_release(const struct profile *p, struct check_report *r)
+{
+	bool desktop = strv_contains(&p->hooks.use, "display-manager");
+
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		const struct profile_gpu *g = &p->gpus[i];
+		_cleanup_free_ char *name = xasprintf("release of %s", g->ref.label);
+		char bdf[PCI_ADDR_LEN];
+		if (g->release != RELEASE_VFIO)
+			continue;
+		pci_addr_format(&g->address, bdf);
+		if (desktop)
+			check_add(
+			    r, CHECK_WARN, name,
+			    "release = host, unless another GPU drives the desktop",
+			    "release = vfio keeps the GPU the display manager stopped for on "
+			    "vfio-pci: the desktop comes back without it until passlaunch gpu "
+			    "attach %s",
+			    bdf);
+		else
+			check_add(
+			    r, CHECK_PASS, name, NULL,
+			    "stays on vfio-pci after the guest stops; passlaunch gpu attach %s "
+			    "gives it back",
+			    bdf);
+	}
+}
+
 /* What `gpu detach` refuses: processes holding the devices' nodes. A
  * warning, as the display-manager hook may be the one to stop them. */
 static void check_holders(const struct profile *p, const struct host_facts *f,
@@ -240,6 +271,7 @@ void check_profile(const struct profile *p, struct check_report *r)
 	check_devices(p, &f, r);
 	check_holders(p, &f, r);
 	check_reset_choice(p, r);
+	check_release(p, r);
 	for (size_t i = 0; i < p->n_gpus; i++)
 		check_gpu_roms(&p->gpus[i], r);
 	check_cpus(p, r);

@@ -90,7 +90,10 @@ static int journal_override(const char *bdf, const char *old, struct journal *j,
 	return *old ? journal_sysfs_write(j, path, old, err) : 0;
 }
 
-static int save_driver(const char *bdf, const char *driver, struct journal *j, struct pl_err *err)
+/* A device the run keeps on vfio-pci (release = vfio) goes into no journal:
+ * neither the end of the run nor recover gives it back; gpu attach does. */
+static int save_driver(const char *bdf, const char *driver, bool kept, struct journal *j,
+		       struct pl_err *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/devices", path_runtime());
 	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
@@ -102,8 +105,9 @@ static int save_driver(const char *bdf, const char *driver, struct journal *j, s
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
 	earlier_override(bdf, override, sizeof(override));
-	if (j->fd >= 0 && (journal_override(bdf, override, j, err) < 0 ||
-			   journal_driver(j, bdf, driver, err) < 0))
+	if (!kept && j->fd >= 0 &&
+	    (journal_override(bdf, override, j, err) < 0 ||
+	     journal_driver(j, bdf, driver, err) < 0))
 		return -EIO;
 	/* A second detach must not forget the first driver: "x" never replaces. */
 	f = fopen(path, "wxe");
@@ -172,7 +176,7 @@ static int check_holders(const struct strv *bdfs, struct pl_err *err)
 		       who);
 }
 
-static int detach(const struct strv *bdfs, struct pl_err *err)
+static int detach(const struct strv *bdfs, const struct strv *kept, struct pl_err *err)
 {
 	struct journal j;
 	int r = check_groups(bdfs, err);
@@ -185,9 +189,11 @@ static int detach(const struct strv *bdfs, struct pl_err *err)
 		char driver[64];
 		uint64_t start = clock_ms();
 		pci_driver(bdfs->v[i], driver, sizeof(driver));
-		if (streq(driver, "vfio-pci"))
+		if (streq(driver, "vfio-pci")) {
+			log_info("vfio: %s is on vfio-pci already", bdfs->v[i]);
 			continue;
-		r = save_driver(bdfs->v[i], driver, &j, err);
+		}
+		r = save_driver(bdfs->v[i], driver, strv_contains(kept, bdfs->v[i]), &j, err);
 		if (r == 0)
 			r = pci_rebind(bdfs->v[i], "vfio-pci", err);
 		if (r == 0)
@@ -265,16 +271,53 @@ static int attach(const struct strv *bdfs, struct pl_err *err)
 	return r;
 }
 
+/* --keep "BDF BDF...": those of the devices that stay on vfio-pci after the
+ * run (the vfio hook passes $PASSLAUNCH_GPUS_KEPT; it may be empty). */
+static int parse_keep(int *argc, char ***argv, struct strv *kept, struct pl_err *err)
+{
+	_cleanup_free_ char *list = NULL;
+	char *save = NULL;
+	int n;
+
+	if (*argc < 4 || !streq((*argv)[2], "--keep") || !streq((*argv)[1], "detach"))
+		return 0;
+	list = xstrdup((*argv)[3]);
+	for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+		struct pci_addr a;
+		const char *why;
+		char bdf[PCI_ADDR_LEN];
+		if (pci_addr_parse(w, &a, &why) < 0)
+			return err_input(err, "--keep %s: %s; give DOMAIN:BUS:SLOT.FUNCTION", w,
+					 why);
+		pci_addr_format(&a, bdf);
+		strv_push(kept, bdf);
+	}
+	/* The words after --keep LIST stand where LIST was. */
+	n = *argc - 2;
+	memmove(*argv + 2, *argv + 4, (size_t)(n - 2) * sizeof(char *));
+	*argc -= 2;
+	return 0;
+}
+
 int cmd_gpu(int argc, char **argv, struct pl_err *err)
 {
-	struct strv bdfs = {0};
+	struct strv bdfs = {0}, kept = {0};
 	int r;
 
 	if (argc < 3 || (!streq(argv[1], "detach") && !streq(argv[1], "attach")))
-		return err_input(err, "usage: passlaunch gpu detach|attach BDF...");
-	r = normalize(argc - 2, argv + 2, &bdfs, err);
+		return err_input(
+		    err, "usage: passlaunch gpu detach [--keep BDFS] BDF... | attach BDF...");
+	r = parse_keep(&argc, &argv, &kept, err);
+	if (r == 0 && argc < 3)
+		r = err_input(err, "usage: passlaunch gpu detach [--keep BDFS] BDF...");
 	if (r == 0)
-		r = streq(argv[1], "detach") ? detach(&bdfs, err) : attach(&bdfs, err);
+		r = normalize(argc - 2, argv + 2, &bdfs, err);
+	for (size_t i = 0; r == 0 && i < kept.n; i++)
+		if (!strv_contains(&bdfs, kept.v[i]))
+			r = err_input(err, "--keep %s: not among the devices to detach", kept.v[i]);
+	if (r == 0)
+		r = streq(argv[1], "detach") ? detach(&bdfs, &kept, err) : attach(&bdfs, err);
 	strv_free(&bdfs);
+	strv_free(&kept);
 	return r;
 }

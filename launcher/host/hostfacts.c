@@ -223,19 +223,32 @@ void host_facts_free(struct host_facts *f)
 	*f = (struct host_facts){0};
 }
 
+static void push_gpu_functions(const struct profile *p, const struct host_facts *f, size_t i,
+			       struct strv *out)
+{
+	for (unsigned fn = 0; fn < 8; fn++) {
+		struct pci_addr a = p->gpus[i].address;
+		char bdf[PCI_ADDR_LEN];
+		if (!(f->gpu_functions[i] & (1u << fn)))
+			continue;
+		a.func = fn;
+		pci_addr_format(&a, bdf);
+		strv_push(out, bdf);
+	}
+}
+
+void host_kept_devices(const struct profile *p, const struct host_facts *f, struct strv *out)
+{
+	for (size_t i = 0; i < p->n_gpus; i++)
+		if (p->gpus[i].release == RELEASE_VFIO)
+			push_gpu_functions(p, f, i, out);
+}
+
 void host_passed_devices(const struct profile *p, const struct host_facts *f, bool gpus, bool pcis,
 			 struct strv *out)
 {
 	for (size_t i = 0; gpus && i < p->n_gpus; i++)
-		for (unsigned fn = 0; fn < 8; fn++) {
-			struct pci_addr a = p->gpus[i].address;
-			char bdf[PCI_ADDR_LEN];
-			if (!(f->gpu_functions[i] & (1u << fn)))
-				continue;
-			a.func = fn;
-			pci_addr_format(&a, bdf);
-			strv_push(out, bdf);
-		}
+		push_gpu_functions(p, f, i, out);
 	for (size_t i = 0; pcis && i < p->n_pcis; i++) {
 		char bdf[PCI_ADDR_LEN];
 		pci_addr_format(&p->pcis[i].address, bdf);

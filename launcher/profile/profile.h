@@ -46,6 +46,7 @@ enum serial_port { SERIAL_NO, SERIAL_TERMINAL, SERIAL_PTY, SERIAL_SOCKET };
 enum mem_policy { POLICY_BIND, POLICY_PREFERRED, POLICY_INTERLEAVE };
 enum detect_zeroes { ZEROES_OFF, ZEROES_ON, ZEROES_UNMAP };
 enum tpm_interface { TPM_CRB, TPM_TIS };
+enum gpu_release { RELEASE_HOST, RELEASE_VFIO };
 enum cpu_prefer { PREFER_CACHE, PREFER_FREQUENCY };
 enum vcpu_sched { VCPU_SCHED_KEEP, VCPU_SCHED_OTHER, VCPU_SCHED_FIFO, VCPU_SCHED_RR };
 enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
@@ -77,6 +78,7 @@ struct profile_gpu {
 	bool primary;
 	char *host_driver;  /* NULL: auto */
 	char *reset_method; /* "bus flr" for sysfs' reset_method; NULL: auto */
+	enum gpu_release release;
 };
 
 struct profile_pci {

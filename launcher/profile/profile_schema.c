@@ -53,6 +53,8 @@ static const struct choice rtc_policies[] = {
     {"catchup", TICK_DELAY}, {"none", TICK_DISCARD}, {NULL, 0}};
 static const struct choice cpu_prefers[] = {
     {"cache", PREFER_CACHE}, {"frequency", PREFER_FREQUENCY}, {NULL, 0}};
+static const struct choice gpu_releases[] = {
+    {"host", RELEASE_HOST}, {"vfio", RELEASE_VFIO}, {NULL, 0}};
 static const struct choice tpm_interfaces[] = {{"crb", TPM_CRB}, {"tis", TPM_TIS}, {NULL, 0}};
 static const struct choice fw_types[] = {
     {"ovmf", FW_OVMF}, {"ovmf-secboot", FW_OVMF_SECBOOT}, {"bios", FW_BIOS}, {NULL, 0}};
@@ -265,6 +267,7 @@ static const struct key_spec gpu_keys[] = {
     KEY("primary", V_BOOL, GPU(primary)),
     KEY_CUSTOM("host_driver", GPU(host_driver), value_driver),
     KEY_CUSTOM("reset_method", GPU(reset_method), value_reset_method),
+    KEY_CHOICE("release", INT_FIELD(struct profile_gpu, release), gpu_releases),
     END_KEYS,
 };
 

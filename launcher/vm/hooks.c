@@ -155,6 +155,17 @@ static char *passed_devices(const struct profile *p, const struct host_facts *f,
 	return out;
 }
 
+static char *kept_devices(const struct profile *p, const struct host_facts *f)
+{
+	struct strv list = {0};
+	char *out;
+
+	host_kept_devices(p, f, &list);
+	out = strv_join(&list, " ");
+	strv_free(&list);
+	return out;
+}
+
 static char *self_path(void)
 {
 	char exe[PATH_MAX];
@@ -171,6 +182,7 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 {
 	_cleanup_free_ char *gpus = passed_devices(p, f, true);
 	_cleanup_free_ char *pcis = passed_devices(p, f, false);
+	_cleanup_free_ char *kept = kept_devices(p, f);
 	_cleanup_free_ char *vcpus = cpulist_format(&plan->vcpu);
 	_cleanup_free_ char *self = self_path();
 	_cleanup_free_ char *profile = realpath(p->path, NULL);
@@ -187,6 +199,7 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	strv_set_env(&h->env, "PASSLAUNCH_PROFILE", profile ? profile : p->path);
 	strv_set_env(&h->env, "PASSLAUNCH_GPUS", gpus);
 	strv_set_env(&h->env, "PASSLAUNCH_PCI", pcis);
+	strv_set_env(&h->env, "PASSLAUNCH_GPUS_KEPT", kept);
 	strv_set_env(&h->env, "PASSLAUNCH_VCPU_CPUS", vcpus);
 	strv_set_env(&h->env, "PASSLAUNCH_HOST_CPUS", host_cpus ? host_cpus : "");
 	strv_set_env(&h->env, "PASSLAUNCH_USER", id->name);

@@ -91,9 +91,10 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 @test "check PROFILE: a GPU alone in its group, its ROM, CPUs, hugepages and disk pass" {
 	truncate -s 1M disk.img
 	head -c 65536 /dev/zero >gop.rom
-	profile "[gpu.main]" "address = 0b:00.0" "rom.1 = $TMP/gop.rom" "[disk.system]" "source = $TMP/disk.img" "format = raw"
+	profile "[gpu.main]" "address = 0b:00.0" "rom.1 = $TMP/gop.rom" "release = vfio" "[disk.system]" "source = $TMP/disk.img" "format = raw"
 	run "$PASSLAUNCH" check vm.ini
 	assert_success
+	assert_line "PASS  release of main: stays on vfio-pci after the guest stops; passlaunch gpu attach 0000:0b:00.0 gives it back"
 	assert_line "PASS  ROM of main function 1: $TMP/gop.rom (65536 bytes)"
 	assert_line "PASS  hugepages: 1024 free, 512 needed"
 	assert_line "PASS  0000:0b:00.0: VGA controller [10de:2204]"
@@ -230,4 +231,11 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_equal "$status" 1
 	assert_line "FAIL  disk games: $TMP/blk is mounted: $TMP/blk on /mnt/games"
 	assert_line "      fix: unmount it on the host: a disk used by both the host and the guest is corrupted"
+}
+
+@test "check PROFILE: release = vfio on the GPU the display manager was stopped for is warned of" {
+	profile "[gpu.main]" "address = 0b:00.0" "release = vfio" "[hooks]" "use = display-manager vfio"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "WARN  release of main: release = vfio keeps the GPU the display manager stopped for on vfio-pci: the desktop comes back without it until passlaunch gpu attach 0000:0b:00.0"
+	assert_line "      fix: release = host, unless another GPU drives the desktop"
 }

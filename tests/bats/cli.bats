@@ -311,3 +311,21 @@ memcheck() {
 	assert_line --index 0 "write	$PASSLAUNCH_SYSFS/bus/pci/devices/0000:0a:00.0/driver_override	nvidia"
 	assert_line --index 1 "driver	0000:0a:00.0	nouveau"
 }
+
+@test "gpu detach --keep in a run: the kept device's driver is recorded for gpu attach, never in the run's journal" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	: >sys/bus/pci/drivers_probe
+	: >sys/bus/pci/drivers/nouveau/unbind
+	: >"$dev/driver_override"
+	mkdir -p run/kept
+	: >run/kept/journal
+	run "$PASSLAUNCH" gpu detach --keep 0000:0b:00.0 0a:00.0
+	assert_failure 2
+	assert_output "passlaunch: error: --keep 0000:0b:00.0: not among the devices to detach"
+	PASSLAUNCH_VM=kept run "$PASSLAUNCH" gpu detach --keep 0000:0a:00.0 0a:00.0
+	assert_equal "$(cat "$dev/driver_override")" vfio-pci
+	assert_equal "$(head -n1 run/devices/0000:0a:00.0)" nouveau
+	run cat run/kept/journal
+	refute_output --partial "0000:0a:00.0"
+}

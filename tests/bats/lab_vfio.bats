@@ -88,3 +88,35 @@ load lab
 	assert_line --partial "0000:01:00.0: reset by bus for the run (was $before)"
 	assert_line --partial "rst: host restored"
 }
+
+# A GPU that cannot come back safely stays on vfio-pci: the end of the run
+# leaves it there, the next start finds it there, and gpu attach gives each
+# function its driver back.
+@test "lab: release = vfio keeps the GPU on vfio-pci after the run, the next start takes it from there, gpu attach gives it back" {
+	LAB_TIMEOUT=400 lab_run <<-'EOF'
+	dev=/sys/bus/pci/devices
+	driver() { basename "$(readlink "$dev/$1/driver")"; }
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/keep-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[gpu.main]\naddress = %s\nrelease = vfio\n[hooks]\nuse = vfio\n' "$LAB_GPU" >/tmp/keep.ini
+	for start in first second; do
+		"$PASSLAUNCH" run /tmp/keep.ini >"/tmp/keep-$start.log" 2>&1 &
+		run_pid=$!
+		for _ in $(seq 1200); do grep -q 'guest running' "/tmp/keep-$start.log" && break; sleep 0.1; done
+		"$PASSLAUNCH" stop keep --force
+		wait "$run_pid" || true
+		echo "after the $start run: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), journal $(test -e /run/passlaunch/keep/journal && echo left || echo gone)"
+		sed "s/^/$start: /" "/tmp/keep-$start.log"
+	done
+	"$PASSLAUNCH" gpu attach "$LAB_GPU" "$LAB_GPU_AUDIO"
+	echo "after gpu attach: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO")"
+	EOF
+	assert_success
+	assert_line "after the first run: drivers vfio-pci vfio-pci, journal gone"
+	assert_line --partial "first: passlaunch: hook vfio: vfio: 0000:00:03.0 from bochs-drm to vfio-pci"
+	assert_line --partial "first: passlaunch: hook vfio: 0000:00:03.0 stays on vfio-pci (release = vfio)"
+	assert_line "first: passlaunch: keep: host restored"
+	assert_line "after the second run: drivers vfio-pci vfio-pci, journal gone"
+	assert_line --partial "second: passlaunch: hook vfio: vfio: 0000:00:03.0 is on vfio-pci already"
+	assert_line "second: passlaunch: keep: guest running"
+	assert_line "after gpu attach: drivers bochs-drm snd_hda_intel"
+}

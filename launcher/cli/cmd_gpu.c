@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "host/holders.h"
+#include "host/pci_rebar.h"
 #include "host/pci_rebind.h"
 #include "host/pci_sysfs.h"
 #include "base/pciaddr.h"
@@ -14,6 +15,18 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+
+struct detach_options {
+	struct strv kept;		     /* --keep: out of the run's journal */
+	struct strv rebar_bdfs, rebar_sizes; /* --rebar: BDF=BAR:SIZE,... */
+};
+
+static void detach_options_free(struct detach_options *o)
+{
+	strv_free(&o->kept);
+	strv_free(&o->rebar_bdfs);
+	strv_free(&o->rebar_sizes);
+}
 
 static int normalize(int argc, char **argv, struct strv *bdfs, struct pl_err *err)
 {
@@ -176,8 +189,42 @@ static int check_holders(const struct strv *bdfs, struct pl_err *err)
 		       who);
 }
 
-static int detach(const struct strv *bdfs, const struct strv *kept, struct pl_err *err)
+/* The sizes --rebar gives bdf; NULL: none. */
+static const struct rebar_sizes *sizes_for(const struct detach_options *o, const char *bdf,
+					   struct rebar_sizes *buf)
 {
+	char why[256];
+
+	for (size_t i = 0; i < o->rebar_bdfs.n; i++)
+		if (streq(o->rebar_bdfs.v[i], bdf))
+			return rebar_spec_parse(o->rebar_sizes.v[i], buf, why) == 0 ? buf : NULL;
+	return NULL;
+}
+
+/* Saves the driver (and the BAR sizes to give back), then moves the
+ * device, resizing its BARs while no driver has it. */
+static int detach_one(const char *bdf, const char *driver, const struct detach_options *o,
+		      struct journal *j, struct pl_err *err)
+{
+	struct rebar_sizes buf;
+	const struct rebar_sizes *sizes = sizes_for(o, bdf, &buf);
+	char text[96];
+	int r = save_driver(bdf, driver, strv_contains(&o->kept, bdf), j, err);
+
+	if (r == 0 && sizes)
+		r = pci_rebar_save(bdf, sizes, err);
+	if (r == 0)
+		r = pci_rebind_resizing(bdf, "vfio-pci", sizes, err);
+	if (r == 0 && sizes) {
+		rebar_spec_format(sizes, text, sizeof(text));
+		log_info("vfio: %s's BARs resized to %s", bdf, text);
+	}
+	return r;
+}
+
+static int detach(const struct strv *bdfs, const struct detach_options *o, struct pl_err *err)
+{
+
 	struct journal j;
 	int r = check_groups(bdfs, err);
 
@@ -190,12 +237,13 @@ static int detach(const struct strv *bdfs, const struct strv *kept, struct pl_er
 		uint64_t start = clock_ms();
 		pci_driver(bdfs->v[i], driver, sizeof(driver));
 		if (streq(driver, "vfio-pci")) {
-			log_info("vfio: %s is on vfio-pci already", bdfs->v[i]);
+			log_info("vfio: %s is on vfio-pci already%s", bdfs->v[i],
+				 strv_contains(&o->rebar_bdfs, bdfs->v[i])
+				     ? "; its BARs keep the sizes they have"
+				     : "");
 			continue;
 		}
-		r = save_driver(bdfs->v[i], driver, strv_contains(kept, bdfs->v[i]), &j, err);
-		if (r == 0)
-			r = pci_rebind(bdfs->v[i], "vfio-pci", err);
+		r = detach_one(bdfs->v[i], driver, o, &j, err);
 		if (r == 0)
 			log_info("vfio: %s from %s to vfio-pci in %llu ms", bdfs->v[i],
 				 *driver ? driver : "no driver",
@@ -243,7 +291,7 @@ static int attach_one(const char *bdf, struct pl_err *err)
 		log_info("vfio: %s is on %s already", bdf, now);
 		return 0;
 	}
-	if (pci_rebind(bdf, driver, err) < 0)
+	if (pci_rebind_restoring(bdf, driver, err) < 0)
 		return -EIO;
 	restore_override(bdf, override);
 	unlink(path);
@@ -271,53 +319,106 @@ static int attach(const struct strv *bdfs, struct pl_err *err)
 	return r;
 }
 
-/* --keep "BDF BDF...": those of the devices that stay on vfio-pci after the
- * run (the vfio hook passes $PASSLAUNCH_GPUS_KEPT; it may be empty). */
-static int parse_keep(int *argc, char ***argv, struct strv *kept, struct pl_err *err)
+/* A list given to an option: BDFs separated by blanks, each with
+ * "=VALUE" when values is given (--rebar's sizes). */
+static int parse_bdf_list(const char *option, const char *text, struct strv *bdfs,
+			  struct strv *values, struct pl_err *err)
 {
-	_cleanup_free_ char *list = NULL;
+	_cleanup_free_ char *list = xstrdup(text);
 	char *save = NULL;
-	int n;
 
-	if (*argc < 4 || !streq((*argv)[2], "--keep") || !streq((*argv)[1], "detach"))
-		return 0;
-	list = xstrdup((*argv)[3]);
-	for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+	for (char *w = strtok_r(list, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		char *eq = values ? strchr(w, '=') : NULL;
 		struct pci_addr a;
 		const char *why;
 		char bdf[PCI_ADDR_LEN];
+		if (values && !eq)
+			return err_input(err, "%s %s: expected BDF=BAR:SIZE,...", option, w);
+		if (eq)
+			*eq = '\0';
 		if (pci_addr_parse(w, &a, &why) < 0)
-			return err_input(err, "--keep %s: %s; give DOMAIN:BUS:SLOT.FUNCTION", w,
+			return err_input(err, "%s %s: %s; give DOMAIN:BUS:SLOT.FUNCTION", option, w,
 					 why);
 		pci_addr_format(&a, bdf);
-		strv_push(kept, bdf);
+		strv_push(bdfs, bdf);
+		if (values)
+			strv_push(values, eq + 1);
 	}
-	/* The words after --keep LIST stand where LIST was. */
-	n = *argc - 2;
-	memmove(*argv + 2, *argv + 4, (size_t)(n - 2) * sizeof(char *));
-	*argc -= 2;
 	return 0;
 }
 
+/* detach's options, before the BDFs: --keep LIST (the vfio hook passes
+ * $PASSLAUNCH_GPUS_KEPT, which may be empty) and --rebar LIST. */
+static int parse_options(int *argc, char ***argv, struct detach_options *o, struct pl_err *err)
+{
+	int first = 2;
+
+	while (*argc - first >= 2 && str_has_prefix((*argv)[first], "--")) {
+		const char *opt = (*argv)[first], *value = (*argv)[first + 1];
+		int r;
+		if (streq(opt, "--keep"))
+			r = parse_bdf_list(opt, value, &o->kept, NULL, err);
+		else if (streq(opt, "--rebar"))
+			r = parse_bdf_list(opt, value, &o->rebar_bdfs, &o->rebar_sizes, err);
+		else
+			r = err_input(err, "gpu detach: unknown option %s", opt);
+		if (r < 0)
+			return r;
+		first += 2;
+	}
+	/* The BDFs stand where the options were. */
+	memmove(*argv + 2, *argv + first, (size_t)(*argc - first) * sizeof(char *));
+	*argc -= first - 2;
+	return 0;
+}
+
+/* Each --keep and --rebar device is one to detach; each size is one its
+ * BAR offers. */
+static int check_options(const struct strv *bdfs, struct detach_options *o, struct pl_err *err)
+{
+	for (size_t i = 0; i < o->kept.n; i++)
+		if (!strv_contains(bdfs, o->kept.v[i]))
+			return err_input(err, "--keep %s: not among the devices to detach",
+					 o->kept.v[i]);
+	for (size_t i = 0; i < o->rebar_bdfs.n; i++) {
+		struct rebar_sizes want, ok;
+		char why[256];
+		_cleanup_free_ char *what = xasprintf("--rebar %s", o->rebar_bdfs.v[i]);
+		if (!strv_contains(bdfs, o->rebar_bdfs.v[i]))
+			return err_input(err, "%s: not among the devices to detach", what);
+		if (rebar_spec_parse(o->rebar_sizes.v[i], &want, why) < 0 || want.max)
+			return err_input(err, "%s=%s: %s", what, o->rebar_sizes.v[i],
+					 want.max ? "give the sizes, not max" : why);
+		if (pci_rebar_resolve(o->rebar_bdfs.v[i], &want, what, &ok, err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+#define USAGE                                                                                      \
+	"usage: passlaunch gpu detach [--keep BDFS] [--rebar BDF=BAR:SIZE,...] BDF... | attach "   \
+	"BDF..."
+
 int cmd_gpu(int argc, char **argv, struct pl_err *err)
 {
-	struct strv bdfs = {0}, kept = {0};
+	struct strv bdfs = {0};
+	struct detach_options o = {0};
+	bool detaching;
 	int r;
 
 	if (argc < 3 || (!streq(argv[1], "detach") && !streq(argv[1], "attach")))
-		return err_input(
-		    err, "usage: passlaunch gpu detach [--keep BDFS] BDF... | attach BDF...");
-	r = parse_keep(&argc, &argv, &kept, err);
+		return err_input(err, USAGE);
+	detaching = streq(argv[1], "detach");
+	r = detaching ? parse_options(&argc, &argv, &o, err) : 0;
 	if (r == 0 && argc < 3)
-		r = err_input(err, "usage: passlaunch gpu detach [--keep BDFS] BDF...");
+		r = err_input(err, USAGE);
 	if (r == 0)
 		r = normalize(argc - 2, argv + 2, &bdfs, err);
-	for (size_t i = 0; r == 0 && i < kept.n; i++)
-		if (!strv_contains(&bdfs, kept.v[i]))
-			r = err_input(err, "--keep %s: not among the devices to detach", kept.v[i]);
+	if (r == 0 && detaching)
+		r = check_options(&bdfs, &o, err);
 	if (r == 0)
-		r = streq(argv[1], "detach") ? detach(&bdfs, &kept, err) : attach(&bdfs, err);
+		r = detaching ? detach(&bdfs, &o, err) : attach(&bdfs, err);
 	strv_free(&bdfs);
-	strv_free(&kept);
+	detach_options_free(&o);
 	return r;
 }

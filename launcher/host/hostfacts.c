@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "base/sigpipe.h"
+#include "pci_rebar.h"
 #include "pci_sysfs.h"
 #include "sysfs.h"
 
@@ -115,6 +116,40 @@ static void gather_gpu_functions(const struct profile *p, struct host_facts *f)
 	}
 }
 
+/* [gpu] rebar against each card, and what OVMF's 64-bit window must hold. */
+static int gather_bars(const struct profile *p, struct host_facts *f, struct pl_err *err)
+{
+	struct strv passed = {0};
+
+	f->gpu_rebar = xcalloc(p->n_gpus ? p->n_gpus : 1, sizeof(*f->gpu_rebar));
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		const struct profile_gpu *g = &p->gpus[i];
+		_cleanup_free_ char *section = xasprintf("gpu.%s", g->ref.label);
+		_cleanup_free_ char *what = NULL;
+		char bdf[PCI_ADDR_LEN];
+		if (!g->rebar.n && !g->rebar.max)
+			continue;
+		pci_addr_format(&g->address, bdf);
+		what = xasprintf("%s:%d: [%s] rebar", p->path,
+				 profile_key_line(p, section, "rebar"), section);
+		if (pci_rebar_resolve(bdf, &g->rebar, what, &f->gpu_rebar[i], err) < 0)
+			return -EINVAL;
+	}
+	host_passed_devices(p, f, true, true, &passed);
+	for (size_t i = 0; i < passed.n; i++) {
+		const struct rebar_sizes *sizes = NULL;
+		for (size_t g = 0; g < p->n_gpus; g++) {
+			char bdf[PCI_ADDR_LEN];
+			pci_addr_format(&p->gpus[g].address, bdf);
+			if (streq(bdf, passed.v[i]))
+				sizes = &f->gpu_rebar[g];
+		}
+		f->bars64_bytes += pci_bars64_bytes(passed.v[i], sizes);
+	}
+	strv_free(&passed);
+	return 0;
+}
+
 static void warn_missing_pcis(const struct profile *p)
 {
 	for (size_t i = 0; i < p->n_pcis; i++) {
@@ -191,6 +226,8 @@ int host_facts_gather(const struct profile *p, struct host_facts *f, struct pl_e
 	f->accel = resolve_accel(p);
 	f->cpu_amd = host_cpu_amd();
 	gather_gpu_functions(p, f);
+	if (gather_bars(p, f, err) < 0)
+		return -EINVAL;
 	warn_missing_pcis(p);
 	gather_smbios(p, f);
 	if (p->audio.backend == AUDIO_PIPEWIRE || p->audio.device == SOUND_VIRTIO)
@@ -220,6 +257,7 @@ void host_facts_free(struct host_facts *f)
 		free(f->smbios_host[i]);
 	firmware_free(&f->firmware);
 	free(f->gpu_functions);
+	free(f->gpu_rebar);
 	*f = (struct host_facts){0};
 }
 

@@ -8,10 +8,17 @@
 #define PASSLAUNCH_PCI_REBIND_H
 
 #include "base/error.h"
+#include "profile/rebar_spec.h"
 
 #define PCI_BIND_TIMEOUT_MS 5000
 
 /* Binds bdf to driver ("" for the kernel's choice). */
 int pci_rebind(const char *bdf, const char *driver, struct pl_err *err);
+/* The same, writing each BAR's size (its resourceN_resize) between the
+ * unbind and the probe: the one moment no driver holds the device. A BAR
+ * the kernel cannot resize keeps its size; the device still goes to
+ * driver, and the error says which BAR. */
+int pci_rebind_resizing(const char *bdf, const char *driver, const struct rebar_sizes *sizes,
+			struct pl_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef PASSLAUNCH_PROFILE_H
 #define PASSLAUNCH_PROFILE_H
 
+#include "rebar_spec.h"
 #include "base/cpulist.h"
 #include "base/pciaddr.h"
 #include "base/strv.h"
@@ -79,6 +80,7 @@ struct profile_gpu {
 	char *host_driver;  /* NULL: auto */
 	char *reset_method; /* "bus flr" for sysfs' reset_method; NULL: auto */
 	enum gpu_release release;
+	struct rebar_sizes rebar; /* of the address's function; n = 0, !max: none */
 };
 
 struct profile_pci {

@@ -268,6 +268,7 @@ static const struct key_spec gpu_keys[] = {
     KEY_CUSTOM("host_driver", GPU(host_driver), value_driver),
     KEY_CUSTOM("reset_method", GPU(reset_method), value_reset_method),
     KEY_CHOICE("release", INT_FIELD(struct profile_gpu, release), gpu_releases),
+    KEY_CUSTOM("rebar", GPU(rebar), value_rebar),
     END_KEYS,
 };
 

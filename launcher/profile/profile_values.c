@@ -560,6 +560,11 @@ int value_vcpu_sched(const char *text, void *field, char *why)
 static const char *const reset_methods[] = {"device_specific", "acpi", "flr", "af_flr", "pm", "bus",
 					    "cxl_bus",	       NULL};
 
+int value_rebar(const char *text, void *field, char *why)
+{
+	return rebar_spec_parse(text, field, why);
+}
+
 int value_reset_method(const char *text, void *field, char *why)
 {
 	_cleanup_free_ char *copy = xstrdup(text);

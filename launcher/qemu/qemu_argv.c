@@ -9,6 +9,8 @@
 #include "base/size.h"
 #include "profile/vmpath.h"
 
+#include <inttypes.h>
+
 /* Hyper-V enlightenments for Windows guests, in dependency order (stimer
  * needs synic and time; synic needs vpindex). KVM only. */
 static const char hyperv_flags[] = "hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,"
@@ -150,6 +152,24 @@ static void add_memory(struct argv_builder *b)
 		argv_opt(b, "-numa", "node,nodeid=0,cpus=0-%u,memdev=mem", profile_vcpus(p) - 1);
 }
 
+/* OVMF's 64-bit PCI window (32G unless told) must hold every passed 64-bit
+ * BAR, each aligned to its size: a power of two at least their sum holds
+ * them, doubled for the root ports' own alignment. */
+#define OVMF_MMIO64_DEFAULT (32 * GiB)
+
+static void add_mmio64_window(struct argv_builder *b)
+{
+	uint64_t window = GiB;
+
+	if (!b->f->bars64_bytes)
+		return;
+	while (window < b->f->bars64_bytes)
+		window <<= 1;
+	window <<= 1;
+	if (window > OVMF_MMIO64_DEFAULT)
+		argv_opt(b, "-fw_cfg", "name=opt/ovmf/X-PciMmio64Mb,string=%" PRIu64, window / MiB);
+}
+
 static void add_firmware(struct argv_builder *b)
 {
 	const struct firmware *fw = &b->f->firmware;
@@ -162,6 +182,7 @@ static void add_firmware(struct argv_builder *b)
 	argv_add_fd(b, vars);
 	argv_opt(b, "-drive", "if=pflash,unit=1,format=%s,file=/dev/fdset/%u", fw->vars_format,
 		 qemu_file_set(vars));
+	add_mmio64_window(b);
 }
 
 /* Each disk's own, then the ones the profile asks for besides (libvirt's

@@ -166,6 +166,25 @@ static char *kept_devices(const struct profile *p, const struct host_facts *f)
 	return out;
 }
 
+/* "BDF=BAR:SIZE,... BDF=...": each GPU's BAR sizes for the run. */
+static char *rebar_sizes(const struct profile *p, const struct host_facts *f)
+{
+	struct strv list = {0};
+	char *out;
+
+	for (size_t i = 0; i < p->n_gpus; i++) {
+		char bdf[PCI_ADDR_LEN], sizes[96];
+		if (!f->gpu_rebar[i].n)
+			continue;
+		pci_addr_format(&p->gpus[i].address, bdf);
+		rebar_spec_format(&f->gpu_rebar[i], sizes, sizeof(sizes));
+		strv_pushf(&list, "%s=%s", bdf, sizes);
+	}
+	out = strv_join(&list, " ");
+	strv_free(&list);
+	return out;
+}
+
 static char *self_path(void)
 {
 	char exe[PATH_MAX];
@@ -183,6 +202,7 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	_cleanup_free_ char *gpus = passed_devices(p, f, true);
 	_cleanup_free_ char *pcis = passed_devices(p, f, false);
 	_cleanup_free_ char *kept = kept_devices(p, f);
+	_cleanup_free_ char *rebar = rebar_sizes(p, f);
 	_cleanup_free_ char *vcpus = cpulist_format(&plan->vcpu);
 	_cleanup_free_ char *self = self_path();
 	_cleanup_free_ char *profile = realpath(p->path, NULL);
@@ -200,6 +220,7 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	strv_set_env(&h->env, "PASSLAUNCH_GPUS", gpus);
 	strv_set_env(&h->env, "PASSLAUNCH_PCI", pcis);
 	strv_set_env(&h->env, "PASSLAUNCH_GPUS_KEPT", kept);
+	strv_set_env(&h->env, "PASSLAUNCH_GPU_REBAR", rebar);
 	strv_set_env(&h->env, "PASSLAUNCH_VCPU_CPUS", vcpus);
 	strv_set_env(&h->env, "PASSLAUNCH_HOST_CPUS", host_cpus ? host_cpus : "");
 	strv_set_env(&h->env, "PASSLAUNCH_USER", id->name);

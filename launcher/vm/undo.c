@@ -7,6 +7,7 @@
 #include "host/isolation.h"
 #include "host/macvtap.h"
 #include "host/journal.h"
+#include "host/pci_rebar.h"
 #include "host/pci_rebind.h"
 #include "host/pci_sysfs.h"
 #include "host/procs.h"
@@ -115,7 +116,7 @@ static int undo_driver(const char *bdf, const char *driver)
 {
 	_cleanup_free_ char *saved = pci_saved_driver_path(bdf);
 	struct pl_err err = {0};
-	int r = pci_rebind(bdf, driver, &err);
+	int r = pci_rebind_restoring(bdf, driver, &err);
 
 	if (r < 0)
 		log_error("%s", err.msg);

@@ -329,3 +329,60 @@ memcheck() {
 	run cat run/kept/journal
 	refute_output --partial "0000:0a:00.0"
 }
+
+# A stand-in for the kernel's side of a rebind, binding the device to TO.
+# The unbind and the probe are FIFOs, whose opens hold the writer until the
+# stand-in opens them too. What BAR 1's resource1_resize holds is noted
+# while the writer waits at the unbind (after half a second, time for it to
+# get there), and again once it changes, up to 5 s, before the stand-in
+# lets the probe through: a resize that waited for the probe never comes.
+fake_rebind() {
+	local from=$1 to=$2 dev=sys/bus/pci/devices/0000:0a:00.0
+	rm -f "sys/bus/pci/drivers/$from/unbind" sys/bus/pci/drivers_probe
+	mkfifo "sys/bus/pci/drivers/$from/unbind" sys/bus/pci/drivers_probe
+	{
+		local before i
+		sleep 0.5
+		before=$(cat "$dev/resource1_resize")
+		echo "before the unbind from $from: resize holds $before"
+		timeout 10 cat "sys/bus/pci/drivers/$from/unbind" >/dev/null
+		rm "$dev/driver"
+		for ((i = 0; i < 50; i++)); do
+			[[ $(cat "$dev/resource1_resize") != "$before" ]] && break
+			sleep 0.1
+		done
+		echo "before the probe: resize holds $(cat "$dev/resource1_resize")"
+		timeout 10 cat sys/bus/pci/drivers_probe >/dev/null
+		ln -s "../../drivers/$to" "$dev/driver"
+	} >>kernel.log &
+}
+
+@test "gpu detach --rebar resizes the BAR between the unbind and vfio-pci's probe; gpu attach gives its size back the same way" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio
+	: >dev/vfio/7
+	export PASSLAUNCH_DEVFS=$TMP/dev
+	: >"$dev/driver_override"
+	printf '0x0000000000000000 0x0000000000000000 0x0000000000000000\n0x0000006000000000 0x000000600fffffff 0x000000000014220c\n' >"$dev/resource"
+	printf '%016x\n' 0xffc0 >"$dev/resource1_resize"
+	run "$PASSLAUNCH" gpu detach --rebar 0a:00.0=1:64G 0a:00.0
+	assert_failure 2
+	assert_output "passlaunch: error: --rebar 0000:0a:00.0: BAR 1 of 0000:0a:00.0 cannot be 64G; it can be 64M, 128M, 256M, 512M, 1G, 2G, 4G, 8G, 16G, 32G"
+	assert_equal "$(cat "$dev/driver_override")" ""
+	fake_rebind nouveau vfio-pci
+	run "$PASSLAUNCH" gpu detach --rebar 0a:00.0=1:32G 0a:00.0
+	assert_success
+	assert_line --partial "0000:0a:00.0's BARs resized to 1:32G"
+	assert_equal "$(cat run/devices/0000:0a:00.0.rebar)" "1:256M"
+	fake_rebind vfio-pci nouveau
+	run "$PASSLAUNCH" gpu attach 0a:00.0
+	assert_success
+	wait
+	run cat kernel.log
+	assert_output "before the unbind from nouveau: resize holds 000000000000ffc0
+before the probe: resize holds 15
+before the unbind from vfio-pci: resize holds 15
+before the probe: resize holds 8"
+	assert_not_exists run/devices/0000:0a:00.0.rebar
+}

@@ -666,6 +666,27 @@ expect_error() {
 	expect_error "bad.ini:3: unknown key 'rom.8' in [gpu.main]; did you mean 'rom.0'?"
 }
 
+@test "rebar: a size that is no power of two, a BAR that cannot be resized, a size the card does not offer" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0e:00.0
+	rebar = 1:24G
+	EOF
+	expect_error "bad.ini:3: [gpu.main] rebar = 1:24G: BAR 1: '24G' is not a size a BAR can have: a power of two from 1M, e.g. 256M or 16G"
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0e:00.0
+	rebar = 0:256M
+	EOF
+	expect_error "bad.ini:3: [gpu.main] rebar: BAR 0 of 0000:0e:00.0 cannot be resized (no resource0_resize: it needs Linux 6.1 or later, a card with the Resizable BAR capability, and Above 4G decoding on in the firmware setup)"
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0e:00.0
+	rebar = 1:64G
+	EOF
+	expect_error "bad.ini:3: [gpu.main] rebar: BAR 1 of 0000:0e:00.0 cannot be 64G; it can be 64M, 128M, 256M, 512M, 1G, 2G, 4G, 8G, 16G, 32G"
+}
+
 @test "a GPU's slot passed again as a PCI device" {
 	profile <<-'EOF'
 	[gpu.main]

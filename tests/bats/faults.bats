@@ -338,7 +338,7 @@ hook_fault() {
 }
 
 @test "fault: a second launcher for the same VM" {
-	faulty_vm twice deaf
+	STOP_TIMEOUT=2 faulty_vm twice deaf
 	start_vm
 	wait_for_log 'guest running'
 	run "$PASSLAUNCH" run "$VM.ini"

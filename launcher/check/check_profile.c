@@ -7,6 +7,9 @@
 #include "check_reset.h"
 #include "host/gpu_reset.h"
 #include "host/holders.h"
+#include "host/kvmfr.h"
+#include "profile/vmpath.h"
+#include "base/size.h"
 #include "host/pin_plan.h"
 
 #include <errno.h>
@@ -108,6 +111,39 @@ static void check_release(const struct profile *p, struct check_report *r)
 			    "gives it back",
 			    bdf);
 	}
+}
+
+/* Looking Glass's memory: the kvmfr device there and large enough. */
+static void check_looking_glass(const struct profile *p, struct check_report *r)
+{
+	uint64_t need = profile_looking_glass_size(p), have;
+	_cleanup_free_ char *node = vmpath_kvmfr(p->display.kvmfr);
+	_cleanup_free_ char *fix = NULL;
+	char size[32];
+	struct stat st;
+
+	size_format(need, size, sizeof(size));
+	if (p->display.looking_glass == LG_SHM)
+		check_add(r, CHECK_PASS, "Looking Glass", NULL,
+			  "%s of shared memory in /dev/shm, made for each run", size);
+	if (p->display.looking_glass != LG_KVMFR)
+		return;
+	have = kvmfr_size(p->display.kvmfr);
+	fix = xasprintf("%smodprobe kvmfr static_size_mb=%llu",
+			have ? "reload Looking Glass's kvmfr module: modprobe -r kvmfr; "
+			     : "load Looking Glass's kvmfr module: ",
+			(unsigned long long)(need / MiB));
+	if (stat(node, &st) < 0 || !S_ISCHR(st.st_mode))
+		check_add(r, CHECK_FAIL, "Looking Glass", fix, "%s is not there", node);
+	else if (have && have < need)
+		check_add(r, CHECK_FAIL, "Looking Glass", fix,
+			  "kvmfr%u holds %lluM; %ux%u%s needs %s", p->display.kvmfr,
+			  (unsigned long long)(have / MiB), p->display.width, p->display.height,
+			  p->display.looking_glass_hdr ? " with HDR" : "", size);
+	else
+		check_add(r, CHECK_PASS, "Looking Glass", NULL, "%s, %s for %ux%u%s", node, size,
+			  p->display.width, p->display.height,
+			  p->display.looking_glass_hdr ? " with HDR" : "");
 }
 
 /* What `gpu detach` refuses: processes holding the devices' nodes. A
@@ -272,6 +308,7 @@ void check_profile(const struct profile *p, struct check_report *r)
 	check_holders(p, &f, r);
 	check_reset_choice(p, r);
 	check_release(p, r);
+	check_looking_glass(p, r);
 	for (size_t i = 0; i < p->n_gpus; i++)
 		check_gpu_roms(&p->gpus[i], r);
 	check_cpus(p, r);

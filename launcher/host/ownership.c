@@ -66,6 +66,10 @@ static int give_devices(const struct profile *p, const struct identity *id, stru
 	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
 		if (p->inputs[i].evdev)
 			r = give_node(p->inputs[i].evdev, id, j, err);
+	if (r == 0 && p->display.looking_glass == LG_KVMFR) {
+		_cleanup_free_ char *kvmfr = vmpath_kvmfr(p->display.kvmfr);
+		r = give_node(kvmfr, id, j, err);
+	}
 	return r;
 }
 

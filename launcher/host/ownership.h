@@ -1,5 +1,6 @@
 /* What QEMU's user must own for the run: the /dev/vfio/N of every passed
- * device's IOMMU group and the evdev nodes QEMU opens by name, given to it
+ * device's IOMMU group, the evdev nodes QEMU opens by name and the kvmfr
+ * device of Looking Glass, given to it
  * through a descriptor reached by a path only root can change, journaled by
  * device and inode and given back to that same node; and the TPM state,
  * which swtpm keeps as that user in state_dir/tpm/, a directory of its own

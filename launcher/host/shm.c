@@ -36,7 +36,7 @@ int shm_prepare(const struct profile *p, const struct identity *id, struct journ
 	_cleanup_close_ int fd = -1;
 	int r = 0;
 
-	if (!p->display.looking_glass)
+	if (p->display.looking_glass != LG_SHM)
 		return 0;
 	fd = create(path);
 	if (fd < 0 && errno == EEXIST && (r = take_stale(path, id, err)) == 0)

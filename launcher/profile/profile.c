@@ -155,6 +155,17 @@ bool profile_has_sound_card(const struct profile *p)
 	return p->audio.backend != AUDIO_NONE || profile_key_line(p, "audio", "device");
 }
 
+uint64_t profile_looking_glass_size(const struct profile *p)
+{
+	unsigned pixel = p->display.looking_glass_hdr ? 8 : 4;
+	uint64_t need = (uint64_t)p->display.width * p->display.height * pixel * 2 + 10 * MiB;
+	uint64_t size = MiB;
+
+	while (size < need)
+		size <<= 1;
+	return size;
+}
+
 const char *profile_gpu_rom(const struct profile_gpu *g, unsigned fn)
 {
 	if (fn == g->address.func && g->rom)

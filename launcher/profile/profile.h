@@ -48,6 +48,7 @@ enum mem_policy { POLICY_BIND, POLICY_PREFERRED, POLICY_INTERLEAVE };
 enum detect_zeroes { ZEROES_OFF, ZEROES_ON, ZEROES_UNMAP };
 enum tpm_interface { TPM_CRB, TPM_TIS };
 enum gpu_release { RELEASE_HOST, RELEASE_VFIO };
+enum looking_glass { LG_NO, LG_SHM, LG_KVMFR };
 enum cpu_prefer { PREFER_CACHE, PREFER_FREQUENCY };
 enum vcpu_sched { VCPU_SCHED_KEEP, VCPU_SCHED_OTHER, VCPU_SCHED_FIFO, VCPU_SCHED_RR };
 enum display_type { DISPLAY_NONE, DISPLAY_SPICE, DISPLAY_VNC, DISPLAY_GTK };
@@ -239,7 +240,9 @@ struct profile {
 	struct {
 		enum display_type type;
 		enum video_model video;
-		bool looking_glass;
+		enum looking_glass looking_glass;
+		unsigned kvmfr;		/* looking_glass_device: /dev/kvmfrN */
+		bool looking_glass_hdr; /* 8 bytes a pixel, not 4 */
 		unsigned width, height;
 		unsigned port;		 /* 0: a unix socket only QEMU's user reaches */
 		char *password_file;	 /* with a port: root's, its first line the password */
@@ -292,6 +295,10 @@ unsigned profile_vcpus(const struct profile *p);
 /* A backend, or a device named with backend = none (a card that plays
  * into nothing). */
 bool profile_has_sound_card(const struct profile *p);
+/* Looking Glass's memory: two frames of the resolution's pixels (4 bytes,
+ * 8 with HDR) plus 10 MiB, rounded up to a power of two (its documented
+ * formula). */
+uint64_t profile_looking_glass_size(const struct profile *p);
 /* The ROM host function fn of a GPU runs (rom for the address's function,
  * else rom.N), or NULL; and the key that named it ("rom", "rom.1"). */
 const char *profile_gpu_rom(const struct profile_gpu *g, unsigned fn);

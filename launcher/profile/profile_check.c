@@ -426,6 +426,13 @@ static int check_display(struct check *c)
 		    "root may read, holding the password); or leave port out for a unix "
 		    "socket only QEMU's user can reach",
 		    p->display.port);
+	if (p->display.looking_glass != LG_KVMFR &&
+	    profile_key_line(p, "display", "looking_glass_device"))
+		return check_bad(c, check_key_line(c, "display", "looking_glass_device"),
+				 "looking_glass_device applies to looking_glass = kvmfr");
+	if (!p->display.looking_glass && profile_key_line(p, "display", "looking_glass_hdr"))
+		return check_bad(c, check_key_line(c, "display", "looking_glass_hdr"),
+				 "looking_glass_hdr applies to looking_glass = shm or kvmfr");
 	return 0;
 }
 

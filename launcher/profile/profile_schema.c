@@ -53,6 +53,8 @@ static const struct choice rtc_policies[] = {
     {"catchup", TICK_DELAY}, {"none", TICK_DISCARD}, {NULL, 0}};
 static const struct choice cpu_prefers[] = {
     {"cache", PREFER_CACHE}, {"frequency", PREFER_FREQUENCY}, {NULL, 0}};
+static const struct choice looking_glass_modes[] = {
+    {"no", LG_NO}, {"yes", LG_SHM}, {"shm", LG_SHM}, {"kvmfr", LG_KVMFR}, {NULL, 0}};
 static const struct choice gpu_releases[] = {
     {"host", RELEASE_HOST}, {"vfio", RELEASE_VFIO}, {NULL, 0}};
 static const struct choice tpm_interfaces[] = {{"crb", TPM_CRB}, {"tis", TPM_TIS}, {NULL, 0}};
@@ -223,7 +225,10 @@ static const struct key_spec audio_keys[] = {
 static const struct key_spec display_keys[] = {
     KEY_CHOICE("type", INT_FIELD(struct profile, display.type), display_types),
     KEY_CHOICE("video", INT_FIELD(struct profile, display.video), video_models),
-    KEY("looking_glass", V_BOOL, P(display.looking_glass)),
+    KEY_CHOICE("looking_glass", INT_FIELD(struct profile, display.looking_glass),
+	       looking_glass_modes),
+    KEY_CUSTOM("looking_glass_device", P(display.kvmfr), value_kvmfr),
+    KEY("looking_glass_hdr", V_BOOL, P(display.looking_glass_hdr)),
     KEY_CUSTOM("resolution", 0, value_resolution),
     KEY_UINT("port", P(display.port), 1, 65535),
     KEY("password_file", V_PATH, P(display.password_file)),

@@ -560,6 +560,24 @@ int value_vcpu_sched(const char *text, void *field, char *why)
 static const char *const reset_methods[] = {"device_specific", "acpi", "flr", "af_flr", "pm", "bus",
 					    "cxl_bus",	       NULL};
 
+/* kvmfrN, or its node /dev/kvmfrN. */
+int value_kvmfr(const char *text, void *field, char *why)
+{
+	const char *n = str_has_prefix(text, "/dev/") ? text + 5 : text;
+	unsigned *index = field;
+	char *end;
+	unsigned long v;
+
+	if (!str_has_prefix(n, "kvmfr") || !isdigit((unsigned char)n[5]))
+		return why_set(why, "expected kvmfrN, the kvmfr module's device /dev/kvmfrN");
+	errno = 0;
+	v = strtoul(n + 5, &end, 10);
+	if (*end || errno || v > 63)
+		return why_set(why, "expected kvmfrN with N from 0 to 63");
+	*index = (unsigned)v;
+	return 0;
+}
+
 int value_rebar(const char *text, void *field, char *why)
 {
 	return rebar_spec_parse(text, field, why);

@@ -32,6 +32,7 @@ int value_vcpu_pin(const char *text, void *field, char *why);
 int value_emulator_pin(const char *text, void *field, char *why);
 int value_iothread_pin(const char *text, void *field, char *why);
 int value_vcpu_sched(const char *text, void *field, char *why);
+int value_kvmfr(const char *text, void *field, char *why);
 int value_rebar(const char *text, void *field, char *why);
 int value_reset_method(const char *text, void *field, char *why);
 int value_pci_addr(const char *text, void *field, char *why);

@@ -72,6 +72,11 @@ char *vmpath_looking_glass(const char *vm)
 	return xasprintf("/dev/shm/passlaunch-%s-looking-glass", vm);
 }
 
+char *vmpath_kvmfr(unsigned index)
+{
+	return xasprintf("%s/kvmfr%u", path_devfs(), index);
+}
+
 char *vmpath_vars(const struct profile *p)
 {
 	if (p->firmware.vars)

@@ -27,6 +27,8 @@ char *vmpath_swtpm(const char *vm);
 char *vmpath_display(const char *vm, const char *kind);
 /* Looking Glass's shared memory: a name of this VM's own in /dev/shm. */
 char *vmpath_looking_glass(const char *vm);
+/* The kvmfr module's device, as QEMU opens it. */
+char *vmpath_kvmfr(unsigned index);
 char *vmpath_vars(const struct profile *p);
 char *vmpath_tpm(const struct profile *p);
 

@@ -118,18 +118,6 @@ void argv_add_network(struct argv_builder *b)
 	}
 }
 
-/* Looking Glass: two frames of 32-bit pixels plus 10 MiB, rounded up to a
- * power of two (its documented formula). */
-static uint64_t looking_glass_size(const struct profile *p)
-{
-	uint64_t need = (uint64_t)p->display.width * p->display.height * 4 * 2 + 10 * MiB;
-	uint64_t size = MiB;
-
-	while (size < need)
-		size <<= 1;
-	return size;
-}
-
 static bool has_primary_gpu(const struct profile *p)
 {
 	for (size_t i = 0; i < p->n_gpus; i++)
@@ -139,13 +127,16 @@ static bool has_primary_gpu(const struct profile *p)
 }
 
 /* The memory file is the launcher's to make, per VM and exclusively, for
- * QEMU's user alone (host/shm.h). */
+ * QEMU's user alone (host/shm.h); or the kvmfr module's device, given to
+ * QEMU's user for the run (host/ownership.h). */
 static void add_looking_glass(struct argv_builder *b)
 {
-	_cleanup_free_ char *path = vmpath_looking_glass(b->p->vm.name);
+	_cleanup_free_ char *path = b->p->display.looking_glass == LG_KVMFR
+					? vmpath_kvmfr(b->p->display.kvmfr)
+					: vmpath_looking_glass(b->p->vm.name);
 	char size[32];
 
-	size_format(looking_glass_size(b->p), size, sizeof(size));
+	size_format(profile_looking_glass_size(b->p), size, sizeof(size));
 	argv_opt(b, "-object", "memory-backend-file,id=looking-glass,mem-path=%s,size=%s,share=on",
 		 path, size);
 	argv_opt(b, "-device", "ivshmem-plain,memdev=looking-glass,id=looking-glass");

@@ -1,6 +1,10 @@
 #include "preflight.h"
 
 #include "base/trust.h"
+#include "base/paths.h"
+#include "base/size.h"
+#include "host/kvmfr.h"
+#include "profile/vmpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,6 +97,35 @@ static int check_firmware(const struct profile *p, const struct firmware *fw,
 			 where, fw->code, id->name, strerror(-r), fw->code);
 }
 
+/* The kvmfr module's device is there and holds the frames: its size is
+ * fixed when the module loads (static_size_mb, one per device). */
+static int check_kvmfr(const struct profile *p, struct pl_err *err)
+{
+	int line = profile_key_line(p, "display", "looking_glass");
+	_cleanup_free_ char *node = vmpath_kvmfr(p->display.kvmfr);
+	uint64_t need = profile_looking_glass_size(p), have;
+	char size[32];
+	struct stat st;
+
+	size_format(need, size, sizeof(size));
+	if (stat(node, &st) < 0 || !S_ISCHR(st.st_mode))
+		return err_input(err,
+				 "%s:%d: looking_glass = kvmfr: %s is not there; load the kvmfr "
+				 "module (modprobe kvmfr static_size_mb=%llu, from Looking Glass's "
+				 "module/ directory or your distribution's kvmfr-dkms)",
+				 p->path, line, node, (unsigned long long)(need / MiB));
+	have = kvmfr_size(p->display.kvmfr);
+	if (have && have < need)
+		return err_input(err,
+				 "%s:%d: looking_glass = kvmfr: kvmfr%u holds %lluM, but %s at "
+				 "%ux%u%s needs %s; reload the module with static_size_mb=%llu",
+				 p->path, line, p->display.kvmfr, (unsigned long long)(have / MiB),
+				 "Looking Glass", p->display.width, p->display.height,
+				 p->display.looking_glass_hdr ? " with HDR" : "", size,
+				 (unsigned long long)(need / MiB));
+	return 0;
+}
+
 int preflight_files(const struct profile *p, const struct firmware *fw, const struct identity *id,
 		    struct pl_err *err)
 {
@@ -100,6 +133,8 @@ int preflight_files(const struct profile *p, const struct firmware *fw, const st
 
 	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
 		r = check_gpu_roms(p, &p->gpus[i], id, err);
+	if (r == 0 && p->display.looking_glass == LG_KVMFR)
+		r = check_kvmfr(p, err);
 	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
 		if (p->pcis[i].rom)
 			r = check_rom(p, "pci", p->pcis[i].ref.label, "rom", p->pcis[i].rom, id,

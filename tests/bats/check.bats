@@ -239,3 +239,19 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_line "WARN  release of main: release = vfio keeps the GPU the display manager stopped for on vfio-pci: the desktop comes back without it until passlaunch gpu attach 0000:0b:00.0"
 	assert_line "      fix: release = host, unless another GPU drives the desktop"
 }
+
+@test "check PROFILE: Looking Glass on kvmfr: the module not loaded, its device too small, then ready" {
+	profile "[display]" "looking_glass = kvmfr" "resolution = 2560x1440"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "FAIL  Looking Glass: $TMP/host/dev/kvmfr0 is not there"
+	assert_line "      fix: load Looking Glass's kvmfr module: modprobe kvmfr static_size_mb=64"
+	mknod "$TMP/host/dev/kvmfr0" c 1 5
+	mkdir -p "$TMP/host/sys/module/kvmfr/parameters"
+	echo 32 >"$TMP/host/sys/module/kvmfr/parameters/static_size_mb"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "FAIL  Looking Glass: kvmfr0 holds 32M; 2560x1440 needs 64M"
+	assert_line "      fix: reload Looking Glass's kvmfr module: modprobe -r kvmfr; modprobe kvmfr static_size_mb=64"
+	echo 64 >"$TMP/host/sys/module/kvmfr/parameters/static_size_mb"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "PASS  Looking Glass: $TMP/host/dev/kvmfr0, 64M for 2560x1440"
+}

@@ -48,6 +48,7 @@ check_golden() {
 @test "golden: pin-epyc-2s" { check_golden pin-epyc-2s; }
 @test "golden: apu-roms" { check_golden apu-roms; }
 @test "golden: rebar" { check_golden rebar; }
+@test "golden: looking-glass-kvmfr" { check_golden looking-glass-kvmfr; }
 
 @test "every golden profile has a test above" {
 	for ini in "$GOLDEN"/*.ini; do

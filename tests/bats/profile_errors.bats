@@ -687,6 +687,26 @@ expect_error() {
 	expect_error "bad.ini:3: [gpu.main] rebar: BAR 1 of 0000:0e:00.0 cannot be 64G; it can be 64M, 128M, 256M, 512M, 1G, 2G, 4G, 8G, 16G, 32G"
 }
 
+@test "looking_glass_device that is no kvmfr device, or without kvmfr; looking_glass_hdr without Looking Glass" {
+	profile <<-'EOF'
+	[display]
+	looking_glass = kvmfr
+	looking_glass_device = /dev/shm/lg
+	EOF
+	expect_error "bad.ini:3: [display] looking_glass_device = /dev/shm/lg: expected kvmfrN, the kvmfr module's device /dev/kvmfrN"
+	profile <<-'EOF'
+	[display]
+	looking_glass = yes
+	looking_glass_device = kvmfr1
+	EOF
+	expect_error "bad.ini:3: looking_glass_device applies to looking_glass = kvmfr"
+	profile <<-'EOF'
+	[display]
+	looking_glass_hdr = yes
+	EOF
+	expect_error "bad.ini:2: looking_glass_hdr applies to looking_glass = shm or kvmfr"
+}
+
 @test "a GPU's slot passed again as a PCI device" {
 	profile <<-'EOF'
 	[gpu.main]

@@ -210,6 +210,7 @@ accepts() {
 @test "QEMU accepts golden: pin-epyc-2s" { accepts "$GOLDEN/pin-epyc-2s.ini"; }
 @test "QEMU accepts golden: apu-roms" { accepts "$GOLDEN/apu-roms.ini"; }
 @test "QEMU accepts golden: rebar" { accepts "$GOLDEN/rebar.ini"; }
+@test "QEMU accepts golden: looking-glass-kvmfr" { accepts "$GOLDEN/looking-glass-kvmfr.ini"; }
 
 @test "QEMU accepts example: demo" { accepts "$ROOT/profiles/demo.ini"; }
 @test "QEMU accepts example: win10" { accepts "$ROOT/profiles/win10.ini"; }

@@ -395,3 +395,30 @@ teardown() {
 	finish_vm
 	assert_host_restored
 }
+
+@test "run: looking_glass = kvmfr: refused without the module's device; with it, QEMU's user owns and maps it for the run, root after" {
+	vm lgk deaf "[display]" "looking_glass = kvmfr" "resolution = 640x480"
+	sed -i '0,/^\[display\]$/!{/^\[display\]$/d}' "$VM.ini"
+	local dev
+	dev=$(mktemp -d /tmp/passlaunch-dev.XXXXXX)
+	chmod 755 "$dev"
+	PASSLAUNCH_DEVFS=$dev run "$PASSLAUNCH" run "$VM.ini"
+	assert_failure 2
+	assert_output --regexp "lgk.ini:[0-9]+: looking_glass = kvmfr: $dev/kvmfr0 is not there; load the kvmfr module \\(modprobe kvmfr static_size_mb=16"
+	assert_host_restored
+	# A stand-in for the kvmfr device: a character device whose pages QEMU
+	# can map shared (/dev/zero's numbers).
+	mknod -m 600 "$dev/kvmfr0" c 1 5
+	PASSLAUNCH_DEVFS=$dev start_vm
+	wait_for_log 'guest running'
+	assert_equal "$(stat -c %U:%a "$dev/kvmfr0")" nobody:600
+	# QEMU opened it as its user and holds it (a shared mapping of these
+	# numbers shows in maps as /dev/zero's, whatever the node's name).
+	run find "/proc/$(qemu_pid)/fd" -lname "$dev/kvmfr0"
+	assert_output --regexp "^/proc/[0-9]+/fd/[0-9]+$"
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_host_restored
+	assert_equal "$(stat -c %U:%a "$dev/kvmfr0")" root:600
+	rm -r "$dev"
+}

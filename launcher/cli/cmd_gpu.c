@@ -14,10 +14,11 @@
 #include "profile/vmpath.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 struct detach_options {
-	struct strv kept;		     /* --keep: out of the run's journal */
+	struct strv kept;		     /* --keep: stay on vfio-pci after the run */
 	struct strv rebar_bdfs, rebar_sizes; /* --rebar: BDF=BAR:SIZE,... */
 };
 
@@ -103,10 +104,7 @@ static int journal_override(const char *bdf, const char *old, struct journal *j,
 	return *old ? journal_sysfs_write(j, path, old, err) : 0;
 }
 
-/* A device the run keeps on vfio-pci (release = vfio) goes into no journal:
- * neither the end of the run nor recover gives it back; gpu attach does. */
-static int save_driver(const char *bdf, const char *driver, bool kept, struct journal *j,
-		       struct pl_err *err)
+static int save_driver(const char *bdf, const char *driver, struct journal *j, struct pl_err *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/devices", path_runtime());
 	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
@@ -118,9 +116,8 @@ static int save_driver(const char *bdf, const char *driver, bool kept, struct jo
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
 	earlier_override(bdf, override, sizeof(override));
-	if (!kept && j->fd >= 0 &&
-	    (journal_override(bdf, override, j, err) < 0 ||
-	     journal_driver(j, bdf, driver, err) < 0))
+	if (j->fd >= 0 && (journal_override(bdf, override, j, err) < 0 ||
+			   journal_driver(j, bdf, driver, err) < 0))
 		return -EIO;
 	/* A second detach must not forget the first driver: "x" never replaces. */
 	f = fopen(path, "wxe");
@@ -189,6 +186,18 @@ static int check_holders(const struct strv *bdfs, struct pl_err *err)
 		       who);
 }
 
+static int mark_kept(const char *bdf, struct pl_err *err)
+{
+	_cleanup_free_ char *path = pci_kept_path(bdf);
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot mark %s kept on vfio-pci (%s): %s", bdf, path,
+			       strerror(errno));
+	close(fd);
+	return 0;
+}
+
 /* The sizes --rebar gives bdf; NULL: none. */
 static const struct rebar_sizes *sizes_for(const struct detach_options *o, const char *bdf,
 					   struct rebar_sizes *buf)
@@ -209,7 +218,7 @@ static int detach_one(const char *bdf, const char *driver, const struct detach_o
 	struct rebar_sizes buf;
 	const struct rebar_sizes *sizes = sizes_for(o, bdf, &buf);
 	char text[96];
-	int r = save_driver(bdf, driver, strv_contains(&o->kept, bdf), j, err);
+	int r = save_driver(bdf, driver, j, err);
 
 	if (r == 0 && sizes)
 		r = pci_rebar_save(bdf, sizes, err);
@@ -219,7 +228,11 @@ static int detach_one(const char *bdf, const char *driver, const struct detach_o
 		rebar_spec_format(sizes, text, sizeof(text));
 		log_info("vfio: %s's BARs resized to %s", bdf, text);
 	}
-	return r;
+	/* Kept only once it is there: a device that did not reach vfio-pci
+	 * is given back by the run's journal like any other. */
+	if (r == 0 && strv_contains(&o->kept, bdf))
+		r = mark_kept(bdf, err);
+	return r > 0 ? -EIO : r;
 }
 
 static int detach(const struct strv *bdfs, const struct detach_options *o, struct pl_err *err)
@@ -278,27 +291,43 @@ static void restore_override(const char *bdf, const char *override)
 			  strerror(-r));
 }
 
+/* What detach kept of a device: its driver, BAR sizes and kept mark. */
+static void forget_device(const char *bdf)
+{
+	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
+	_cleanup_free_ char *rebar = xasprintf("%s.rebar", path);
+	_cleanup_free_ char *kept = pci_kept_path(bdf);
+
+	unlink(path);
+	unlink(rebar);
+	unlink(kept);
+}
+
 static int attach_one(const char *bdf, struct pl_err *err)
 {
 	_cleanup_free_ char *path = pci_saved_driver_path(bdf);
 	char driver[64], override[64], now[64];
 
+	int r;
+
 	read_saved(path, driver, override, sizeof(driver));
 	pci_driver(bdf, now, sizeof(now));
 	/* Given back already (by the run's journal, before its hooks). */
 	if (*now && !streq(now, "vfio-pci") && (!*driver || streq(now, driver))) {
-		unlink(path);
+		forget_device(bdf);
 		log_info("vfio: %s is on %s already", bdf, now);
 		return 0;
 	}
-	if (pci_rebind_restoring(bdf, driver, err) < 0)
+	r = pci_rebind_restoring(bdf, driver, err);
+	if (r < 0)
 		return -EIO;
+	/* Back on its driver, even when a BAR kept its size (r = 1). */
 	restore_override(bdf, override);
-	unlink(path);
+	forget_device(bdf);
 	pci_driver(bdf, driver, sizeof(driver));
 	log_info("vfio: %s from %s to %s", bdf, *now ? now : "no driver",
 		 *driver ? driver : "no driver");
-	return 0;
+	return r ? -EIO : 0;
 }
 
 static int attach(const struct strv *bdfs, struct pl_err *err)

@@ -138,13 +138,19 @@ static int gather_bars(const struct profile *p, struct host_facts *f, struct pl_
 	host_passed_devices(p, f, true, true, &passed);
 	for (size_t i = 0; i < passed.n; i++) {
 		const struct rebar_sizes *sizes = NULL;
+		char driver[64];
 		for (size_t g = 0; g < p->n_gpus; g++) {
 			char bdf[PCI_ADDR_LEN];
 			pci_addr_format(&p->gpus[g].address, bdf);
 			if (streq(bdf, passed.v[i]))
 				sizes = &f->gpu_rebar[g];
 		}
-		f->bars64_bytes += pci_bars64_bytes(passed.v[i], sizes);
+		uint64_t bytes;
+		/* One on vfio-pci already (release = vfio) keeps the sizes it has. */
+		pci_driver(passed.v[i], driver, sizeof(driver));
+		bytes = pci_bars64_bytes(passed.v[i], streq(driver, "vfio-pci") ? NULL : sizes);
+		f->bars64_bytes =
+		    bytes > UINT64_MAX - f->bars64_bytes ? UINT64_MAX : f->bars64_bytes + bytes;
 	}
 	strv_free(&passed);
 	return 0;

@@ -30,7 +30,9 @@ static uint64_t supported_bits(const char *bdf, unsigned bar)
 		return 0;
 	errno = 0;
 	bits = strtoull(text, &end, 16);
-	return errno || (*end && *end != '\n') ? 0 : bits;
+	/* Sizes past 128T (bit 27) are none a BAR has today, nor one the
+	 * profile can name. */
+	return errno || (*end && *end != '\n') ? 0 : bits & ((UINT64_C(1) << 28) - 1);
 }
 
 /* BAR bar's size now and its flags, from the resource file's line. */
@@ -126,7 +128,9 @@ uint64_t pci_bars64_bytes(const char *bdf, const struct rebar_sizes *sizes)
 		    (IORESOURCE_MEM_64 | IORESOURCE_PREFETCH))
 			continue;
 		will = sizes ? rebar_size_of(sizes, bar) : 0;
-		total += will ? will : now;
+		will = will ? will : now;
+		/* What the kernel says is summed without wrapping. */
+		total = will > UINT64_MAX - total ? UINT64_MAX : total + will;
 	}
 	return total;
 }

@@ -23,7 +23,7 @@ uint64_t pci_bars64_bytes(const char *bdf, const struct rebar_sizes *sizes);
  * a second call before that keeps the first sizes. */
 int pci_rebar_save(const char *bdf, const struct rebar_sizes *target, struct pl_err *err);
 /* Binds bdf to driver, giving the BARs the sizes pci_rebar_save kept
- * while no driver holds it, then forgets them. */
+ * while no driver holds it, then forgets them; 1 as pci_rebind_resizing. */
 int pci_rebind_restoring(const char *bdf, const char *driver, struct pl_err *err);
 
 #endif

@@ -301,7 +301,7 @@ int pci_rebind_resizing(const char *bdf, const char *driver, const struct rebar_
 	}
 	if (resized > 0) {
 		*err = resize_err;
-		return -EIO;
+		return 1;
 	}
 	return 0;
 }

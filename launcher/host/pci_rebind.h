@@ -17,7 +17,7 @@ int pci_rebind(const char *bdf, const char *driver, struct pl_err *err);
 /* The same, writing each BAR's size (its resourceN_resize) between the
  * unbind and the probe: the one moment no driver holds the device. A BAR
  * the kernel cannot resize keeps its size; the device still goes to
- * driver, and the error says which BAR. */
+ * driver, and 1 is returned with the error saying which BAR. */
 int pci_rebind_resizing(const char *bdf, const char *driver, const struct rebar_sizes *sizes,
 			struct pl_err *err);
 

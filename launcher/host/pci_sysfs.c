@@ -105,6 +105,11 @@ char *pci_saved_driver_path(const char *bdf)
 	return xasprintf("%s/devices/%s", path_runtime(), bdf);
 }
 
+char *pci_kept_path(const char *bdf)
+{
+	return xasprintf("%s/devices/%s.kept", path_runtime(), bdf);
+}
+
 void pci_read(const char *bdf, const char *file, char *buf, size_t len)
 {
 	_cleanup_free_ char *path = pci_dev_path(bdf, file);

@@ -18,6 +18,9 @@ bool pci_is_bridge(const char *bdf);
 void pci_describe(const char *bdf, char *buf, size_t len);
 /* Where `gpu detach` keeps the driver a device had, until `attach`. */
 char *pci_saved_driver_path(const char *bdf);
+/* Marks a device a run keeps on vfio-pci (release = vfio), made once it is
+ * bound there: the run's journal then leaves it, gpu attach gives it back. */
+char *pci_kept_path(const char *bdf);
 /* Reads a file of the device's sysfs directory ("" when absent). */
 void pci_read(const char *bdf, const char *file, char *buf, size_t len);
 /* A hex attribute (vendor, device, class) without its "0x": "10de", or ""

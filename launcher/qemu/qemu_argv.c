@@ -154,8 +154,10 @@ static void add_memory(struct argv_builder *b)
 
 /* OVMF's 64-bit PCI window (32G unless told) must hold every passed 64-bit
  * BAR, each aligned to its size: a power of two at least their sum holds
- * them, doubled for the root ports' own alignment. */
+ * them, doubled for the root ports' own alignment. No guest addresses
+ * more than 2^46 bytes (64T): the window stops there. */
 #define OVMF_MMIO64_DEFAULT (32 * GiB)
+#define MMIO64_MAX	    (UINT64_C(1) << 46)
 
 static void add_mmio64_window(struct argv_builder *b)
 {
@@ -163,7 +165,7 @@ static void add_mmio64_window(struct argv_builder *b)
 
 	if (!b->f->bars64_bytes)
 		return;
-	while (window < b->f->bars64_bytes)
+	while (window < b->f->bars64_bytes && window < MMIO64_MAX / 2)
 		window <<= 1;
 	window <<= 1;
 	if (window > OVMF_MMIO64_DEFAULT)

@@ -111,18 +111,31 @@ static int undo_governor(char **f, size_t n)
 	return sysfs_write_str(f[0], f[1]);
 }
 
-/* The device's driver back; `gpu attach` has nothing left to do for it. */
+/* The device's driver back; `gpu attach` has nothing left to do for it.
+ * One the run keeps (release = vfio) stays while it is on vfio-pci. */
 static int undo_driver(const char *bdf, const char *driver)
 {
 	_cleanup_free_ char *saved = pci_saved_driver_path(bdf);
+	_cleanup_free_ char *kept = pci_kept_path(bdf);
 	struct pl_err err = {0};
-	int r = pci_rebind_restoring(bdf, driver, &err);
+	char now[64];
+	int r;
 
-	if (r < 0)
+	pci_driver(bdf, now, sizeof(now));
+	if (streq(now, "vfio-pci") && access(kept, F_OK) == 0) {
+		log_info("%s stays on vfio-pci (release = vfio); passlaunch gpu attach %s gives it "
+			 "back",
+			 bdf, bdf);
+		return 0;
+	}
+	r = pci_rebind_restoring(bdf, driver, &err);
+	if (r != 0)
 		log_error("%s", err.msg);
-	else
+	if (r >= 0) {
 		unlink(saved);
-	return r;
+		unlink(kept);
+	}
+	return r < 0 ? r : 0;
 }
 
 /* "hook NAME PATH VM TIMEOUT ENV...": the hook's release. */

@@ -312,24 +312,6 @@ memcheck() {
 	assert_line --index 1 "driver	0000:0a:00.0	nouveau"
 }
 
-@test "gpu detach --keep in a run: the kept device's driver is recorded for gpu attach, never in the run's journal" {
-	local dev=sys/bus/pci/devices/0000:0a:00.0
-	fake_gpu
-	: >sys/bus/pci/drivers_probe
-	: >sys/bus/pci/drivers/nouveau/unbind
-	: >"$dev/driver_override"
-	mkdir -p run/kept
-	: >run/kept/journal
-	run "$PASSLAUNCH" gpu detach --keep 0000:0b:00.0 0a:00.0
-	assert_failure 2
-	assert_output "passlaunch: error: --keep 0000:0b:00.0: not among the devices to detach"
-	PASSLAUNCH_VM=kept run "$PASSLAUNCH" gpu detach --keep 0000:0a:00.0 0a:00.0
-	assert_equal "$(cat "$dev/driver_override")" vfio-pci
-	assert_equal "$(head -n1 run/devices/0000:0a:00.0)" nouveau
-	run cat run/kept/journal
-	refute_output --partial "0000:0a:00.0"
-}
-
 # A stand-in for the kernel's side of a rebind, binding the device to TO.
 # The unbind and the probe are FIFOs, whose opens hold the writer until the
 # stand-in opens them too. What BAR 1's resource1_resize holds is noted
@@ -337,21 +319,21 @@ memcheck() {
 # get there), and again once it changes, up to 5 s, before the stand-in
 # lets the probe through: a resize that waited for the probe never comes.
 fake_rebind() {
-	local from=$1 to=$2 dev=sys/bus/pci/devices/0000:0a:00.0
+	local from=$1 to=$2 resize=${3:-resize} dev=sys/bus/pci/devices/0000:0a:00.0
 	rm -f "sys/bus/pci/drivers/$from/unbind" sys/bus/pci/drivers_probe
 	mkfifo "sys/bus/pci/drivers/$from/unbind" sys/bus/pci/drivers_probe
 	{
 		local before i
 		sleep 0.5
-		before=$(cat "$dev/resource1_resize")
+		before=$(cat "$dev/resource1_resize" 2>/dev/null || true)
 		echo "before the unbind from $from: resize holds $before"
 		timeout 10 cat "sys/bus/pci/drivers/$from/unbind" >/dev/null
 		rm "$dev/driver"
 		for ((i = 0; i < 50; i++)); do
-			[[ $(cat "$dev/resource1_resize") != "$before" ]] && break
+			[[ $resize != resize || $(cat "$dev/resource1_resize" || true) != "$before" ]] && break
 			sleep 0.1
 		done
-		echo "before the probe: resize holds $(cat "$dev/resource1_resize")"
+		echo "before the probe: resize holds $(cat "$dev/resource1_resize" 2>/dev/null || true)"
 		timeout 10 cat sys/bus/pci/drivers_probe >/dev/null
 		ln -s "../../drivers/$to" "$dev/driver"
 	} >>kernel.log &
@@ -385,4 +367,57 @@ before the probe: resize holds 15
 before the unbind from vfio-pci: resize holds 15
 before the probe: resize holds 8"
 	assert_not_exists run/devices/0000:0a:00.0.rebar
+}
+
+@test "gpu detach --keep in a run: journaled like any device, and marked kept only once it is on vfio-pci" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio run/kept
+	: >dev/vfio/7
+	export PASSLAUNCH_DEVFS=$TMP/dev
+	: >sys/bus/pci/drivers_probe
+	: >sys/bus/pci/drivers/nouveau/unbind
+	: >"$dev/driver_override"
+	: >run/kept/journal
+	run "$PASSLAUNCH" gpu detach --keep 0000:0b:00.0 0a:00.0
+	assert_failure 2
+	assert_output "passlaunch: error: --keep 0000:0b:00.0: not among the devices to detach"
+	# vfio-pci never takes it: the run's journal gives it back, as any other.
+	PASSLAUNCH_VM=kept run "$PASSLAUNCH" gpu detach --keep 0000:0a:00.0 0a:00.0
+	assert_failure 1
+	assert_equal "$(head -n1 run/devices/0000:0a:00.0)" nouveau
+	assert_equal "$(cut -f1-3 run/kept/journal)" "driver	0000:0a:00.0	nouveau"
+	assert_not_exists run/devices/0000:0a:00.0.kept
+	# vfio-pci takes it: kept.
+	rm run/devices/0000:0a:00.0
+	ln -sfn ../../drivers/nouveau "$dev/driver"
+	fake_rebind nouveau vfio-pci noresize
+	PASSLAUNCH_VM=kept run "$PASSLAUNCH" gpu detach --keep 0000:0a:00.0 0a:00.0
+	assert_success
+	wait
+	assert_exists run/devices/0000:0a:00.0.kept
+}
+
+@test "gpu attach: a BAR the kernel will not resize keeps its size; the device still gets its driver and earlier override, and nothing of it is left" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_gpu
+	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio run/devices
+	: >dev/vfio/7
+	export PASSLAUNCH_DEVFS=$TMP/dev
+	ln -sfn ../../drivers/vfio-pci "$dev/driver"
+	echo vfio-pci >"$dev/driver_override"
+	printf 'nouveau\nnvidia\n' >run/devices/0000:0a:00.0
+	echo 1:256M >run/devices/0000:0a:00.0.rebar
+	: >run/devices/0000:0a:00.0.kept
+	mkdir "$dev/resource1_resize" # a write there fails
+	fake_rebind vfio-pci nouveau noresize
+	run "$PASSLAUNCH" gpu attach 0a:00.0
+	assert_failure 1
+	assert_output --partial "the kernel could not resize BAR 1 of 0000:0a:00.0"
+	wait
+	assert_equal "$(basename "$(readlink "$dev/driver")")" nouveau
+	assert_equal "$(cat "$dev/driver_override")" nvidia
+	assert_not_exists run/devices/0000:0a:00.0
+	assert_not_exists run/devices/0000:0a:00.0.rebar
+	assert_not_exists run/devices/0000:0a:00.0.kept
 }

@@ -70,3 +70,12 @@ check_golden() {
 		grep -qE "^\[${section}[].]" "$GOLDEN"/*.ini || fail "no golden profile has [$section]"
 	done
 }
+
+@test "a BAR the kernel says is 2^63 bytes gives OVMF's largest window, and print ends" {
+	cp -r "$GOLDEN/host/sys" "$BATS_TEST_TMPDIR/sys"
+	sed -i '2s/.*/0x0000000000000000 0x8000000000000000 0x000000000014220c/' \
+		"$BATS_TEST_TMPDIR/sys/bus/pci/devices/0000:0e:00.0/resource"
+	PASSLAUNCH_SYSFS=$BATS_TEST_TMPDIR/sys run --separate-stderr timeout 10 "$PASSLAUNCH" print "$GOLDEN/win11.ini"
+	assert_success
+	assert_output --partial "-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=$(((1 << 46) / (1 << 20)))"
+}

@@ -166,8 +166,9 @@ static void check_holders(const struct profile *p, const struct host_facts *f,
 	who = holders_describe(&held);
 	holders_free(&held);
 	check_add(r, CHECK_WARN, "device users",
-		  "stop them before the run (a desktop on this GPU: hooks use = display-manager), "
-		  "or passlaunch refuses to hand the devices over",
+		  "stop them before the run (a desktop on this GPU: hooks use = display-manager; "
+		  "other services and your own units: use = gpu-users), or passlaunch refuses to "
+		  "hand the devices over",
 		  "%s", who);
 }
 

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 struct detach_options {
@@ -181,8 +182,8 @@ static int check_holders(const struct strv *bdfs, struct pl_err *err)
 	holders_free(&held);
 	return err_set(err, EBUSY,
 		       "vfio: the devices are in use, and their drivers would wait for them: %s. "
-		       "Stop these first (a desktop on this GPU: the display-manager hook), then "
-		       "try again",
+		       "Stop these first (a desktop on this GPU: the display-manager hook; other "
+		       "services and your own units: the gpu-users hook), then try again",
 		       who);
 }
 
@@ -424,9 +425,38 @@ static int check_options(const struct strv *bdfs, struct detach_options *o, stru
 	return 0;
 }
 
+/* One line a holder, tab-separated, for the gpu-users hook: KIND (system,
+ * core: a system service never to stop, user or other), the unit's user ("-" but for user), the
+ * unit (for other, where it runs, or "-"), PID, command, node. */
+static int users(const struct strv *bdfs)
+{
+	struct holders held;
+
+	holders_find(bdfs, &held);
+	for (size_t i = 0; i < held.n; i++) {
+		const struct holder *h = &held.h[i];
+		const char *kind = h->owner.kind == UNIT_USER	  ? "user"
+				   : h->owner.kind != UNIT_SYSTEM ? "other"
+				   : unit_is_core(h->owner.name)  ? "core"
+								  : "system";
+		char user[64] = "-";
+		if (h->owner.kind == UNIT_USER) {
+			struct passwd *pw = getpwuid(h->owner.uid);
+			snprintf(user, sizeof(user), "%s", pw ? pw->pw_name : "");
+			if (!pw)
+				snprintf(user, sizeof(user), "%u", (unsigned)h->owner.uid);
+		}
+		printf("%s\t%s\t%s\t%d\t%s\t/dev/%s\n", kind, user,
+		       h->owner.kind != UNIT_NONE ? h->owner.name : (h->unit ? h->unit : "-"),
+		       (int)h->pid, h->comm, h->node);
+	}
+	holders_free(&held);
+	return 0;
+}
+
 #define USAGE                                                                                      \
 	"usage: passlaunch gpu detach [--keep BDFS] [--rebar BDF=BAR:SIZE,...] BDF... | attach "   \
-	"BDF..."
+	"BDF... | users BDF..."
 
 int cmd_gpu(int argc, char **argv, struct pl_err *err)
 {
@@ -435,7 +465,8 @@ int cmd_gpu(int argc, char **argv, struct pl_err *err)
 	bool detaching;
 	int r;
 
-	if (argc < 3 || (!streq(argv[1], "detach") && !streq(argv[1], "attach")))
+	if (argc < 3 ||
+	    (!streq(argv[1], "detach") && !streq(argv[1], "attach") && !streq(argv[1], "users")))
 		return err_input(err, USAGE);
 	detaching = streq(argv[1], "detach");
 	r = detaching ? parse_options(&argc, &argv, &o, err) : 0;
@@ -445,7 +476,9 @@ int cmd_gpu(int argc, char **argv, struct pl_err *err)
 		r = normalize(argc - 2, argv + 2, &bdfs, err);
 	if (r == 0 && detaching)
 		r = check_options(&bdfs, &o, err);
-	if (r == 0)
+	if (r == 0 && streq(argv[1], "users"))
+		r = users(&bdfs);
+	else if (r == 0)
 		r = detaching ? detach(&bdfs, &o, err) : attach(&bdfs, err);
 	strv_free(&bdfs);
 	detach_options_free(&o);

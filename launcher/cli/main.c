@@ -36,7 +36,8 @@ static const struct command commands[] = {
      "status [NAME] [--json]\n                     what runs: PIDs, state, pinning"},
     {"recover", cmd_recover, "recover NAME       undo what a killed run left on the host"},
     {"gpu", cmd_gpu,
-     "gpu detach|attach BDF...\n                     hand devices (whole IOMMU groups) to vfio-pci "
+     "gpu detach|attach|users BDF...\n                     hand devices (whole IOMMU groups) to "
+     "vfio-pci "
      "and back"},
     {"iommu", cmd_iommu,
      "iommu [--profile PROFILE]\n                     every IOMMU group and its devices; the "

@@ -100,22 +100,28 @@ static const struct node *node_of(const struct nodes *nodes, dev_t dev)
 	return NULL;
 }
 
-/* The last part of the process's cgroup v2 path ("0::/..."), as systemd
- * names units and scopes. */
-static char *unit_of(const char *pid)
+/* The process's cgroup v2 path ("0::/..."), or NULL. */
+static char *cgroup_of(const char *pid)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s/cgroup", path_procfs(), pid);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[1024], *slash;
+	char line[4096];
 
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "0::/", 4) || !line[4])
-			continue;
-		slash = strrchr(line, '/');
-		if (strstr(slash, ".service") || strstr(slash, ".scope"))
-			return xstrdup(slash + 1);
+		if (strncmp(line, "0::/", 4) == 0 && line[4])
+			return xstrdup(line + 3);
 	}
+	return NULL;
+}
+
+/* The last part of the cgroup path, as systemd names units and scopes. */
+static char *unit_of(const char *cgroup)
+{
+	const char *slash = cgroup ? strrchr(cgroup, '/') : NULL;
+
+	if (slash && (strstr(slash, ".service") || strstr(slash, ".scope")))
+		return xstrdup(slash + 1);
 	return NULL;
 }
 
@@ -129,7 +135,8 @@ static void add_holder(struct holders *out, const char *pid, const struct node *
 			return;
 	h.node = xstrdup(node->name);
 	char comm[32];
-	_cleanup_free_ char *unit = unit_of(pid);
+	_cleanup_free_ char *cgroup = cgroup_of(pid);
+	_cleanup_free_ char *unit = unit_of(cgroup);
 	_cleanup_free_ char *safe_comm = NULL;
 
 	/* Both are the holder's to choose, escapes included. */
@@ -138,6 +145,8 @@ static void add_holder(struct holders *out, const char *pid, const struct node *
 	safe_comm = termsafe_str(comm);
 	snprintf(h.comm, sizeof(h.comm), "%s", safe_comm);
 	h.unit = unit ? termsafe_str(unit) : NULL;
+	if (cgroup)
+		cgroup_unit_parse(cgroup, &h.owner);
 	out->h = xreallocarray(out->h, out->n + 1, sizeof(*out->h));
 	out->h[out->n++] = h;
 }

@@ -6,14 +6,16 @@
 #define PASSLAUNCH_HOLDERS_H
 
 #include "base/strv.h"
+#include "cgroup_unit.h"
 
 #include <sys/types.h>
 
 struct holder {
 	pid_t pid;
 	char comm[32];
-	char *unit; /* the systemd unit or scope it runs in; NULL: none */
-	char *node; /* the device node, as the kernel names it: "dri/card0" */
+	char *unit;		  /* the systemd unit or scope it runs in; NULL: none */
+	char *node;		  /* the device node, as the kernel names it: "dri/card0" */
+	struct cgroup_unit owner; /* the unit passlaunch may stop for it, if any */
 };
 
 struct holders {

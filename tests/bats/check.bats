@@ -184,7 +184,7 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	kill "$holder"
 	assert_success
 	assert_line --regexp "^WARN  device users: PID $holder \(sleep[^)]*\) holds /dev/dri/card0$"
-	assert_line --partial "fix: stop them before the run (a desktop on this GPU: hooks use = display-manager)"
+	assert_line --partial "fix: stop them before the run (a desktop on this GPU: hooks use = display-manager; other services and your own units: use = gpu-users)"
 	# The holder names itself: an escape sequence in its name is shown,
 	# never sent to root's terminal (check prints what it is given).
 	cp /bin/sleep "$TMP/$(printf 'x\033[2J')"

@@ -263,6 +263,13 @@ memcheck() {
 	assert_failure 1
 	assert_output --partial "PID $card_holder (x^[[2J"
 	refute_output --partial "$(printf '\033')"
+	# gpu users lists them for the gpu-users hook: KIND USER UNIT PID COMMAND NODE.
+	sleep 1000 3>/dev/full >/dev/null 2>&1 &
+	card_holder=$!
+	PASSLAUNCH_PROCFS=/proc run "$PASSLAUNCH" gpu users 0a:00.0
+	kill "$card_holder"
+	assert_success
+	assert_output --regexp "^(system|user|other)	[^	]+	[^	]+	$card_holder	sleep	/dev/dri/card0\$"
 	# Refused before anything changed.
 	assert_equal "$(cat "$dev/driver_override")" ""
 	assert_equal "$(cat sys/bus/pci/drivers/nouveau/unbind)" ""

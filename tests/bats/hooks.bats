@@ -195,3 +195,58 @@ calls() {
 	assert_equal "$status" 2
 	assert_line "passlaunch: warning: $TMP/hooks/README: not executable, so not run as a hook (chmod +x to run it)"
 }
+
+# The shipped gpu-users hook run by itself, with passlaunch gpu users and
+# systemctl stand-ins: the holders are the lines of $TMP/holders, and
+# stopping a unit ends its holders (its lines go).
+gpu_users_hook() {
+	mkdir -p stubs state
+	cat >stubs/passlaunch <<-'SH'
+	#!/bin/sh
+	[ "$1 $2" = "gpu users" ] || exit 2
+	cat "$TMP/holders"
+	SH
+	cat >stubs/systemctl <<-'SH'
+	#!/bin/sh
+	echo "systemctl $*" >>"$TMP/calls"
+	for unit; do :; done
+	case " $* " in *" stop "*) grep -v "	$unit	" "$TMP/holders" >"$TMP/holders.new" || true; mv "$TMP/holders.new" "$TMP/holders" ;; esac
+	SH
+	chmod +x stubs/passlaunch stubs/systemctl
+	export TMP
+	PATH=$TMP/stubs:$PATH PASSLAUNCH_BIN=$TMP/stubs/passlaunch PASSLAUNCH_STATE_DIR=$TMP/state \
+		PASSLAUNCH_GPUS="0000:0b:00.0 0000:0b:00.1" run "$ROOT/hooks.d/gpu-users" vm "$1"
+}
+
+@test "gpu-users hook: the units holding the GPU are stopped, system and user alike, and started again in reverse" {
+	printf 'system\t-\tnvidia-persistenced.service\t401\tnvidia-persiste\t/dev/nvidia0\n' >holders
+	printf 'user\talice\tpipewire.service\t1201\tpipewire\t/dev/snd/controlC1\n' >>holders
+	printf 'user\talice\tpipewire.service\t1202\tpipewire\t/dev/snd/pcmC1D3p\n' >>holders
+	gpu_users_hook prepare
+	assert_success
+	assert_line "stopping nvidia-persistenced.service"
+	assert_line "stopping pipewire.service (user alice)"
+	assert_line "the GPU's devices are free"
+	gpu_users_hook release
+	assert_success
+	run cat calls
+	assert_output "systemctl stop nvidia-persistenced.service
+systemctl --user --machine=alice@ stop pipewire.service
+systemctl --user --machine=alice@ start pipewire.service
+systemctl start nvidia-persistenced.service"
+	assert_not_exists state/units
+}
+
+@test "gpu-users hook: a holder in no unit it may stop is named, and nothing is stopped" {
+	printf 'system\t-\tsddm.service\t300\tXorg\t/dev/dri/card0\n' >holders
+	printf 'other\t-\tsession-2.scope\t4242\tgame.exe\t/dev/dri/renderD128\n' >>holders
+	printf 'core\t-\tsystemd-logind.service\t250\tsystemd-logind\t/dev/dri/card0\n' >>holders
+	gpu_users_hook prepare
+	assert_failure
+	assert_line "PID 4242 (game.exe) holds /dev/dri/renderD128 in session-2.scope"
+	refute_output --partial logind
+	assert_not_exists calls
+	gpu_users_hook release
+	assert_success
+	assert_not_exists calls
+}

@@ -15,6 +15,7 @@
 #include "base/size.h"
 #include "base/suggest.h"
 #include "base/util.h"
+#include "profile/rebar_spec.h"
 
 static void size_accepts_units(void **state)
 {
@@ -227,6 +228,47 @@ static void shell_quote_round_trips(void **state)
 	free(q);
 }
 
+static void rebar_spec_round_trips(void **state)
+{
+	struct rebar_sizes r;
+	char why[256], text[96];
+
+	(void)state;
+	assert_int_equal(rebar_spec_parse("no", &r, why), 0);
+	assert_int_equal(r.n, 0);
+	assert_false(r.max);
+	assert_int_equal(rebar_spec_parse("max", &r, why), 0);
+	assert_true(r.max);
+	assert_int_equal(rebar_spec_parse("1:32G, 2:256M", &r, why), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.v[0].bar, 1);
+	assert_int_equal(r.v[0].bit, 15); /* 2^15 MiB = 32G */
+	assert_int_equal(rebar_size_of(&r, 2), 256 * MiB);
+	assert_int_equal(rebar_size_of(&r, 0), 0);
+	rebar_spec_format(&r, text, sizeof(text));
+	assert_string_equal(text, "1:32G,2:256M");
+	/* The largest size the capability names, 128T, and one past it. */
+	assert_int_equal(rebar_spec_parse("0:128T", &r, why), 0);
+	assert_int_equal(r.v[0].bit, 27);
+}
+
+static void rebar_spec_rejects(void **state)
+{
+	const char *bad[] = {
+	    "",	     "0",	"0:",	  ":1G",       "6:1G",
+	    "0:3G",  "0:512K",	"0:256T", "0:1G,0:2G", "0:1G,1:1G,2:1G,3:1G,4:1G,5:1G,0:2G",
+	    "-1:1G", "max,0:1G"};
+	struct rebar_sizes r;
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
+		*why = '\0';
+		assert_int_equal(rebar_spec_parse(bad[i], &r, why), -EINVAL);
+		assert_true(*why != '\0');
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +284,8 @@ int main(void)
 	    cmocka_unit_test(pci_same_slot),
 	    cmocka_unit_test(suggest_finds_close_words),
 	    cmocka_unit_test(shell_quote_round_trips),
+	    cmocka_unit_test(rebar_spec_round_trips),
+	    cmocka_unit_test(rebar_spec_rejects),
 	};
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
 }

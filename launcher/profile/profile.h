@@ -241,8 +241,9 @@ struct profile {
 		enum display_type type;
 		enum video_model video;
 		enum looking_glass looking_glass;
-		unsigned kvmfr;		/* looking_glass_device: /dev/kvmfrN */
-		bool looking_glass_hdr; /* 8 bytes a pixel, not 4 */
+		unsigned kvmfr;		   /* looking_glass_device: /dev/kvmfrN */
+		bool looking_glass_hdr;	   /* 8 bytes a pixel, not 4 */
+		bool looking_glass_client; /* the looking-glass-client hook */
 		unsigned width, height;
 		unsigned port;		 /* 0: a unix socket only QEMU's user reaches */
 		char *password_file;	 /* with a port: root's, its first line the password */

@@ -430,6 +430,9 @@ static int check_display(struct check *c)
 	    profile_key_line(p, "display", "looking_glass_device"))
 		return check_bad(c, check_key_line(c, "display", "looking_glass_device"),
 				 "looking_glass_device applies to looking_glass = kvmfr");
+	if (!p->display.looking_glass && p->display.looking_glass_client)
+		return check_bad(c, check_key_line(c, "display", "looking_glass_client"),
+				 "looking_glass_client = yes needs looking_glass = shm or kvmfr");
 	if (!p->display.looking_glass && profile_key_line(p, "display", "looking_glass_hdr"))
 		return check_bad(c, check_key_line(c, "display", "looking_glass_hdr"),
 				 "looking_glass_hdr applies to looking_glass = shm or kvmfr");

@@ -229,6 +229,7 @@ static const struct key_spec display_keys[] = {
 	       looking_glass_modes),
     KEY_CUSTOM("looking_glass_device", P(display.kvmfr), value_kvmfr),
     KEY("looking_glass_hdr", V_BOOL, P(display.looking_glass_hdr)),
+    KEY("looking_glass_client", V_BOOL, P(display.looking_glass_client)),
     KEY_CUSTOM("resolution", 0, value_resolution),
     KEY_UINT("port", P(display.port), 1, 65535),
     KEY("password_file", V_PATH, P(display.password_file)),

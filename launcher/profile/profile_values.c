@@ -14,8 +14,9 @@
 #include <limits.h>
 #include <net/if.h>
 
-const char *const shipped_hooks[] = {"display-manager", "gpu-users",  "vtconsole",
-				     "framebuffer",	"gpu-driver", "vfio"};
+const char *const shipped_hooks[] = {"display-manager",	    "gpu-users",  "vtconsole",
+				     "framebuffer",	    "gpu-driver", "vfio",
+				     "looking-glass-client"};
 const size_t n_shipped_hooks = N_ELEMENTS(shipped_hooks);
 
 int why_set(char *why, const char *fmt, ...)

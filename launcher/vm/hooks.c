@@ -50,21 +50,33 @@ static void add_hook(struct hooks *h, const char *name, const char *path)
 	h->v[h->n++] = (struct hook){xstrdup(name), xstrdup(path)};
 }
 
+static int add_one_shipped(const struct profile *p, struct hooks *h, const char *dir,
+			   const char *name, struct pl_err *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
+
+	if (access(path, X_OK) < 0)
+		return err_input(err,
+				 "%s: [hooks] use names '%s', but %s is missing or not "
+				 "executable: is passlaunch installed (make install), or "
+				 "PASSLAUNCH_HOOKS_DIR wrong?",
+				 p->path, name, path);
+	add_hook(h, name, path);
+	return 0;
+}
+
 static int add_shipped(const struct profile *p, struct hooks *h, struct pl_err *err)
 {
 	const char *dir = hooks_shipped_dir();
+	int r = 0;
 
-	for (size_t i = 0; i < p->hooks.use.n; i++) {
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, p->hooks.use.v[i]);
-		if (access(path, X_OK) < 0)
-			return err_input(err,
-					 "%s: [hooks] use names '%s', but %s is missing or not "
-					 "executable: is passlaunch installed (make install), or "
-					 "PASSLAUNCH_HOOKS_DIR wrong?",
-					 p->path, p->hooks.use.v[i], path);
-		add_hook(h, p->hooks.use.v[i], path);
-	}
-	return 0;
+	for (size_t i = 0; r == 0 && i < p->hooks.use.n; i++)
+		r = add_one_shipped(p, h, dir, p->hooks.use.v[i], err);
+	/* [display] looking_glass_client = yes: its hook, last, unless named. */
+	if (r == 0 && p->display.looking_glass_client &&
+	    !strv_contains(&p->hooks.use, "looking-glass-client"))
+		r = add_one_shipped(p, h, dir, "looking-glass-client", err);
+	return r;
 }
 
 static bool skipped_name(const char *name)
@@ -203,6 +215,13 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	_cleanup_free_ char *pcis = passed_devices(p, f, false);
 	_cleanup_free_ char *kept = kept_devices(p, f);
 	_cleanup_free_ char *rebar = rebar_sizes(p, f);
+	_cleanup_free_ char *lg =
+	    p->display.looking_glass == LG_KVMFR ? vmpath_kvmfr(p->display.kvmfr)
+	    : p->display.looking_glass == LG_SHM ? vmpath_looking_glass(p->vm.name)
+						 : NULL;
+	_cleanup_free_ char *spice = p->display.type == DISPLAY_SPICE && !p->display.port
+					 ? vmpath_display(p->vm.name, "spice")
+					 : NULL;
 	_cleanup_free_ char *vcpus = cpulist_format(&plan->vcpu);
 	_cleanup_free_ char *self = self_path();
 	_cleanup_free_ char *profile = realpath(p->path, NULL);
@@ -221,6 +240,8 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	strv_set_env(&h->env, "PASSLAUNCH_PCI", pcis);
 	strv_set_env(&h->env, "PASSLAUNCH_GPUS_KEPT", kept);
 	strv_set_env(&h->env, "PASSLAUNCH_GPU_REBAR", rebar);
+	strv_set_env(&h->env, "PASSLAUNCH_LOOKING_GLASS", lg ? lg : "");
+	strv_set_env(&h->env, "PASSLAUNCH_SPICE_SOCKET", spice ? spice : "");
 	strv_set_env(&h->env, "PASSLAUNCH_VCPU_CPUS", vcpus);
 	strv_set_env(&h->env, "PASSLAUNCH_HOST_CPUS", host_cpus ? host_cpus : "");
 	strv_set_env(&h->env, "PASSLAUNCH_USER", id->name);

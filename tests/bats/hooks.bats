@@ -119,7 +119,8 @@ calls() {
 	hook 10-first
 	hook 20-flaky 'if [ "$2" = release ] && [ ! -e '"$TMP"'/fixed ]; then exit 1; fi'
 	hook 30-third
-	hooked_vm flaky acpi
+	# The guest's answer to the power button is not the point: 2 s, not 20.
+	STOP_TIMEOUT=2 hooked_vm flaky acpi
 	start_vm
 	wait_for_log 'guest running'
 	kill -TERM "$RUN_PID"
@@ -249,4 +250,40 @@ systemctl start nvidia-persistenced.service"
 	gpu_users_hook release
 	assert_success
 	assert_not_exists calls
+}
+
+# The shipped looking-glass-client hook run by itself, with systemd-run and
+# systemctl stand-ins that record their arguments.
+lg_client_hook() {
+	mkdir -p stubs
+	printf '#!/bin/sh\necho "$(basename "$0") $*" >>"%s/calls"\n' "$TMP" >stubs/systemd-run
+	cp stubs/systemd-run stubs/systemctl
+	chmod +x stubs/systemd-run stubs/systemctl
+	PATH=$TMP/stubs:$PATH PASSLAUNCH_USER=alice run "$ROOT/hooks.d/looking-glass-client" lg "$1"
+}
+
+@test "looking-glass-client hook: started in the user's own manager on the VM's memory and SPICE socket, stopped with the guest" {
+	PASSLAUNCH_LOOKING_GLASS=/dev/kvmfr0 PASSLAUNCH_SPICE_SOCKET=/run/passlaunch/lg/qemu/spice.sock lg_client_hook started
+	assert_success
+	PASSLAUNCH_LOOKING_GLASS=/dev/kvmfr0 lg_client_hook stopped
+	assert_success
+	run cat calls
+	assert_output "systemd-run --user --machine=alice@ --unit=passlaunch-looking-glass-lg --collect --quiet looking-glass-client -f /dev/kvmfr0 spice:host=/run/passlaunch/lg/qemu/spice.sock spice:port=0
+systemctl --user --machine=alice@ stop passlaunch-looking-glass-lg.service"
+}
+
+@test "hooks: looking_glass_client = yes runs the shipped looking-glass-client hook with the memory's path; its failure in started leaves the guest running" {
+	STOP_TIMEOUT=2 hooked_vm lgc deaf
+	printf '[display]\nlooking_glass = yes\nlooking_glass_client = yes\nresolution = 640x480\n' >>"$VM.ini"
+	sed -i '0,/^\[display\]$/!{/^\[display\]$/d}' "$VM.ini"
+	PASSLAUNCH_HOOKS_DIR=$ROOT/hooks.d start_vm
+	wait_for_log 'hook looking-glass-client: started'
+	wait_for_log 'hook looking-glass-client failed in started'
+	kill -0 "$RUN_PID"
+	kill -TERM "$RUN_PID"
+	finish_vm
+	run cat "$TMP/$VM.log"
+	assert_line "passlaunch: hook looking-glass-client: starting looking-glass-client for nobody on /dev/shm/passlaunch-lgc-looking-glass"
+	assert_line --partial "lgc: hook looking-glass-client: stopped"
+	assert_host_restored
 }

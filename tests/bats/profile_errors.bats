@@ -705,6 +705,11 @@ expect_error() {
 	looking_glass_hdr = yes
 	EOF
 	expect_error "bad.ini:2: looking_glass_hdr applies to looking_glass = shm or kvmfr"
+	profile <<-'EOF'
+	[display]
+	looking_glass_client = yes
+	EOF
+	expect_error "bad.ini:2: looking_glass_client = yes needs looking_glass = shm or kvmfr"
 }
 
 @test "a GPU's slot passed again as a PCI device" {

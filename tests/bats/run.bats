@@ -397,7 +397,7 @@ teardown() {
 }
 
 @test "run: looking_glass = kvmfr: refused without the module's device; with it, QEMU's user owns and maps it for the run, root after" {
-	vm lgk deaf "[display]" "looking_glass = kvmfr" "resolution = 640x480"
+	STOP_TIMEOUT=2 vm lgk deaf "[display]" "looking_glass = kvmfr" "resolution = 640x480"
 	sed -i '0,/^\[display\]$/!{/^\[display\]$/d}' "$VM.ini"
 	local dev
 	dev=$(mktemp -d /tmp/passlaunch-dev.XXXXXX)

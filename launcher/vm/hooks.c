@@ -156,33 +156,35 @@ static void pass(struct strv *env, const char *name)
 		strv_set_env(env, name, v);
 }
 
+/* The list as one word list for a hook's environment; the list is freed. */
+static char *join_free(struct strv *list)
+{
+	char *out = strv_join(list, " ");
+
+	strv_free(list);
+	return out;
+}
+
 static char *passed_devices(const struct profile *p, const struct host_facts *f, bool gpus)
 {
 	struct strv list = {0};
-	char *out;
 
 	host_passed_devices(p, f, gpus, !gpus, &list);
-	out = strv_join(&list, " ");
-	strv_free(&list);
-	return out;
+	return join_free(&list);
 }
 
 static char *kept_devices(const struct profile *p, const struct host_facts *f)
 {
 	struct strv list = {0};
-	char *out;
 
 	host_kept_devices(p, f, &list);
-	out = strv_join(&list, " ");
-	strv_free(&list);
-	return out;
+	return join_free(&list);
 }
 
 /* "BDF=BAR:SIZE,... BDF=...": each GPU's BAR sizes for the run. */
 static char *rebar_sizes(const struct profile *p, const struct host_facts *f)
 {
 	struct strv list = {0};
-	char *out;
 
 	for (size_t i = 0; i < p->n_gpus; i++) {
 		char bdf[PCI_ADDR_LEN], sizes[96];
@@ -192,9 +194,7 @@ static char *rebar_sizes(const struct profile *p, const struct host_facts *f)
 		rebar_spec_format(&f->gpu_rebar[i], sizes, sizeof(sizes));
 		strv_pushf(&list, "%s=%s", bdf, sizes);
 	}
-	out = strv_join(&list, " ");
-	strv_free(&list);
-	return out;
+	return join_free(&list);
 }
 
 static char *self_path(void)

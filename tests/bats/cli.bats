@@ -171,6 +171,24 @@ fake_gpu() {
 	export PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_RUNTIME_DIR=$TMP/run
 }
 
+# vfio-pci as a driver, and /dev/vfio/7 for the group fake_gpu's device is in.
+fake_vfio_pci() {
+	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio
+	: >dev/vfio/7
+	export PASSLAUNCH_DEVFS=$TMP/dev
+}
+
+# exec_done PID COMM: waits (bounded) until the background child PID has
+# become COMM: until then it is the shell, holding nothing it will hold.
+exec_done() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]] && return 0
+		sleep 0.05
+	done
+	fail "PID $1 never became $2"
+}
+
 # memcheck CMD...: CMD under valgrind's memcheck, which fails it (status
 # 99) at any read of uninitialised memory; a sanitized build (ASan cannot
 # run under valgrind) runs as it is, and aborts on what ASan finds.
@@ -247,6 +265,8 @@ memcheck() {
 	card_holder=$!
 	sleep 1000 4</dev/zero >/dev/null 2>&1 &
 	sound_holder=$!
+	exec_done "$card_holder" sleep
+	exec_done "$sound_holder" sleep
 	PASSLAUNCH_PROCFS=/proc run "$PASSLAUNCH" gpu detach 0a:00.0
 	kill "$card_holder" "$sound_holder"
 	assert_failure 1
@@ -258,6 +278,7 @@ memcheck() {
 	cp /bin/sleep "$TMP/$(printf 'x\033[2J')"
 	"$TMP/$(printf 'x\033[2J')" 1000 3>/dev/full >/dev/null 2>&1 &
 	card_holder=$!
+	exec_done "$card_holder" "$(printf 'x\033[2J')"
 	PASSLAUNCH_PROCFS=/proc run "$PASSLAUNCH" gpu detach 0a:00.0
 	kill "$card_holder"
 	assert_failure 1
@@ -266,6 +287,7 @@ memcheck() {
 	# gpu users lists them for the gpu-users hook: KIND USER UNIT PID COMMAND NODE.
 	sleep 1000 3>/dev/full >/dev/null 2>&1 &
 	card_holder=$!
+	exec_done "$card_holder" sleep
 	PASSLAUNCH_PROCFS=/proc run "$PASSLAUNCH" gpu users 0a:00.0
 	kill "$card_holder"
 	assert_success
@@ -349,9 +371,7 @@ fake_rebind() {
 @test "gpu detach --rebar resizes the BAR between the unbind and vfio-pci's probe; gpu attach gives its size back the same way" {
 	local dev=sys/bus/pci/devices/0000:0a:00.0
 	fake_gpu
-	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio
-	: >dev/vfio/7
-	export PASSLAUNCH_DEVFS=$TMP/dev
+	fake_vfio_pci
 	: >"$dev/driver_override"
 	printf '0x0000000000000000 0x0000000000000000 0x0000000000000000\n0x0000006000000000 0x000000600fffffff 0x000000000014220c\n' >"$dev/resource"
 	printf '%016x\n' 0xffc0 >"$dev/resource1_resize"
@@ -379,9 +399,8 @@ before the probe: resize holds 8"
 @test "gpu detach --keep in a run: journaled like any device, and marked kept only once it is on vfio-pci" {
 	local dev=sys/bus/pci/devices/0000:0a:00.0
 	fake_gpu
-	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio run/kept
-	: >dev/vfio/7
-	export PASSLAUNCH_DEVFS=$TMP/dev
+	fake_vfio_pci
+	mkdir -p run/kept
 	: >sys/bus/pci/drivers_probe
 	: >sys/bus/pci/drivers/nouveau/unbind
 	: >"$dev/driver_override"
@@ -408,9 +427,8 @@ before the probe: resize holds 8"
 @test "gpu attach: a BAR the kernel will not resize keeps its size; the device still gets its driver and earlier override, and nothing of it is left" {
 	local dev=sys/bus/pci/devices/0000:0a:00.0
 	fake_gpu
-	mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio run/devices
-	: >dev/vfio/7
-	export PASSLAUNCH_DEVFS=$TMP/dev
+	fake_vfio_pci
+	mkdir -p run/devices
 	ln -sfn ../../drivers/vfio-pci "$dev/driver"
 	echo vfio-pci >"$dev/driver_override"
 	printf 'nouveau\nnvidia\n' >run/devices/0000:0a:00.0

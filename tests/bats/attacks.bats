@@ -410,7 +410,7 @@ wait_for_ready() {
 	# characters), where the test sees it is ready for the power button.
 	GUEST_LOG=$LAB/g.log
 	install -m 666 /dev/null "$GUEST_LOG"
-	sed -i "s|^extra_args = .*|extra_args = -kernel $LAB/vmlinuz -initrd $LAB/initramfs.gz -append 'console=ttyS1 lab.guest=acpi' -serial file:$GUEST_LOG|" "$VM.ini"
+	sed -i "s|^extra_args = .*|extra_args = -kernel $LAB/vmlinux -initrd $LAB/initramfs.gz -append 'console=ttyS1 lpj=4000000 lab.guest=acpi' -serial file:$GUEST_LOG|" "$VM.ini"
 	# SIGPIPE as a shell at a terminal leaves it, whatever bats left it as;
 	# the subshell waits for both ends of the pipe.
 	(

@@ -38,7 +38,7 @@ private_cases='every vCPU thread on its CPU|tpm = yes starts swtpm|QEMU killed w
 	clone_privately
 	cd "$PRIVATE/src"
 	make -s -j"$(nproc)" passlaunch-test build/tests/syscall-probe >make.log 2>&1 || fail "make: $(cat make.log)"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$PRIVATE/src/build/lab/vmlinuz"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$PRIVATE/src/build/lab/vmlinux"
 	assert_failure
 	run outside_bats PASSLAUNCH_UNDER_TEST="$PRIVATE/src/passlaunch-test" timeout 900 \
 		bats --tap -f "$private_cases" tests/bats/run.bats tests/bats/faults.bats

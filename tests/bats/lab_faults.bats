@@ -83,7 +83,7 @@ fault_case() {
 @test "lab: the fault snapshot sees the GPU, consoles, display manager, hugepages, cpusets and nodes" {
 	run grep '^fault: snapshot: ' "$BATS_FILE_TMPDIR/report"
 	assert_line "fault: snapshot: drivers: bochs-drm snd_hda_intel, overrides [(null)] [(null)]"
-	assert_line "fault: snapshot: consoles: frame_buffer_device=1 dummy_device=0"
+	assert_line "fault: snapshot: consoles: dummy_device=0 frame_buffer_device=1"
 	assert_line "fault: snapshot: display manager: active"
 	assert_line --regexp '^fault: snapshot: hugepages: [0-9]+$'
 	assert_line --regexp '^fault: snapshot: cpusets: .*system.slice='

@@ -50,18 +50,18 @@ load lab
 	grep -E 'hook [a-z0-9-]+: (prepare|release)$|error' /tmp/failed.log | sed 's/^/failed: /'
 	EOF
 	assert_success
-	assert_line "before: dm active holder active consoles frame_buffer_device=1 dummy_device=0 drivers bochs-drm snd_hda_intel"
+	assert_line "before: dm active holder active consoles dummy_device=0 frame_buffer_device=1 drivers bochs-drm snd_hda_intel"
 	assert_line "dm holds card0: 1"
 	assert_line "during: dm inactive holder inactive consoles dummy_device=1 drivers vfio-pci vfio-pci"
-	assert_line "after: dm active holder active consoles frame_buffer_device=1 dummy_device=0 drivers bochs-drm snd_hda_intel"
+	assert_line "after: dm active holder active consoles dummy_device=0 frame_buffer_device=1 drivers bochs-drm snd_hda_intel"
 	assert_line --partial "log: passlaunch: hook display-manager: stopping lab-dm.service"
 	assert_line --partial "log: passlaunch: hook gpu-users: stopping lab-holder.service"
 	assert_line --partial "log: passlaunch: hook gpu-users: the GPU's devices are free"
-	assert_line --partial "log: passlaunch: hook vtconsole: unbinding vtcon0 ((M) frame buffer device)"
+	assert_line --partial "log: passlaunch: hook vtconsole: unbinding vtcon1 ((M) frame buffer device)"
 	assert_line --partial "log: passlaunch: hook vfio: vfio: 0000:00:03.0 is on bochs-drm already"
 	assert_line --partial "log: passlaunch: single: host restored"
 	assert_line "failed run status 1"
-	assert_line "after failed prepare: dm active holder active consoles frame_buffer_device=1 dummy_device=0 drivers bochs-drm snd_hda_intel"
+	assert_line "after failed prepare: dm active holder active consoles dummy_device=0 frame_buffer_device=1 drivers bochs-drm snd_hda_intel"
 	run grep '^failed: ' <<<"$output"
 	assert_output "failed: passlaunch: single: hook display-manager: prepare
 failed: passlaunch: single: hook gpu-users: prepare

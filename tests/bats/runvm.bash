@@ -8,7 +8,7 @@
 runvm_setup_file() {
 	"$ROOT/tests/lab/build" >&2
 	[[ $EUID == 0 ]] || return 0
-	stage_for_qemu "$ROOT/build/lab/vmlinuz" "$ROOT/build/lab/initramfs.gz"
+	stage_for_qemu "$ROOT/build/lab/vmlinux" "$ROOT/build/lab/initramfs.gz"
 }
 
 runvm_teardown_file() {
@@ -65,7 +65,7 @@ vm() {
 	stop_timeout = ${STOP_TIMEOUT:-60}
 	[qemu]
 	accel = tcg
-	extra_args = -kernel $LAB/vmlinuz -initrd $LAB/initramfs.gz -append 'console=ttyS0 quiet lab.guest=$guest'
+	extra_args = -kernel $LAB/vmlinux -initrd $LAB/initramfs.gz -append 'console=ttyS0 quiet lpj=4000000 lab.guest=$guest'
 	[firmware]
 	type = bios
 	[cpu]

@@ -292,7 +292,7 @@ stage_injector() {
 
 # connects_to PATH: a line the server sent on a unix socket, or the error.
 connects_to() {
-	python3 -c 'import socket, sys
+	/usr/bin/python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX)
 try:
     s.settimeout(5); s.connect(sys.argv[1]); print(s.recv(12).decode())
@@ -363,7 +363,7 @@ except OSError as e:
 	run as_attacker rm -f "$dir/qmp.sock"
 	assert_failure
 	assert_exists "$dir/qmp.sock"
-	run as_attacker python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$dir/qmp.sock.evil"
+	run as_attacker /usr/bin/python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$dir/qmp.sock.evil"
 	assert_failure
 	# The launcher still has its monitor: stop works through it.
 	"$PASSLAUNCH" stop "$VM" --force

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """launch.py PASSLAUNCH PROFILE RUNS: launch overhead and launcher memory.
 
 Times, RUNS times each and alternating, from exec to the first answer of

@@ -415,6 +415,22 @@ static bool named_before(const struct strv *names, size_t i)
 	return false;
 }
 
+static int why_unknown_hook(char *why, const char *name)
+{
+	char list[WHY_LEN / 2] = "";
+	size_t used = 0;
+
+	for (size_t j = 0; j < n_shipped_hooks && used < sizeof(list); j++) {
+		const char *sep = j == 0 ? "" : j + 1 == n_shipped_hooks ? " and " : ", ";
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s", sep, shipped_hooks[j]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	return why_set(why,
+		       "no shipped hook is named '%s'; the shipped hooks are %s (own hooks go in "
+		       "[hooks] dir)",
+		       name, list);
+}
+
 int value_hook_names(const char *text, void *field, char *why)
 {
 	struct strv names = {0};
@@ -431,11 +447,7 @@ int value_hook_names(const char *text, void *field, char *why)
 			r = why_set(why, "no shipped hook is named '%s'; did you mean '%s'?",
 				    names.v[i], close);
 		else if (!known)
-			r = why_set(why,
-				    "no shipped hook is named '%s'; the shipped hooks are "
-				    "display-manager, vtconsole, framebuffer, gpu-driver "
-				    "and vfio (own hooks go in [hooks] dir)",
-				    names.v[i]);
+			r = why_unknown_hook(why, names.v[i]);
 	}
 	if (r < 0) {
 		strv_free(&names);

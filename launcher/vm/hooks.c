@@ -47,7 +47,7 @@ const char *hooks_shipped_dir(void)
 static void add_hook(struct hooks *h, const char *name, const char *path)
 {
 	h->v = xreallocarray(h->v, h->n + 1, sizeof(*h->v));
-	h->v[h->n++] = (struct hook){xstrdup(name), xstrdup(path)};
+	h->v[h->n++] = (struct hook){xstrdup(name), xstrdup(path), false};
 }
 
 static int add_one_shipped(const struct profile *p, struct hooks *h, const char *dir,
@@ -62,6 +62,10 @@ static int add_one_shipped(const struct profile *p, struct hooks *h, const char 
 				 "PASSLAUNCH_HOOKS_DIR wrong?",
 				 p->path, name, path);
 	add_hook(h, name, path);
+	/* Each run of a hook is a process in the time the host's display is
+	 * dark; the shipped hooks act in started and stopped only to run the
+	 * Looking Glass client. */
+	h->v[h->n - 1].prepare_release_only = !streq(name, "looking-glass-client");
 	return 0;
 }
 
@@ -311,8 +315,11 @@ int hooks_notify(struct hooks *h, const char *phase)
 	int failed = 0;
 
 	for (size_t i = 0; i < h->n; i++) {
+		const struct hook *k = &h->v[reverse ? h->n - 1 - i : i];
 		struct pl_err err = {0};
-		if (run_one(h, &h->v[reverse ? h->n - 1 - i : i], phase, NULL, &err) < 0) {
+		if (k->prepare_release_only)
+			continue;
+		if (run_one(h, k, phase, NULL, &err) < 0) {
 			log_error("%s", err.msg);
 			failed++;
 		}

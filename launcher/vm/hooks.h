@@ -7,6 +7,7 @@
 #ifndef PASSLAUNCH_HOOKS_H
 #define PASSLAUNCH_HOOKS_H
 
+#include <stdbool.h>
 #include "base/error.h"
 #include "host/hostfacts.h"
 #include "host/identity.h"
@@ -17,6 +18,7 @@
 struct hook {
 	char *name;
 	char *path;
+	bool prepare_release_only; /* a shipped hook with nothing to do in started, stopped */
 };
 
 struct hooks {

@@ -197,6 +197,37 @@ calls() {
 	assert_line "passlaunch: warning: $TMP/hooks/README: not executable, so not run as a hook (chmod +x to run it)"
 }
 
+@test "hooks: a shipped hook other than looking-glass-client runs in prepare and release only; own hooks in all four phases" {
+	# Stand-ins for the shipped hooks, recording their calls like own hooks.
+	mkdir -p shipped
+	hook display-manager
+	hook vtconsole
+	hook looking-glass-client
+	mv hooks/display-manager hooks/vtconsole hooks/looking-glass-client shipped/
+	hook 50-own
+	STOP_TIMEOUT=3 hooked_vm phases acpi
+	sed -i 's/^\[hooks\]$/[hooks]\nuse = display-manager vtconsole looking-glass-client/' "$VM.ini"
+	PASSLAUNCH_HOOKS_DIR=$TMP/shipped start_vm
+	wait_for_log 'lab-guest: ready'
+	wait_for_log 'hook 50-own: said by 50-own in started'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+	run calls
+	assert_output "display-manager phases prepare
+vtconsole phases prepare
+looking-glass-client phases prepare
+50-own phases prepare
+looking-glass-client phases started
+50-own phases started
+50-own phases stopped
+looking-glass-client phases stopped
+50-own phases release
+looking-glass-client phases release
+vtconsole phases release
+display-manager phases release"
+}
+
 # The shipped gpu-users hook run by itself, with passlaunch gpu users and
 # systemctl stand-ins: the holders are the lines of $TMP/holders, and
 # stopping a unit ends its holders (its lines go).

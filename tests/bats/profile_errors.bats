@@ -514,6 +514,19 @@ expect_error() {
 	expect_error "bad.ini:2: [hooks] use = display-manager vfoi: no shipped hook is named 'vfoi'; did you mean 'vfio'?"
 }
 
+@test "a hook that is not shipped and like none: every shipped hook is listed" {
+	profile <<-'EOF'
+	[hooks]
+	use = xyzzyq
+	EOF
+	expect_error "bad.ini:2: [hooks] use = xyzzyq: no shipped hook is named 'xyzzyq'; the shipped hooks are display-manager, gpu-users, vtconsole, framebuffer, gpu-driver, vfio and looking-glass-client (own hooks go in [hooks] dir)"
+	# Every file of hooks.d is in that list.
+	local hook
+	for hook in "$ROOT"/hooks.d/*; do
+		[[ $stderr == *" ${hook##*/}"[,\ ]* ]] || fail "${hook##*/} is not in the list"
+	done
+}
+
 @test "a hook named twice" {
 	profile <<-'EOF'
 	[hooks]

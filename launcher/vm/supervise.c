@@ -42,8 +42,11 @@ static void quit(struct supervisor *s, const char *why)
 	log_info("%s: %s; telling QEMU to quit", s->p->vm.name, why);
 	s->quit_sent = true;
 	s->deadline = clock_ms() + QUIT_GRACE_MS;
-	if (s->qmp.fd < 0 || qmp_execute(&s->qmp, "quit", NULL, NULL, 5000, &err) < 0)
-		kill(s->qemu, SIGKILL);
+	/* QEMU may exit before its monitor thread has sent the reply to quit:
+	 * no reply is no reason to kill it. The deadline kills it if it stays. */
+	if (s->qmp.fd >= 0 && qmp_execute(&s->qmp, "quit", NULL, NULL, 5000, &err) < 0)
+		log_info("%s: %s; QEMU has %d s to exit", s->p->vm.name, err.msg,
+			 QUIT_GRACE_MS / 1000);
 }
 
 static void powerdown(struct supervisor *s)

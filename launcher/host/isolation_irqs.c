@@ -190,6 +190,34 @@ static int restore_irqs(int reg)
 	return 0;
 }
 
+/* Interrupts requested during the run (a device bound, vfio's INTx) took
+ * the run's default CPUs, CONFINED; the host's default is what the kernel
+ * would have given them. */
+static void restore_born_irqs(int reg, const char *confined, const char *host)
+{
+	_cleanup_free_ char *root = xasprintf("%s/irq", path_procfs());
+	_cleanup_close_ int saved = open_subdir(reg, "irqs");
+	DIR *d = opendir(root);
+	struct dirent *e;
+	unsigned given = 0;
+
+	while (saved >= 0 && d && (e = readdir(d))) {
+		_cleanup_free_ char *path = NULL;
+		char now[4096];
+		if (!is_number(e->d_name) ||
+		    faccessat(saved, e->d_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		path = xasprintf("%s/%s/smp_affinity", root, e->d_name);
+		if (sysfs_read_str(path, now, sizeof(now)) == 0 && streq(now, confined) &&
+		    sysfs_write_str(path, host) == 0)
+			given++;
+	}
+	if (d)
+		closedir(d);
+	if (given)
+		log_info("interrupts: %u requested during the run given the host's CPUs", given);
+}
+
 static void resume_irqbalance(int reg)
 {
 	char text[64];
@@ -208,8 +236,13 @@ int irqs_restore(int reg)
 {
 	_cleanup_free_ char *def = xasprintf("%s/irq/default_smp_affinity", path_procfs());
 	_cleanup_free_ char *wq = xasprintf("%s/devices/virtual/workqueue/cpumask", path_sysfs());
-	int r = restore_irqs(reg);
+	char confined[4096], host[4096];
+	int r;
 
+	if (sysfs_read_at(reg, "irq-default", host, sizeof(host)) == 0 &&
+	    sysfs_read_str(def, confined, sizeof(confined)) == 0 && !streq(host, confined))
+		restore_born_irqs(reg, confined, host);
+	r = restore_irqs(reg);
 	if (restore_one(reg, "irq-default", def) < 0)
 		r = -EIO;
 	if (restore_one(reg, "workqueue", wq) < 0)

@@ -1,6 +1,7 @@
 #include "pci_sysfs.h"
 
 #include "base/paths.h"
+#include "base/pciaddr.h"
 #include "sysfs.h"
 
 #include <dirent.h>
@@ -77,6 +78,40 @@ static unsigned long pci_class(const char *bdf)
 bool pci_is_bridge(const char *bdf)
 {
 	return (pci_class(bdf) >> 8) == 0x0604;
+}
+
+static bool looks_like_bdf(const char *name)
+{
+	struct pci_addr addr;
+	const char *why;
+
+	return strlen(name) == strlen("0000:00:00.0") && pci_addr_parse(name, &addr, &why) == 0;
+}
+
+bool pci_bus_behind_bridge(const char *bdf, char *bridge, size_t len, struct strv *out)
+{
+	_cleanup_free_ char *link = pci_dev_path(bdf, "");
+	_cleanup_free_ char *real = realpath(link, NULL);
+	char *parent, *name;
+	DIR *d;
+	struct dirent *e;
+
+	if (!real || !(parent = strrchr(real, '/')))
+		return false;
+	*parent = '\0';
+	name = strrchr(real, '/');
+	if (!name || !looks_like_bdf(++name))
+		return false;
+	snprintf(bridge, len, "%s", name);
+	d = opendir(real);
+	while (d && (e = readdir(d)))
+		if (looks_like_bdf(e->d_name))
+			strv_push(out, e->d_name);
+	if (d)
+		closedir(d);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), compare);
+	return true;
 }
 
 void pci_describe(const char *bdf, char *buf, size_t len)

@@ -14,6 +14,9 @@ int pci_iommu_group(const char *bdf);
 /* Every device of the group, sorted. */
 void pci_group_devices(int group, struct strv *out);
 bool pci_is_bridge(const char *bdf);
+/* The bridge above the device into bridge and the devices on its secondary
+ * bus (the device included, sorted) into out; false on a root bus. */
+bool pci_bus_behind_bridge(const char *bdf, char *bridge, size_t len, struct strv *out);
 /* A short description: "VGA controller [10de:2204]". */
 void pci_describe(const char *bdf, char *buf, size_t len);
 /* Where `gpu detach` keeps the driver a device had, until `attach`. */

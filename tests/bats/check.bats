@@ -143,6 +143,37 @@ PASS  OVMF: /usr/share/OVMF/OVMF_CODE_4M.fd"
 	assert_line "FAIL  reset: vm.ini:11: reset_method names pm, but the kernel offers 0000:0b:00.0 only: flr bus; name only those (passlaunch check shows them)"
 }
 
+# put_behind_bridge BRIDGE BDF...: the devices' sysfs directories moved under
+# the bridge's, as the kernel lays out a secondary bus.
+put_behind_bridge() {
+	local h=$TMP/host/sys bridge=$1 bdf
+	shift
+	mkdir -p "$h/devices/pci0000:00/$bridge"
+	for bdf; do
+		mv "$h/bus/pci/devices/$bdf" "$h/devices/pci0000:00/$bridge/$bdf"
+		ln -s "../../../devices/pci0000:00/$bridge/$bdf" "$h/bus/pci/devices/$bdf"
+	done
+}
+
+@test "check PROFILE: a device with no reset of its own behind a bridge is reset with its bus when all of the bus is passed" {
+	local dev=$TMP/host/sys/bus/pci/devices
+	profile "[gpu.main]" "address = 0b:00.0"
+	put_behind_bridge 0000:00:01.0 0000:0b:00.0 0000:0b:00.1
+	# The kernel lists bus on function 0 (probed before function 1 was on
+	# the bus) and nothing on function 1.
+	echo bus >"$dev/0000:0b:00.0/reset_method"
+	: >"$dev/0000:0b:00.1/reset_method"
+	run "$PASSLAUNCH" check vm.ini
+	assert_success
+	assert_line "PASS  reset: 0000:0b:00.0: vfio-pci resets the bus behind 0000:00:01.0 between runs, since every device on it is passed (0000:0b:00.0, 0000:0b:00.1); the device alone offers 'bus'"
+	assert_line "PASS  reset: 0000:0b:00.1: vfio-pci resets the bus behind 0000:00:01.0 between runs, since every device on it is passed (0000:0b:00.0, 0000:0b:00.1); the device alone offers 'none'"
+	# Only function 0 passed: the bus also holds one that is not.
+	sed -i 's/^address = 0b:00.0$/address = 0b:00.0\nfunctions = 0/' vm.ini
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "WARN  reset: 0000:0b:00.0: a bus reset would also reset 0000:0b:00.1, which is not passed: the kernel will not reset the bus, and a second start may fail"
+	assert_line "      fix: pass every device on that bus"
+}
+
 @test "check PROFILE: an AMD GPU of the reset bug needs vendor-reset, loaded and chosen; one that may sink into D3cold is warned of" {
 	local dev=$TMP/host/sys/bus/pci/devices/0000:0b:00.0
 	profile "[gpu.main]" "address = 0b:00.0"

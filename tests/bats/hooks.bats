@@ -283,6 +283,77 @@ systemctl start nvidia-persistenced.service"
 	assert_not_exists calls
 }
 
+# The shipped framebuffer hook on a stand-in sysfs: the EFI framebuffer's
+# platform device, its driver's directory and bind/unbind files that record
+# what is written.
+framebuffer_hook() {
+	PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_STATE_DIR=$TMP/state run "$ROOT/hooks.d/framebuffer" vm "$1"
+}
+
+fake_efifb() {
+	local sys=$TMP/sys
+	mkdir -p "$sys/devices/platform/efi-framebuffer.0" "$sys/bus/platform/devices" \
+		"$sys/bus/platform/drivers/efi-framebuffer" "$TMP/state"
+	ln -s ../../../devices/platform/efi-framebuffer.0 "$sys/bus/platform/devices/efi-framebuffer.0"
+	ln -s ../../../../devices/platform/efi-framebuffer.0 "$sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0"
+}
+
+@test "framebuffer hook: the boot framebuffer is unbound in prepare and bound again in release" {
+	fake_efifb
+	framebuffer_hook prepare
+	assert_success
+	assert_output "unbinding efi-framebuffer.0 from efi-framebuffer"
+	assert_equal "$(cat sys/bus/platform/drivers/efi-framebuffer/unbind)" efi-framebuffer.0
+	rm sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0
+	framebuffer_hook release
+	assert_success
+	assert_output "binding efi-framebuffer.0 to efi-framebuffer"
+	assert_equal "$(cat sys/bus/platform/drivers/efi-framebuffer/bind)" efi-framebuffer.0
+	assert_not_exists state/bound
+}
+
+# Linux 6.0 and later unregister the firmware framebuffer's device once a
+# driver (vfio-pci too) takes the GPU: binding it again cannot work, and
+# must not fail the release.
+# ... and the GPU, back from vfio-pci with no driver (none was loaded
+# before), gets its own through modprobe -b and its modalias: a stand-in
+# modprobe binds it when told to, or fails as for a blacklisted driver.
+@test "framebuffer hook: a framebuffer device the kernel removed meanwhile is reported, and a GPU left with no driver gets its own" {
+	local gpu=sys/bus/pci/devices/0000:0b:00.0
+	fake_efifb
+	mkdir -p "$gpu" sys/bus/pci/drivers/nouveau stubs
+	echo 0x030000 >"$gpu/class"
+	echo pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00 >"$gpu/modalias"
+	cat >stubs/modprobe <<-SH
+	#!/bin/sh
+	echo "modprobe \$*" >>"$TMP/calls"
+	[ -e "$TMP/blacklisted" ] && exit 1
+	ln -s ../../drivers/nouveau "$TMP/$gpu/driver"
+	SH
+	chmod +x stubs/modprobe
+	framebuffer_hook prepare
+	assert_success
+	rm sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0 sys/bus/platform/devices/efi-framebuffer.0
+	touch blacklisted
+	PATH=$TMP/stubs:$PATH PASSLAUNCH_GPUS="0000:0b:00.0" framebuffer_hook release
+	assert_success
+	assert_line "efi-framebuffer.0 is gone: the kernel removed it when a driver took the GPU; the console comes back with the GPU's own driver"
+	assert_line "no driver loaded for 0000:0b:00.0: load it, or reboot, to have a console on it again"
+	assert_equal "$(cat sys/bus/pci/drivers_probe)" 0000:0b:00.0
+	assert_not_exists sys/bus/platform/drivers/efi-framebuffer/bind
+	assert_not_exists state/bound
+	rm blacklisted sys/bus/pci/drivers_probe
+	fake_efifb
+	framebuffer_hook prepare
+	rm sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0 sys/bus/platform/devices/efi-framebuffer.0
+	PATH=$TMP/stubs:$PATH PASSLAUNCH_GPUS="0000:0b:00.0" framebuffer_hook release
+	assert_success
+	assert_line "loading the driver of 0000:0b:00.0, which has none"
+	assert_line "0000:0b:00.0 is on nouveau"
+	assert_equal "$(tail -n1 calls)" "modprobe -b pci:v000010DEd00002204sv00001458sd0000403Bbc03sc00i00"
+	assert_not_exists sys/bus/pci/drivers_probe
+}
+
 # The shipped looking-glass-client hook run by itself, with systemd-run and
 # systemctl stand-ins that record their arguments.
 lg_client_hook() {

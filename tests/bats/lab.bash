@@ -2,19 +2,19 @@
 # GPU lab scenarios as ordinary bats tests: the body of lab_run runs inside the
 # lab guest (tests/lab/run), against its real kernel, IOMMU and PCI devices.
 
-LAB_GPU=0000:00:03.0
-LAB_GPU_AUDIO=0000:00:03.1
+LAB_GPU=0000:01:00.0
+LAB_GPU_AUDIO=0000:01:00.1
 export LAB_GPU LAB_GPU_AUDIO
 
-# lab_run [--systemd] [QEMU-OPTIONS...] <<'EOF' ... EOF: runs stdin as a bash
-# script in the guest (booted by the host's systemd with --systemd); output and
-# status land in bats' $output and $status.
+# lab_run [--systemd] [--uefi] [QEMU-OPTIONS...] <<'EOF' ... EOF: runs stdin as
+# a bash script in the guest (booted by the host's systemd with --systemd, by
+# OVMF with --uefi); output and status land in bats' $output and $status.
 lab_run() {
 	local script=$BATS_TEST_TMPDIR/lab-script mode=()
-	if [[ ${1-} == --systemd ]]; then
-		mode=(--systemd)
+	while [[ ${1-} == --systemd || ${1-} == --uefi ]]; do
+		mode+=("$1")
 		shift
-	fi
+	done
 	{
 		echo '#!/usr/bin/env bash'
 		echo 'set -euo pipefail'

@@ -25,7 +25,7 @@ load lab
 	assert_line --regexp '^gpu group ([0-9]+) audio group \1 nic group [0-9]+$'
 	refute_line --regexp '^gpu group ([0-9]+) audio group \1 nic group \1$'
 	assert_line "drivers bochs-drm snd_hda_intel"
-	assert_line "0000:00:03.0 0000:00:03.1 "
+	assert_line "0000:01:00.0 0000:01:00.1 "
 }
 
 @test "lab: the GPU goes to vfio-pci, a nested QEMU realizes it, and it comes back" {

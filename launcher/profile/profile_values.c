@@ -14,9 +14,9 @@
 #include <limits.h>
 #include <net/if.h>
 
-const char *const shipped_hooks[] = {"display-manager",	    "gpu-users",  "vtconsole",
-				     "framebuffer",	    "gpu-driver", "vfio",
-				     "looking-glass-client"};
+const char *const shipped_hooks[] = {"display-manager", "gpu-users",	       "vtconsole",
+				     "framebuffer",	"gpu-driver",	       "vfio",
+				     "sound-server",	"looking-glass-client"};
 const size_t n_shipped_hooks = N_ELEMENTS(shipped_hooks);
 
 int why_set(char *why, const char *fmt, ...)

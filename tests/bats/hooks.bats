@@ -354,6 +354,88 @@ fake_efifb() {
 	assert_not_exists sys/bus/pci/drivers_probe
 }
 
+# The shipped sound-server hook with stand-ins: loginctl answers from files
+# (linger, sessions), setpriv runs the command it is given, systemctl and
+# pactl record their calls, pactl fails while the file no-answer exists.
+sound_server_hook() {
+	mkdir -p stubs state
+	cat >stubs/loginctl <<-'SH'
+	#!/bin/sh
+	echo "loginctl $*" >>"$TMP/calls"
+	case $1 in
+	show-user) case $2 in *Linger*) cat "$TMP/linger" ;; *) cat "$TMP/sessions" ;; esac ;;
+	enable-linger) echo yes >"$TMP/linger" ;;
+	disable-linger) echo no >"$TMP/linger" ;;
+	esac
+	SH
+	cat >stubs/setpriv <<-'SH'
+	#!/bin/sh
+	while [ "${1#--}" != "$1" ]; do shift; done
+	exec "$@"
+	SH
+	cat >stubs/systemctl <<-'SH'
+	#!/bin/sh
+	echo "systemctl $*" >>"$TMP/calls"
+	for unit; do :; done
+	case " $* " in *" is-active "*) grep -qx "$unit" "$TMP/running" ;; esac
+	SH
+	cat >stubs/pactl <<-'SH'
+	#!/bin/sh
+	echo "pactl $* as $XDG_RUNTIME_DIR" >>"$TMP/calls"
+	[ ! -e "$TMP/no-answer" ]
+	SH
+	chmod +x stubs/*
+	export TMP
+	PATH=$TMP/stubs:$PATH PASSLAUNCH_USER=root PASSLAUNCH_STATE_DIR=$TMP/state PASSLAUNCH_SOUND_WAIT=1 \
+		run "$ROOT/hooks.d/sound-server" vm "$1"
+}
+
+@test "sound-server hook: the user lingers for the run, the server is restarted once the sessions are gone, and lingering is as it was after" {
+	echo no >linger
+	: >sessions
+	printf 'pipewire.service\nwireplumber.service\npipewire-pulse.socket\n' >running
+	sound_server_hook prepare
+	assert_success
+	assert_output "root lingers for the run
+restarting pipewire.service wireplumber.service pipewire-pulse.service outside the ended session
+the sound server of root answers"
+	run grep -E 'enable-linger|restart|pactl' calls
+	assert_output "loginctl enable-linger root
+systemctl --user restart pipewire.service wireplumber.service pipewire-pulse.service
+pactl info as /run/user/0"
+	sound_server_hook release
+	assert_success
+	assert_output "root lingers no more"
+	assert_equal "$(cat linger)" no
+	# A user who lingered already keeps lingering.
+	rm calls
+	echo yes >linger
+	sound_server_hook prepare
+	sound_server_hook release
+	assert_success
+	refute_output --partial linger
+	run grep -c -- '-linger' calls
+	assert_output 0
+}
+
+@test "sound-server hook: a user still logged in elsewhere keeps the running server; a server that does not answer fails the prepare" {
+	echo no >linger
+	echo 4 >sessions
+	echo pulseaudio.service >running
+	sound_server_hook prepare
+	assert_success
+	assert_line "root still has sessions (4): their sound server goes on"
+	run grep -c restart calls
+	assert_output 0
+	: >sessions
+	touch no-answer
+	sound_server_hook prepare
+	assert_failure
+	assert_line "the sound server of root does not answer after 1 s"
+	sound_server_hook release
+	assert_equal "$(cat linger)" no
+}
+
 # The shipped looking-glass-client hook run by itself, with systemd-run and
 # systemctl stand-ins that record their arguments.
 lg_client_hook() {

@@ -25,6 +25,7 @@ setup() {
 ./usr/local/share/passlaunch/hooks.d/gpu-driver
 ./usr/local/share/passlaunch/hooks.d/gpu-users
 ./usr/local/share/passlaunch/hooks.d/looking-glass-client
+./usr/local/share/passlaunch/hooks.d/sound-server
 ./usr/local/share/passlaunch/hooks.d/vfio
 ./usr/local/share/passlaunch/hooks.d/vtconsole
 ./usr/local/share/passlaunch/profiles/demo.ini

@@ -136,3 +136,83 @@ failed: passlaunch: error: hook 50-fails failed in prepare (exit status 7)"
 	assert_line "after: consoles dummy_device=0 frame_buffer_device=1 "
 	assert_line --partial "fb: host restored"
 }
+
+# Sound across the single-GPU handoff: QEMU plays into the desktop user's
+# PulseAudio, or PipeWire (through pipewire-pulse: QEMU before 8.1). Stopping
+# the display manager ends the user's last session: without lingering,
+# logind takes the user's manager, its sound server and runtime directory
+# away, and PulseAudio quits with the session even so. The sound-server
+# hook, right after display-manager, makes the user linger for the run and
+# restarts the server outside the ended session: QEMU plays into it, and a
+# session that comes and goes meanwhile does not end it.
+@test "lab: sound across the single-GPU handoff: the sound-server hook keeps the user's PulseAudio or PipeWire serving QEMU after the session ends" {
+	LAB_TIMEOUT=600 lab_run --systemd <<-'EOF'
+	systemctl start dbus.socket systemd-logind.service
+	useradd -m -u 1500 alice
+	chmod 666 /dev/dri/card0
+	printf '%s\n' '[Unit]' 'Description=Stand-in display manager, with a session for alice' '[Service]' \
+		'User=alice' 'PAMName=login' 'TTYPath=/dev/tty7' \
+		"ExecStart=/bin/sh -c 'exec 3<>/dev/dri/card0; exec sleep infinity'" >/etc/systemd/system/lab-dm.service
+	ln -s lab-dm.service /etc/systemd/system/display-manager.service
+	as_alice() { setpriv --reuid=1500 --regid=1500 --init-groups env HOME=/home/alice XDG_RUNTIME_DIR=/run/user/1500 "$@"; }
+	# The desktop is up and its sound server runs (socket-activated).
+	desktop() {
+		systemctl start display-manager.service
+		for _ in $(seq 100); do [ -n "$(loginctl show-user -P Sessions alice 2>/dev/null)" ] && break; sleep 0.1; done
+		for _ in $(seq 100); do as_alice pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+	}
+	streams() { as_alice timeout 5 pactl list short sink-inputs 2>/dev/null | wc -l; }
+	clients() { as_alice timeout 5 pactl list short clients 2>/dev/null | cut -f3 | grep -c qemu || true; }
+	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	mkdir -p /etc/passlaunch
+	pipewire_units="pipewire.socket pipewire-pulse.socket pipewire.service pipewire-pulse.service"
+	for server in pulseaudio pipewire; do
+		# Debian installs both; a desktop has one.
+		if [ "$server" = pulseaudio ]; then
+			systemctl --global -q disable $pipewire_units
+			systemctl --global -q enable pulseaudio.socket pulseaudio.service
+		else
+			systemctl --global -q disable pulseaudio.socket pulseaudio.service
+			systemctl --global -q enable $pipewire_units
+		fi
+		systemctl daemon-reload
+		for hooks in "display-manager" "display-manager sound-server"; do
+			case=$server/${hooks// /+}
+			desktop
+			echo "$case: before: linger $(test -e /var/lib/systemd/linger/alice && echo yes || echo no), server: $(as_alice pactl info 2>/dev/null | sed -n 's/^Server Name: //p')"
+			printf '[vm]\nuser = alice\nstate_dir = /tmp/snd-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[audio]\nbackend = %s\n[hooks]\nuse = %s\n' "$server" "$hooks" >/etc/passlaunch/snd.ini
+			"$PASSLAUNCH" run /etc/passlaunch/snd.ini >/tmp/snd.log 2>&1 &
+			run_pid=$!
+			for _ in $(seq 600); do grep -qE 'guest running|host restored' /tmp/snd.log && break; sleep 0.1; done
+			if grep -q 'guest running' /tmp/snd.log; then
+				runuser -l alice -c true
+				# Past logind's stop delay for a user without sessions (10 s).
+				sleep 12
+				echo "$case: during: sessions [$(loginctl show-user -P Sessions alice 2>/dev/null)] $(loginctl show-user -P State alice 2>/dev/null || echo gone), QEMU playing $(streams) stream(s) as $(clients) client(s)"
+				"$PASSLAUNCH" stop snd --force
+			fi
+			wait "$run_pid" || echo "$case: run status $?"
+			echo "$case: after: linger $(test -e /var/lib/systemd/linger/alice && echo yes || echo no), display manager $(systemctl is-active display-manager.service)"
+			sed "s|^|$case: |" /tmp/snd.log
+			systemctl stop display-manager.service
+		done
+	done
+	EOF
+	assert_success
+	for server in pulseaudio pipewire; do
+		assert_line --regexp "^$server/display-manager\+sound-server: before: linger no, server: .*(PulseAudio|pulseaudio)"
+		assert_line --partial "$server/display-manager+sound-server: passlaunch: hook sound-server: alice lingers for the run"
+		assert_line "$server/display-manager+sound-server: during: sessions [] lingering, QEMU playing 1 stream(s) as 1 client(s)"
+		assert_line --partial "$server/display-manager+sound-server: passlaunch: hook sound-server: alice lingers no more"
+		assert_line "$server/display-manager+sound-server: after: linger no, display manager active"
+		assert_line "$server/display-manager+sound-server: passlaunch: snd: host restored"
+	done
+	# Without the hook: PulseAudio has quit with the session, and QEMU
+	# cannot start; PipeWire goes with the user's manager, and QEMU's
+	# sound with it.
+	assert_line "pulseaudio/display-manager: audio: Could not init \`pa' audio driver"
+	assert_line "pulseaudio/display-manager: run status 1"
+	assert_line "pipewire/display-manager: during: sessions [] gone, QEMU playing 0 stream(s) as 0 client(s)"
+	assert_line --partial "pulseaudio/display-manager+sound-server: passlaunch: hook sound-server: restarting pulseaudio.service outside"
+	assert_line --partial "pipewire/display-manager+sound-server: passlaunch: hook sound-server: restarting pipewire.service wireplumber.service pipewire-pulse.service outside"
+}

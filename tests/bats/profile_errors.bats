@@ -519,7 +519,7 @@ expect_error() {
 	[hooks]
 	use = xyzzyq
 	EOF
-	expect_error "bad.ini:2: [hooks] use = xyzzyq: no shipped hook is named 'xyzzyq'; the shipped hooks are display-manager, gpu-users, vtconsole, framebuffer, gpu-driver, vfio and looking-glass-client (own hooks go in [hooks] dir)"
+	expect_error "bad.ini:2: [hooks] use = xyzzyq: no shipped hook is named 'xyzzyq'; the shipped hooks are display-manager, gpu-users, vtconsole, framebuffer, gpu-driver, vfio, sound-server and looking-glass-client (own hooks go in [hooks] dir)"
 	# Every file of hooks.d is in that list.
 	local hook
 	for hook in "$ROOT"/hooks.d/*; do

@@ -22,6 +22,9 @@
 
 #define QMP_START_TIMEOUT_MS 60000
 #define QUIT_GRACE_MS	     10000
+/* Each passed device adds to it: QEMU's exit closes the device, which the
+ * kernel resets, and unpins its DMA mappings (libvirt waits the same). */
+#define QUIT_GRACE_PER_DEVICE_MS 2000
 
 struct supervisor {
 	const struct profile *p;
@@ -35,18 +38,29 @@ struct supervisor {
 	size_t events_dropped; /* already reported */
 };
 
+static unsigned quit_grace_ms(const struct profile *p)
+{
+	size_t devices = p->n_pcis;
+
+	for (size_t i = 0; i < p->n_gpus; i++)
+		devices += p->gpus[i].all_functions
+			       ? 2
+			       : (size_t)__builtin_popcount(p->gpus[i].function_mask);
+	return QUIT_GRACE_MS + (unsigned)devices * QUIT_GRACE_PER_DEVICE_MS;
+}
+
 static void quit(struct supervisor *s, const char *why)
 {
 	struct pl_err err = {0};
 
 	log_info("%s: %s; telling QEMU to quit", s->p->vm.name, why);
 	s->quit_sent = true;
-	s->deadline = clock_ms() + QUIT_GRACE_MS;
+	s->deadline = clock_ms() + quit_grace_ms(s->p);
 	/* QEMU may exit before its monitor thread has sent the reply to quit:
 	 * no reply is no reason to kill it. The deadline kills it if it stays. */
 	if (s->qmp.fd >= 0 && qmp_execute(&s->qmp, "quit", NULL, NULL, 5000, &err) < 0)
-		log_info("%s: %s; QEMU has %d s to exit", s->p->vm.name, err.msg,
-			 QUIT_GRACE_MS / 1000);
+		log_info("%s: %s; QEMU has %u s to exit", s->p->vm.name, err.msg,
+			 quit_grace_ms(s->p) / 1000);
 }
 
 static void powerdown(struct supervisor *s)
@@ -202,8 +216,8 @@ static void wait_loop(struct supervisor *s, int sigfd)
 		if (s->exited || !s->deadline || clock_ms() < s->deadline)
 			continue;
 		if (s->quit_sent) {
-			log_warn("%s: QEMU did not quit within %d s; killing it", s->p->vm.name,
-				 QUIT_GRACE_MS / 1000);
+			log_warn("%s: QEMU did not quit within %u s; killing it", s->p->vm.name,
+				 quit_grace_ms(s->p) / 1000);
 			kill(s->qemu, SIGKILL);
 			s->deadline = 0;
 		} else {

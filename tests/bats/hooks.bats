@@ -393,7 +393,7 @@ sound_server_hook() {
 @test "sound-server hook: the user lingers for the run, the server is restarted once the sessions are gone, and lingering is as it was after" {
 	echo no >linger
 	: >sessions
-	printf 'pipewire.service\nwireplumber.service\npipewire-pulse.socket\n' >running
+	printf 'user@0.service\npipewire.service\nwireplumber.service\npipewire-pulse.socket\n' >running
 	sound_server_hook prepare
 	assert_success
 	assert_output "root lingers for the run
@@ -418,10 +418,10 @@ pactl info as /run/user/0"
 	assert_output 0
 }
 
-@test "sound-server hook: a user still logged in elsewhere keeps the running server; a server that does not answer fails the prepare" {
+@test "sound-server hook: a user still logged in elsewhere keeps the running server; a server that does not answer, or a user manager that does not run, fails the prepare" {
 	echo no >linger
 	echo 4 >sessions
-	echo pulseaudio.service >running
+	printf 'user@0.service\npulseaudio.service\n' >running
 	sound_server_hook prepare
 	assert_success
 	assert_line "root still has sessions (4): their sound server goes on"
@@ -434,6 +434,12 @@ pactl info as /run/user/0"
 	assert_line "the sound server of root does not answer after 1 s"
 	sound_server_hook release
 	assert_equal "$(cat linger)" no
+	# No manager for the user, even lingering: nothing to keep serving.
+	rm no-answer
+	echo pulseaudio.service >running
+	sound_server_hook prepare
+	assert_failure
+	assert_line "the systemd manager of root does not run after 1 s"
 }
 
 # The shipped looking-glass-client hook run by itself, with systemd-run and

@@ -32,7 +32,7 @@ struct supervisor {
 	struct qmp qmp;
 	int serial;
 	struct qemu_output *out;
-	bool stopping, quit_sent, exited;
+	bool stopping, quit_sent, killed, exited;
 	uint64_t deadline;     /* 0: none */
 	int status;	       /* QEMU's wait status */
 	size_t events_dropped; /* already reported */
@@ -219,6 +219,7 @@ static void wait_loop(struct supervisor *s, int sigfd)
 			log_warn("%s: QEMU did not quit within %u s; killing it", s->p->vm.name,
 				 quit_grace_ms(s->p) / 1000);
 			kill(s->qemu, SIGKILL);
+			s->killed = true;
 			s->deadline = 0;
 		} else {
 			quit(s, "the guest did not shut down in stop_timeout");
@@ -228,6 +229,10 @@ static void wait_loop(struct supervisor *s, int sigfd)
 
 static enum vm_outcome outcome(struct supervisor *s)
 {
+	/* Stopped as it was told to be: that QEMU was slow to exit after the
+	 * quit is said above, and is no failure of the guest's. */
+	if (s->killed && WIFSIGNALED(s->status) && WTERMSIG(s->status) == SIGKILL)
+		return VM_FORCED_OFF;
 	if (WIFSIGNALED(s->status)) {
 		log_error("%s: QEMU was killed by signal %d (%s)", s->p->vm.name,
 			  WTERMSIG(s->status), strsignal(WTERMSIG(s->status)));

@@ -104,6 +104,19 @@ faulty_vm() {
 	assert_host_as_before
 }
 
+@test "fault: QEMU does not quit when told: killed after its grace, still a forced stop" {
+	STOP_TIMEOUT=2 faulty_vm frozen deaf
+	start_vm
+	wait_for_log 'guest running'
+	kill -STOP "$(qemu_pid)"
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 5
+	run cat "$TMP/$VM.log"
+	assert_output --partial "QEMU did not quit within 10 s; killing it"
+	assert_host_as_before
+}
+
 @test "fault: the launcher gets SIGTERM" {
 	faulty_vm sigterm acpi
 	start_vm

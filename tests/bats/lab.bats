@@ -83,6 +83,18 @@ load lab
 	refute_line --regexp '^running (getty|serial-getty|systemd-logind|cron)'
 }
 
+@test "lab: a guest that has not started the job within the boot limit is booted once more, then given up (status 125)" {
+	# No guest reaches its job in 2 s: both boots count as hung.
+	LAB_BOOT_LIMIT=2 LAB_TIMEOUT=300 lab_run <<-'EOF'
+	echo "the job ran"
+	EOF
+	assert_equal "$status" 125
+	assert_output --partial "lab: the guest did not start the job within 2 s; stopping it"
+	assert_output --partial "lab: booting the guest once more"
+	assert_output --partial "lab: the guest hung on the way up twice"
+	refute_output --partial "the job ran"
+}
+
 @test "lab: a guest still up after it reported its status is killed within seconds, its status kept" {
 	# The job reports as init would, then hangs as a power-off that never
 	# completes: the runner must not wait out LAB_TIMEOUT (status 124).

@@ -41,12 +41,14 @@ struct run {
 	struct profile p;
 	struct host_facts facts;
 	struct strv argv;
+	struct strv hotplug; /* the passed devices, when QEMU starts before they are */
 	struct strv env;
 	struct identity id;
 	const struct sock_fprog *seccomp;
 	struct pin_plan plan;
 	struct journal journal;
 	struct hooks hooks;
+	size_t hooks_before_qemu; /* the rest prepare while QEMU starts */
 	struct bridge_taps taps;
 	struct qemu_files files;
 	struct qemu_output out;
@@ -137,7 +139,11 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 		log_warn("%s: SECCOMP IS OFF ([sandbox] seccomp = no): QEMU runs without "
 			 "passlaunch's filter and without its own -sandbox; use this only to debug",
 			 r->p.vm.name);
-	qemu_argv_build(&r->p, &r->facts, &r->argv);
+	r->hooks_before_qemu = hooks_before_qemu(&r->hooks, &r->p);
+	if (r->hooks_before_qemu < r->hooks.n)
+		qemu_argv_build_split(&r->p, &r->facts, &r->argv, &r->hotplug);
+	else
+		qemu_argv_build(&r->p, &r->facts, &r->argv);
 	qemu_env_build(&r->p, &r->id, &r->env);
 	hooks_env_build(&r->hooks, &r->p, &r->facts, &r->plan, &r->id);
 	return 0;
@@ -165,14 +171,32 @@ static int take_ownership(struct run *r, struct pl_err *err)
 	return 0;
 }
 
-/* Every step journals what it changes before it changes it; the hooks
- * come first (a display manager stopped frees memory for hugepages). */
-static int prepare(struct run *r, struct pl_err *err)
+/* The passed devices, once they are on vfio-pci: their reset method, and
+ * their vfio groups to QEMU's user. */
+static int hand_over_devices(struct run *r, struct pl_err *err)
 {
-	int rc = hooks_prepare(&r->hooks, &r->journal, err);
+	int rc = gpu_reset_prepare(&r->p, &r->journal, err);
 
 	if (rc == 0)
-		rc = gpu_reset_prepare(&r->p, &r->journal, err);
+		rc = ownership_give_groups(&r->p, &r->id, &r->journal, err);
+	return rc;
+}
+
+static bool qemu_starts_early(const struct run *r)
+{
+	return r->hooks_before_qemu < r->hooks.n;
+}
+
+/* Every step journals what it changes before it changes it. The hooks
+ * come first (a display manager stopped frees memory for hugepages), but
+ * for those that only hand the devices over: when QEMU opens nothing they
+ * touch, it starts meanwhile (prepare_devices), the devices added after. */
+static int prepare(struct run *r, struct pl_err *err)
+{
+	int rc = hooks_prepare_range(&r->hooks, 0, r->hooks_before_qemu, &r->journal, err);
+
+	if (rc == 0 && !qemu_starts_early(r))
+		rc = hand_over_devices(r, err);
 	if (rc == 0)
 		rc = nvram_prepare(&r->p, &r->facts, err);
 	if (rc == 0)
@@ -199,6 +223,23 @@ static int prepare(struct run *r, struct pl_err *err)
 		r->swtpm_start = proc_start_time(r->swtpm);
 	if (rc == 0 && stop_requested(r))
 		rc = err_set(err, EINTR, "%s: stopped before QEMU started", r->p.vm.name);
+	return rc;
+}
+
+/* While QEMU starts, paused and without them: the hooks that hand the
+ * devices over. */
+static int prepare_devices(struct run *r, struct pl_err *err)
+{
+	int rc;
+
+	if (!qemu_starts_early(r))
+		return 0;
+	log_info("%s: QEMU starts while the hooks hand the devices over", r->p.vm.name);
+	rc = hooks_prepare_range(&r->hooks, r->hooks_before_qemu, r->hooks.n, &r->journal, err);
+	if (rc == 0)
+		rc = hand_over_devices(r, err);
+	if (rc == 0 && stop_requested(r))
+		rc = err_set(err, EINTR, "%s: stopped before the guest started", r->p.vm.name);
 	return rc;
 }
 
@@ -309,6 +350,7 @@ static void run_free(struct run *r)
 	if (r->out.fd >= 0)
 		close(r->out.fd);
 	strv_free(&r->argv);
+	strv_free(&r->hotplug);
 	strv_free(&r->env);
 	identity_free(&r->id);
 	pin_plan_free(&r->plan);
@@ -333,9 +375,11 @@ static int run_vm(struct run *r, struct pl_err *err)
 
 	if (rc == 0)
 		rc = start_qemu(r, err);
+	if (rc == 0)
+		rc = prepare_devices(r, err);
 	if (rc < 0)
 		return rc;
-	o = vm_supervise(&r->p, r->qemu, &r->plan, r->sigfd, &running, &r->out, err);
+	o = vm_supervise(&r->p, r->qemu, &r->plan, &r->hotplug, r->sigfd, &running, &r->out, err);
 	r->qemu_ran = r->qemu;
 	r->qemu = o == VM_NOT_STARTED ? r->qemu : 0;
 	if (o == VM_NOT_STARTED)

@@ -58,11 +58,6 @@ static int give_devices(const struct profile *p, const struct identity *id, stru
 {
 	int r = 0;
 
-	/* A GPU's functions share its group (group safety checks that). */
-	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
-		r = give_vfio_group(&p->gpus[i].address, id, j, err);
-	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
-		r = give_vfio_group(&p->pcis[i].address, id, j, err);
 	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
 		if (p->inputs[i].evdev)
 			r = give_node(p->inputs[i].evdev, id, j, err);
@@ -126,6 +121,21 @@ static int give_tpm(const struct profile *p, const struct identity *id, struct p
 	if (r == 0 && fchown(tpm, id->uid, id->gid) < 0)
 		r = err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
 			    strerror(errno));
+	return r;
+}
+
+int ownership_give_groups(const struct profile *p, const struct identity *id, struct journal *j,
+			  struct pl_err *err)
+{
+	int r = 0;
+
+	if (!id->drop)
+		return 0;
+	/* A GPU's functions share its group (group safety checks that). */
+	for (size_t i = 0; r == 0 && i < p->n_gpus; i++)
+		r = give_vfio_group(&p->gpus[i].address, id, j, err);
+	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
+		r = give_vfio_group(&p->pcis[i].address, id, j, err);
 	return r;
 }
 

@@ -14,8 +14,11 @@
 #include "journal.h"
 #include "profile/profile.h"
 
-/* Nothing to do when QEMU keeps the launcher's ids. */
+/* Nothing to do when QEMU keeps the launcher's ids. All but the vfio
+ * groups, which exist only once the devices are on vfio-pci: */
 int ownership_give(const struct profile *p, const struct identity *id, struct journal *j,
 		   struct pl_err *err);
+int ownership_give_groups(const struct profile *p, const struct identity *id, struct journal *j,
+			  struct pl_err *err);
 
 #endif

@@ -12,6 +12,7 @@ struct argv_builder {
 	const struct profile *p;
 	const struct host_facts *f;
 	struct strv *argv;
+	struct strv *hotplug;  /* NULL, or where the passed devices go instead of argv */
 	unsigned next_chassis; /* pcie-root-port chassis numbers */
 	unsigned next_slot;    /* slots of passed devices on conventional PCI (pc) */
 	struct qemu_fd_plan plan;

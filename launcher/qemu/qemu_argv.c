@@ -253,8 +253,14 @@ static void add_smbios(struct argv_builder *b)
 
 void qemu_argv_build(const struct profile *p, const struct host_facts *f, struct strv *argv)
 {
+	qemu_argv_build_split(p, f, argv, NULL);
+}
+
+void qemu_argv_build_split(const struct profile *p, const struct host_facts *f, struct strv *argv,
+			   struct strv *hotplug)
+{
 	struct argv_builder b = {
-	    .p = p, .f = f, .argv = argv, .next_chassis = 1, .next_slot = 0x10};
+	    .p = p, .f = f, .argv = argv, .hotplug = hotplug, .next_chassis = 1, .next_slot = 0x10};
 
 	qemu_fd_plan_make(p, &b.plan);
 	strv_push(argv, p->qemu.binary);

@@ -15,12 +15,35 @@ static unsigned open_slot(struct argv_builder *b, const char *label, char *bus, 
 	return 0;
 }
 
+/* A passed device's -device value: on the command line, or in the list of
+ * devices added once QEMU is up (when the launcher splits them out). */
+static void add_passed(struct argv_builder *b, char *spec)
+{
+	if (b->hotplug) {
+		strv_push_owned(b->hotplug, spec);
+		return;
+	}
+	strv_push(b->argv, "-device");
+	strv_push_owned(b->argv, spec);
+}
+
+/* A slot is complete once it has function 0: it goes last. */
+static void reverse_from(struct strv *s, size_t first)
+{
+	for (size_t i = first, j = s->n; i + 1 < j; i++) {
+		char *t = s->v[i];
+		s->v[i] = s->v[--j];
+		s->v[j] = t;
+	}
+}
+
 static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t functions)
 {
 	bool multi = __builtin_popcount(functions) > 1;
 	unsigned guest_func = 0;
 	char bus[64];
 	unsigned slot = open_slot(b, g->ref.label, bus, sizeof(bus));
+	size_t first = b->hotplug ? b->hotplug->n : 0;
 
 	for (unsigned fn = 0; fn < 8; fn++) {
 		struct pci_addr host = g->address;
@@ -35,13 +58,16 @@ static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t
 		id = guest_func ? xasprintf("%s.%u", g->ref.label, guest_func)
 				: xstrdup(g->ref.label);
 		rom = profile_gpu_rom(g, fn);
-		argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s,addr=%02x.%u%s%s%s%s%s", addr,
-			 id, bus, slot, guest_func,
-			 guest_func == 0 && multi ? ",multifunction=on" : "",
-			 guest_func == 0 && g->primary ? ",x-vga=on" : "", rom ? ",romfile=" : "",
-			 rom ? rom : "", g->rombar ? "" : ",rombar=0");
+		add_passed(b, xasprintf("vfio-pci,host=%s,id=%s,bus=%s,addr=%02x.%u%s%s%s%s%s",
+					addr, id, bus, slot, guest_func,
+					guest_func == 0 && multi ? ",multifunction=on" : "",
+					guest_func == 0 && g->primary ? ",x-vga=on" : "",
+					rom ? ",romfile=" : "", rom ? rom : "",
+					g->rombar ? "" : ",rombar=0"));
 		guest_func++;
 	}
+	if (b->hotplug)
+		reverse_from(b->hotplug, first);
 }
 
 static void add_pci(struct argv_builder *b, const struct profile_pci *d)
@@ -56,9 +82,9 @@ static void add_pci(struct argv_builder *b, const struct profile_pci *d)
 		snprintf(slot, sizeof(slot), ",addr=%02x.0", n);
 	if (d->boot)
 		snprintf(boot, sizeof(boot), ",bootindex=%u", d->boot);
-	argv_opt(b, "-device", "vfio-pci,host=%s,id=%s,bus=%s%s%s%s%s%s", addr, d->ref.label, bus,
-		 slot, d->rom ? ",romfile=" : "", d->rom ? d->rom : "",
-		 d->rombar ? "" : ",rombar=0", boot);
+	add_passed(b, xasprintf("vfio-pci,host=%s,id=%s,bus=%s%s%s%s%s%s", addr, d->ref.label, bus,
+				slot, d->rom ? ",romfile=" : "", d->rom ? d->rom : "",
+				d->rombar ? "" : ",rombar=0", boot));
 }
 
 void argv_add_passthrough(struct argv_builder *b)

@@ -47,7 +47,7 @@ const char *hooks_shipped_dir(void)
 static void add_hook(struct hooks *h, const char *name, const char *path)
 {
 	h->v = xreallocarray(h->v, h->n + 1, sizeof(*h->v));
-	h->v[h->n++] = (struct hook){xstrdup(name), xstrdup(path), false};
+	h->v[h->n++] = (struct hook){xstrdup(name), xstrdup(path), false, false};
 }
 
 static int add_one_shipped(const struct profile *p, struct hooks *h, const char *dir,
@@ -66,6 +66,7 @@ static int add_one_shipped(const struct profile *p, struct hooks *h, const char 
 	 * dark; the shipped hooks act in started and stopped only to run the
 	 * Looking Glass client. */
 	h->v[h->n - 1].prepare_release_only = !streq(name, "looking-glass-client");
+	h->v[h->n - 1].shipped = true;
 	return 0;
 }
 
@@ -299,14 +300,56 @@ static int run_one(const struct hooks *h, const struct hook *k, const char *phas
 	return r;
 }
 
-int hooks_prepare(struct hooks *h, struct journal *j, struct pl_err *err)
+int hooks_prepare_range(struct hooks *h, size_t from, size_t to, struct journal *j,
+			struct pl_err *err)
 {
-	for (size_t i = 0; i < h->n; i++) {
+	for (size_t i = from; i < to && i < h->n; i++) {
 		int r = run_one(h, &h->v[i], "prepare", j, err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+int hooks_prepare(struct hooks *h, struct journal *j, struct pl_err *err)
+{
+	return hooks_prepare_range(h, 0, h->n, j, err);
+}
+
+/* QEMU opens the user's sound server, or a window on their desktop, when it
+ * starts: what ends their session must have run by then. */
+static bool qemu_uses_session(const struct profile *p)
+{
+	return p->audio.backend == AUDIO_PIPEWIRE || p->audio.backend == AUDIO_PULSEAUDIO ||
+	       p->audio.backend == AUDIO_JACK || p->display.type == DISPLAY_GTK;
+}
+
+static bool overlaps_qemu_start(const struct hook *k, bool session)
+{
+	static const char *const gpu_only[] = {"vtconsole", "framebuffer", "vfio", "gpu-driver",
+					       "looking-glass-client"};
+	static const char *const session_enders[] = {"display-manager", "sound-server",
+						     "gpu-users"};
+
+	if (!k->shipped)
+		return false;
+	for (size_t i = 0; i < N_ELEMENTS(gpu_only); i++)
+		if (streq(k->name, gpu_only[i]))
+			return true;
+	for (size_t i = 0; !session && i < N_ELEMENTS(session_enders); i++)
+		if (streq(k->name, session_enders[i]))
+			return true;
+	return false;
+}
+
+size_t hooks_before_qemu(const struct hooks *h, const struct profile *p)
+{
+	bool session = qemu_uses_session(p);
+	size_t n = h->n;
+
+	while (n > 0 && overlaps_qemu_start(&h->v[n - 1], session))
+		n--;
+	return n;
 }
 
 int hooks_notify(struct hooks *h, const char *phase)

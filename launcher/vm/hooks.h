@@ -19,6 +19,7 @@ struct hook {
 	char *name;
 	char *path;
 	bool prepare_release_only; /* a shipped hook with nothing to do in started, stopped */
+	bool shipped;
 };
 
 struct hooks {
@@ -37,6 +38,16 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 /* Runs prepare in order, each hook journaled first; stops at the first that
  * fails (the journal replay then releases it and those before it). */
 int hooks_prepare(struct hooks *h, struct journal *j, struct pl_err *err);
+/* prepare of hooks FROM to TO (exclusive) only, the same way. */
+int hooks_prepare_range(struct hooks *h, size_t from, size_t to, struct journal *j,
+			struct pl_err *err);
+/* How many hooks must prepare before QEMU starts: all but the shipped hooks
+ * at the end of the list that touch nothing QEMU opens when it starts (the
+ * GPU's consoles, framebuffers and drivers; the display manager, the user's
+ * units and sound server too, unless QEMU plays into the user's sound server
+ * or shows on their desktop). A hook of the user's own may prepare anything:
+ * QEMU starts after it. */
+size_t hooks_before_qemu(const struct hooks *h, const struct profile *p);
 /* started (in order) or stopped (in reverse): failures are reported, and
  * the other hooks still run. Returns the number that failed. */
 int hooks_notify(struct hooks *h, const char *phase);

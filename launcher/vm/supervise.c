@@ -1,6 +1,7 @@
 #include "supervise.h"
 
 #include "display.h"
+#include "hotplug.h"
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -247,7 +248,8 @@ static enum vm_outcome outcome(struct supervisor *s)
 
 /* Paused at start (-S): the state is read back, every thread pinned, and
  * only then is the guest let run. */
-static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct pl_err *err)
+static int start_guest(struct supervisor *s, const struct pin_plan *plan,
+		       const struct strv *hotplug, struct pl_err *err)
 {
 	json_object *st = NULL;
 	_cleanup_free_ char *status = NULL;
@@ -259,7 +261,9 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 	log_info("%s: QEMU %d is up, guest %s; pinning its threads", s->p->vm.name, (int)s->qemu,
 		 status ? status : "in a state it did not say");
 	json_object_put(st);
-	r = pin_threads(s->qemu, &s->qmp, plan, profile_vcpus(s->p), s->p->vm.name, err);
+	r = hotplug_devices(&s->qmp, s->p->vm.name, hotplug, QMP_START_TIMEOUT_MS, err);
+	if (r == 0)
+		r = pin_threads(s->qemu, &s->qmp, plan, profile_vcpus(s->p), s->p->vm.name, err);
 	if (r == 0)
 		r = display_set_password(s->p, &s->qmp, err);
 	if (r == 0)
@@ -270,7 +274,8 @@ static int start_guest(struct supervisor *s, const struct pin_plan *plan, struct
 }
 
 enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
-			     int sigfd, const struct vm_running *running, struct qemu_output *out,
+			     const struct strv *hotplug, int sigfd,
+			     const struct vm_running *running, struct qemu_output *out,
 			     struct pl_err *err)
 {
 	_cleanup_free_ char *qmp_path = vmpath_qmp(p->vm.name);
@@ -280,7 +285,7 @@ enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct p
 	if (r == 0 && p->display.serial == SERIAL_TERMINAL)
 		s.serial = open_serial(p->vm.name);
 	if (r == 0)
-		r = start_guest(&s, plan, err);
+		r = start_guest(&s, plan, hotplug, err);
 	if (r < 0) {
 		int status = 0;
 		/* QEMU closing its monitor at start means it is on its way out. */

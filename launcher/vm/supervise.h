@@ -5,6 +5,7 @@
 #define PASSLAUNCH_SUPERVISE_H
 
 #include "base/error.h"
+#include "base/strv.h"
 #include "pinning.h"
 #include "qemu_output.h"
 #include "profile/profile.h"
@@ -24,9 +25,12 @@ struct vm_running {
 
 /* sigfd: a signalfd for SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGCHLD;
  * signals that come while RUNNING's function runs are handled after it. */
-/* OUT: QEMU's stdout and stderr, relayed to the log while it runs. */
+/* OUT: QEMU's stdout and stderr, relayed to the log while it runs.
+ * HOTPLUG: the passed devices QEMU started without (vm/hotplug.h), added
+ * before the threads are pinned. */
 enum vm_outcome vm_supervise(const struct profile *p, pid_t qemu, const struct pin_plan *plan,
-			     int sigfd, const struct vm_running *running, struct qemu_output *out,
+			     const struct strv *hotplug, int sigfd,
+			     const struct vm_running *running, struct qemu_output *out,
 			     struct pl_err *err);
 
 #endif

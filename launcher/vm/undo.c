@@ -236,19 +236,24 @@ int undo_replay(const char *path, char *const *extra_env)
 		return r;
 	}
 	failed = xcalloc(n ? n : 1, sizeof(*failed));
-	for (size_t i = n; i-- > 0;) {
-		int u = undo(entries[i].action, entries[i].field, entries[i].n, extra_env);
-		if (u < 0) {
-			log_failure(&entries[i], u);
-			failed[n_failed++] = &entries[i];
+	/* The run's processes end first: QEMU starts while the last hooks
+	 * prepare, so a hook journaled after it must not be released while
+	 * QEMU may still hold the devices. Then the rest, newest first. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = n; i-- > 0;) {
+			int u;
+			if (streq(entries[i].action, "process") != (pass == 0))
+				continue;
+			u = undo(entries[i].action, entries[i].field, entries[i].n, extra_env);
+			if (u < 0) {
+				log_failure(&entries[i], u);
+				failed[i] = &entries[i];
+			}
 		}
-	}
 	/* Written back oldest first, as they were recorded. */
-	for (size_t i = 0; i < n_failed / 2; i++) {
-		const struct journal_entry *t = failed[i];
-		failed[i] = failed[n_failed - 1 - i];
-		failed[n_failed - 1 - i] = t;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (failed[i])
+			failed[n_failed++] = failed[i];
 	r = journal_rewrite(path, failed, n_failed);
 	journal_entries_free(entries, n);
 	free(failed);

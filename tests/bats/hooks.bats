@@ -159,6 +159,28 @@ calls() {
 	assert_host_restored
 }
 
+# A hook that ran while QEMU started is journaled after it; a QEMU that
+# outlived its launcher (stopped here, so that it does not act on the
+# SIGTERM its launcher's death sends) must end before that hook's release
+# gives the devices back.
+@test "hooks: recover ends a QEMU left running before it releases the hooks that ran while QEMU started" {
+	mkdir -p shipped
+	hook vfio '[ "$2" != release ] || echo "release qemu $(pgrep -fc "qemu-system-x86_64 -name $1,")" >>'"$TMP/seen"
+	mv hooks/vfio shipped/
+	vm left acpi "[hooks]" "use = vfio" "timeout = 10"
+	PASSLAUNCH_HOOKS_DIR=$TMP/shipped start_vm
+	wait_for_log 'guest running'
+	kill -STOP "$(qemu_pid)"
+	kill -KILL "$RUN_PID"
+	finish_vm
+	run "$PASSLAUNCH" recover left
+	assert_success
+	assert_line --partial "ending QEMU (PID"
+	run cat seen
+	assert_output "release qemu 0"
+	assert_host_restored
+}
+
 @test "hooks: as root, a group-writable hook, a hook directory or profile others own are refused before anything runs" {
 	hook 10-first
 	hook 20-open
@@ -228,6 +250,51 @@ vtconsole phases release
 display-manager phases release"
 }
 
+# Stand-ins for shipped hooks that record, in prepare, whether this VM's
+# QEMU runs already; SETUP (ini lines) goes before [hooks].
+qemu_seen_by_hooks() {
+	local h
+	mkdir -p shipped
+	for h in display-manager vtconsole vfio; do
+		hook "$h" '[ "$2" != prepare ] || echo "$(basename "$0") qemu $(pgrep -fc "qemu-system-x86_64 -name $1,")" >>'"$TMP/seen"
+		mv "hooks/$h" shipped/
+	done
+	rm -f seen
+	STOP_TIMEOUT=3 vm early acpi "$@" "[hooks]" "use = display-manager vtconsole vfio" \
+		"dir = $TMP/hooks" "timeout = 10"
+	PASSLAUNCH_HOOKS_DIR=$TMP/shipped start_vm
+	wait_for_log 'lab-guest: ready|exited with status'
+	kill -TERM "$RUN_PID" 2>/dev/null || true
+	finish_vm
+}
+
+@test "hooks: the shipped hooks that touch nothing QEMU opens run while it starts; QEMU waits for an own hook, and for the display manager's stop when it plays into the user's sound server" {
+	qemu_seen_by_hooks
+	assert_equal "$RC" 0
+	run cat seen
+	assert_output "display-manager qemu 1
+vtconsole qemu 1
+vfio qemu 1"
+	grep -q 'QEMU starts while the hooks hand the devices over' "$TMP/$VM.log"
+	# An own hook may prepare what QEMU opens: QEMU starts after it, and so
+	# after every hook before it.
+	hook 50-own
+	qemu_seen_by_hooks
+	assert_equal "$RC" 0
+	run cat seen
+	assert_output "display-manager qemu 0
+vtconsole qemu 0
+vfio qemu 0"
+	rm hooks/50-own
+	# The user's sound server is what stopping the display manager ends:
+	# QEMU starts after it, while the GPU's own hooks run.
+	qemu_seen_by_hooks "[audio]" "backend = pulseaudio"
+	run cat seen
+	assert_output "display-manager qemu 0
+vtconsole qemu 1
+vfio qemu 1"
+}
+
 # The shipped gpu-users hook run by itself, with passlaunch gpu users and
 # systemctl stand-ins: the holders are the lines of $TMP/holders, and
 # stopping a unit ends its holders (its lines go).
@@ -281,6 +348,41 @@ systemctl start nvidia-persistenced.service"
 	gpu_users_hook release
 	assert_success
 	assert_not_exists calls
+}
+
+# The shipped vfio hook's release on a stand-in sysfs, with a stand-in
+# passlaunch that records its calls: the functions of a GPU and the driver
+# each is bound to now.
+vfio_stand_ins() {
+	mkdir -p stubs state sys/bus/pci/drivers/vfio-pci sys/bus/pci/drivers/amdgpu run/devices
+	printf '#!/bin/sh\necho "passlaunch $*" >>"%s/calls"\n' "$TMP" >stubs/passlaunch
+	chmod +x stubs/passlaunch
+}
+
+vfio_release() {
+	PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_RUNTIME_DIR=$TMP/run PASSLAUNCH_BIN=$TMP/stubs/passlaunch \
+		PASSLAUNCH_STATE_DIR=$TMP/state PASSLAUNCH_GPUS="0000:0b:00.0 0000:0b:00.1" \
+		run "$ROOT/hooks.d/vfio" vm release
+}
+
+# The run's journal gives each driver back before the hooks' release: a
+# function back on its driver, of which passlaunch keeps nothing, costs no
+# process in the dark time; one still on vfio-pci, or with its saved state
+# left, goes to passlaunch gpu attach.
+@test "vfio hook: release hands to gpu attach only what the journal has not given back" {
+	vfio_stand_ins
+	touch sys/bus/pci/drivers/amdgpu/0000:0b:00.0 sys/bus/pci/drivers/amdgpu/0000:0b:00.1
+	vfio_release
+	assert_success
+	assert_output "vfio: 0000:0b:00.0 is on amdgpu already
+vfio: 0000:0b:00.1 is on amdgpu already"
+	assert_not_exists calls
+	mv sys/bus/pci/drivers/amdgpu/0000:0b:00.1 sys/bus/pci/drivers/vfio-pci/
+	touch run/devices/0000:0b:00.0.rebar
+	vfio_release
+	assert_success
+	run cat calls
+	assert_output "passlaunch gpu attach 0000:0b:00.0 0000:0b:00.1"
 }
 
 # The shipped framebuffer hook on a stand-in sysfs: the EFI framebuffer's

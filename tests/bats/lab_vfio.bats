@@ -15,7 +15,7 @@ load lab
 	group=$(basename "$(readlink "$dev/$LAB_GPU/iommu_group")")
 	echo "before: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), /dev/vfio/$group $(test -e "/dev/vfio/$group" && echo present || echo absent)"
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
-	printf '[vm]\nuser = nobody\nstate_dir = /tmp/vfio-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[gpu.main]\naddress = %s\n[hooks]\nuse = vfio\n' "$LAB_GPU" >/tmp/gpuvm.ini
+	printf '[vm]\nuser = nobody\nstate_dir = /tmp/vfio-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 128M\n[gpu.main]\naddress = %s\nprimary = yes\n[hooks]\nuse = vfio\n' "$LAB_GPU" >/tmp/gpuvm.ini
 	"$PASSLAUNCH" run /tmp/gpuvm.ini >/tmp/gpuvm.log 2>&1 &
 	run_pid=$!
 	for _ in $(seq 1200); do grep -q 'guest running' /tmp/gpuvm.log && break; sleep 0.1; done
@@ -31,6 +31,9 @@ load lab
 		sleep 0.2
 	done
 	jq -r '.. | select(.qdev_id? == "main" or .qdev_id? == "main.1") | "guest device \(.qdev_id): \(.class_info.desc)"' /tmp/pci.json
+	# primary = yes: the legacy VGA ranges (x-vga) are the GPU's in the guest.
+	"$ROOT/tests/helpers/qmp" /run/passlaunch/gpuvm/client.sock 'human-monitor-command={"command-line": "info mtree"}' |
+		grep -o 'vfio-vga-[a-z]*@0x[0-9a-f]*' | sort -u | sed 's/^/legacy VGA: /'
 	"$PASSLAUNCH" stop gpuvm --force
 	wait "$run_pid" || true
 	echo "after: drivers $(driver "$LAB_GPU") $(driver "$LAB_GPU_AUDIO"), /dev/vfio/$group $(test -e "/dev/vfio/$group" && echo present || echo absent)"
@@ -44,8 +47,14 @@ load lab
 	assert_line "during: /dev/vfio/5 owned by nobody"
 	assert_line "guest device main: VGA controller"
 	assert_line "guest device main.1: Audio controller"
+	assert_line "legacy VGA: vfio-vga-mmio@0xa0000"
+	assert_line "legacy VGA: vfio-vga-io@0x3c0"
 	assert_line "after: drivers bochs-drm snd_hda_intel, /dev/vfio/5 absent"
 	assert_line --partial "passlaunch: hook vfio: vfio: 0000:01:00.0 from bochs-drm to vfio-pci"
+	# The vfio hook ran while QEMU started; both functions were added to it
+	# over QMP, and the guest found them as at a cold start (above).
+	assert_line --partial "gpuvm: QEMU starts while the hooks hand the devices over"
+	assert_line --partial "gpuvm: 2 passed devices added in"
 	assert_line --partial "gpuvm: host restored"
 }
 

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "qemu/qmp.h"
 #include "qemu/qmp_threads.h"
+#include "vm/hotplug.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -400,6 +401,108 @@ static void endless_line_is_capped(void **state)
 
 /* An argument runs only the tests it names (a glob): one that aborts
  * then leaves the others their say. */
+/* The -device value as device_add's arguments: the driver, each property a
+ * string (QEMU parses them as it parses -device), ",," a comma. */
+static void device_spec_becomes_arguments(void **state)
+{
+	json_object *a = hotplug_device_args(
+	    "vfio-pci,host=0000:01:00.1,id=gpu.1,bus=rp.gpu,addr=00.1,romfile=/r/a,,b.rom");
+
+	(void)state;
+	assert_string_equal(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE),
+			    "{\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.1\",\"id\":\"gpu.1\","
+			    "\"bus\":\"rp.gpu\",\"addr\":\"00.1\",\"romfile\":\"/r/a,b.rom\"}");
+	json_object_put(a);
+}
+
+/* What the client sent, once it is done: the server's end read whole. */
+static char *sent(void)
+{
+	static char buf[8192];
+	ssize_t n = recv(server, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static int hotplug_with(const char *replies, const char *const *specs, size_t n, struct pl_err *err)
+{
+	struct qmp q;
+	struct strv devices = {0};
+	char *bytes = xasprintf("%s%s", HELLO, replies);
+	int r = attach(&q, bytes, true, err);
+
+	assert_int_equal(r, 0);
+	for (size_t i = 0; i < n; i++)
+		strv_push(&devices, specs[i]);
+	r = hotplug_devices(&q, "vm", &devices, 2000, err);
+	qmp_close(&q);
+	strv_free(&devices);
+	free(bytes);
+	return r;
+}
+
+/* Each device in order, then a reset, and done only once QEMU says the
+ * reset is over (its RESET event, after other events). */
+static void hotplug_adds_in_order_then_resets(void **state)
+{
+	static const char *const specs[] = {"vfio-pci,host=0000:01:00.1,id=gpu.1",
+					    "vfio-pci,host=0000:01:00.0,id=gpu"};
+	struct pl_err err = {0};
+	char *out;
+
+	(void)state;
+	assert_int_equal(
+	    hotplug_with("{\"return\": {}}\n{\"return\": {}}\n{\"return\": {}}\n"
+			 "{\"event\": \"STOP\"}\n{\"event\": \"RESET\", \"data\": {}}\n",
+			 specs, 2, &err),
+	    0);
+	out = sent();
+	if (!strstr(out, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"vfio-pci\","
+			 "\"host\":\"0000:01:00.1\",\"id\":\"gpu.1\"}}"))
+		fail_msg("sent: %s", out);
+	assert_true(strstr(out, "0000:01:00.1") < strstr(out, "0000:01:00.0"));
+	assert_true(strstr(out, "0000:01:00.0") < strstr(out, "system_reset"));
+}
+
+static void hotplug_error_names_the_device(void **state)
+{
+	static const char *const specs[] = {"vfio-pci,host=0000:01:00.0,id=gpu"};
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_true(hotplug_with("{\"error\": {\"class\": \"GenericError\", \"desc\": "
+				 "\"vfio 0000:01:00.0: group 5 is not viable\"}}\n",
+				 specs, 1, &err) < 0);
+	assert_non_null(strstr(err.msg, "could not add the passed device "
+					"vfio-pci,host=0000:01:00.0,id=gpu"));
+	assert_non_null(strstr(err.msg, "group 5 is not viable"));
+	assert_null(strstr(sent(), "system_reset"));
+}
+
+/* A QEMU that closes its monitor before the reset is over: no guest runs. */
+static void hotplug_without_reset_event_fails(void **state)
+{
+	static const char *const specs[] = {"vfio-pci,host=0000:01:00.0,id=gpu"};
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_true(hotplug_with("{\"return\": {}}\n{\"return\": {}}\n", specs, 1, &err) < 0);
+	assert_non_null(strstr(err.msg, "closed its monitor"));
+}
+
+/* Nothing to add: not a word to QEMU. */
+static void hotplug_of_nothing_sends_nothing(void **state)
+{
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_int_equal(hotplug_with("", NULL, 0, &err), 0);
+	assert_null(strstr(sent(), "execute\": \"device_add"));
+	assert_null(strstr(sent(), "system_reset"));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +523,11 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_teardown(silent_server_times_out, close_server),
 	    cmocka_unit_test_teardown(late_reply_is_not_the_next_reply, close_server),
 	    cmocka_unit_test_teardown(endless_line_is_capped, close_server),
+	    cmocka_unit_test(device_spec_becomes_arguments),
+	    cmocka_unit_test_teardown(hotplug_adds_in_order_then_resets, close_server),
+	    cmocka_unit_test_teardown(hotplug_error_names_the_device, close_server),
+	    cmocka_unit_test_teardown(hotplug_without_reset_event_fails, close_server),
+	    cmocka_unit_test_teardown(hotplug_of_nothing_sends_nothing, close_server),
 	};
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);

@@ -251,12 +251,13 @@ display-manager phases release"
 }
 
 # Stand-ins for shipped hooks that record, in prepare, whether this VM's
-# QEMU runs already; SETUP (ini lines) goes before [hooks].
+# QEMU was started already (its state.json, written once QEMU is spawned: a
+# QEMU that fails at once still counts); SETUP (ini lines) goes before [hooks].
 qemu_seen_by_hooks() {
 	local h
 	mkdir -p shipped
 	for h in display-manager vtconsole vfio; do
-		hook "$h" '[ "$2" != prepare ] || echo "$(basename "$0") qemu $(pgrep -fc "qemu-system-x86_64 -name $1,")" >>'"$TMP/seen"
+		hook "$h" '[ "$2" != prepare ] || echo "$(basename "$0") qemu $(test -e "$PASSLAUNCH_RUNTIME_DIR/$1/state.json" && echo started || echo "not started")" >>'"$TMP/seen"
 		mv "hooks/$h" shipped/
 	done
 	rm -f seen
@@ -272,9 +273,9 @@ qemu_seen_by_hooks() {
 	qemu_seen_by_hooks
 	assert_equal "$RC" 0
 	run cat seen
-	assert_output "display-manager qemu 1
-vtconsole qemu 1
-vfio qemu 1"
+	assert_output "display-manager qemu started
+vtconsole qemu started
+vfio qemu started"
 	grep -q 'QEMU starts while the hooks hand the devices over' "$TMP/$VM.log"
 	# An own hook may prepare what QEMU opens: QEMU starts after it, and so
 	# after every hook before it.
@@ -282,17 +283,17 @@ vfio qemu 1"
 	qemu_seen_by_hooks
 	assert_equal "$RC" 0
 	run cat seen
-	assert_output "display-manager qemu 0
-vtconsole qemu 0
-vfio qemu 0"
+	assert_output "display-manager qemu not started
+vtconsole qemu not started
+vfio qemu not started"
 	rm hooks/50-own
 	# The user's sound server is what stopping the display manager ends:
 	# QEMU starts after it, while the GPU's own hooks run.
 	qemu_seen_by_hooks "[audio]" "backend = pulseaudio"
 	run cat seen
-	assert_output "display-manager qemu 0
-vtconsole qemu 1
-vfio qemu 1"
+	assert_output "display-manager qemu not started
+vtconsole qemu started
+vfio qemu started"
 }
 
 # The shipped gpu-users hook run by itself, with passlaunch gpu users and

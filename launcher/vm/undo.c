@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/trust.h"
 #include "hook_exec.h"
+#include "hooks.h"
 #include "host/bridge.h"
 #include "host/isolation.h"
 #include "host/macvtap.h"
@@ -154,6 +155,11 @@ static int undo_hook(char **f, size_t n, char *const *extra_env)
 		char *eq = strchr(extra_env[i], '=');
 		_cleanup_free_ char *name = xstrndup(extra_env[i], (size_t)(eq - extra_env[i]));
 		strv_set_env(&env, name, eq + 1);
+	}
+	if (hooks_release_is_noop(f[0], f[1], env.v)) {
+		log_info("%s: hook %s: its prepare recorded nothing to undo", f[2], f[0]);
+		strv_free(&env);
+		return 0;
 	}
 	log_info("%s: hook %s: release", f[2], f[0]);
 	r = hook_exec(&(struct hook_call){f[0], f[1], f[2], "release", env.v, timeout}, &err);

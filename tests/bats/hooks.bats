@@ -220,10 +220,11 @@ calls() {
 }
 
 @test "hooks: a shipped hook other than looking-glass-client runs in prepare and release only; own hooks in all four phases" {
-	# Stand-ins for the shipped hooks, recording their calls like own hooks.
+	# Stand-ins for the shipped hooks, recording their calls like own hooks,
+	# and something to undo in their state, as the real ones would.
 	mkdir -p shipped
-	hook display-manager
-	hook vtconsole
+	hook display-manager 'echo done >"$PASSLAUNCH_STATE_DIR/unit"'
+	hook vtconsole 'echo done >"$PASSLAUNCH_STATE_DIR/bound"'
 	hook looking-glass-client
 	mv hooks/display-manager hooks/vtconsole hooks/looking-glass-client shipped/
 	hook 50-own
@@ -294,6 +295,38 @@ vfio qemu not started"
 	assert_output "display-manager qemu not started
 vtconsole qemu started
 vfio qemu started"
+}
+
+# A stand-in for the shipped vtconsole hook that records a console in its
+# state directory only when $TMP/record exists; and an own hook.
+run_vtconsole_and_own() {
+	: >calls
+	STOP_TIMEOUT=3 vm noop acpi "[hooks]" "use = vtconsole" "dir = $TMP/hooks" "timeout = 10"
+	PASSLAUNCH_HOOKS_DIR=$TMP/shipped start_vm
+	wait_for_log 'lab-guest: ready'
+	kill -TERM "$RUN_PID"
+	finish_vm
+	assert_equal "$RC" 0
+}
+
+@test "hooks: a shipped hook whose prepare recorded nothing is not started for its release; one that recorded something is, and an own hook always is" {
+	mkdir -p shipped
+	hook vtconsole '[ "$2" != prepare ] || [ ! -e '"$TMP"'/record ] || echo vtcon1 >"$PASSLAUNCH_STATE_DIR/bound"'
+	mv hooks/vtconsole shipped/
+	hook 50-own
+	run_vtconsole_and_own
+	run calls
+	assert_output "vtconsole noop prepare
+50-own noop prepare
+50-own noop started
+50-own noop stopped
+50-own noop release"
+	grep -q 'hook vtconsole: its prepare recorded nothing to undo' "$TMP/$VM.log"
+	touch record
+	run_vtconsole_and_own
+	run calls
+	assert_line --index 4 "50-own noop release"
+	assert_line --index 5 "vtconsole noop release"
 }
 
 # The shipped gpu-users hook run by itself, with passlaunch gpu users and

@@ -96,6 +96,22 @@ static bool stop_requested(struct run *r)
 	return true;
 }
 
+/* QEMU told to shut down when the machine resets (-no-reboot, -action
+ * reboot=shutdown) would take the reset that follows adding the devices for
+ * a reboot of the guest's, and end: its devices go on the command line. */
+static bool reset_shuts_down(const struct profile *p)
+{
+	const struct strv *a = &p->qemu.extra_args;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *opt = a->v[i] + (strncmp(a->v[i], "--", 2) == 0);
+		if (streq(opt, "-no-reboot") || (streq(opt, "-action") && i + 1 < a->n &&
+						 strstr(a->v[i + 1], "reboot=shutdown")))
+			return true;
+	}
+	return false;
+}
+
 static int load(struct run *r, const char *arg, struct pl_err *err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -139,7 +155,8 @@ static int load(struct run *r, const char *arg, struct pl_err *err)
 		log_warn("%s: SECCOMP IS OFF ([sandbox] seccomp = no): QEMU runs without "
 			 "passlaunch's filter and without its own -sandbox; use this only to debug",
 			 r->p.vm.name);
-	r->hooks_before_qemu = hooks_before_qemu(&r->hooks, &r->p);
+	r->hooks_before_qemu =
+	    reset_shuts_down(&r->p) ? r->hooks.n : hooks_before_qemu(&r->hooks, &r->p);
 	if (r->hooks_before_qemu < r->hooks.n)
 		qemu_argv_build_split(&r->p, &r->facts, &r->argv, &r->hotplug);
 	else

@@ -253,7 +253,8 @@ display-manager phases release"
 
 # Stand-ins for shipped hooks that record, in prepare, whether this VM's
 # QEMU was started already (its state.json, written once QEMU is spawned: a
-# QEMU that fails at once still counts); SETUP (ini lines) goes before [hooks].
+# QEMU that fails at once still counts); SETUP (ini lines) goes before [hooks],
+# QEMU_ARGS after QEMU's other arguments.
 qemu_seen_by_hooks() {
 	local h
 	mkdir -p shipped
@@ -264,6 +265,9 @@ qemu_seen_by_hooks() {
 	rm -f seen
 	STOP_TIMEOUT=3 vm early acpi "$@" "[hooks]" "use = display-manager vtconsole vfio" \
 		"dir = $TMP/hooks" "timeout = 10"
+	[[ -z ${QEMU_ARGS:-} ]] || sed -i "s|^extra_args = .*|& $QEMU_ARGS|" "$VM.ini"
+	# The last run's log must not answer for this one.
+	rm -f "$TMP/$VM.log"
 	PASSLAUNCH_HOOKS_DIR=$TMP/shipped start_vm
 	wait_for_log 'lab-guest: ready|exited with status'
 	kill -TERM "$RUN_PID" 2>/dev/null || true
@@ -288,6 +292,14 @@ vfio qemu started"
 vtconsole qemu not started
 vfio qemu not started"
 	rm hooks/50-own
+	# A QEMU told to shut down on a reset would end at the reset that
+	# follows adding the devices: it starts after every hook.
+	QEMU_ARGS=-no-reboot qemu_seen_by_hooks
+	assert_equal "$RC" 0
+	run cat seen
+	assert_output "display-manager qemu not started
+vtconsole qemu not started
+vfio qemu not started"
 	# The user's sound server is what stopping the display manager ends:
 	# QEMU starts after it, while the GPU's own hooks run.
 	qemu_seen_by_hooks "[audio]" "backend = pulseaudio"
@@ -302,6 +314,7 @@ vfio qemu started"
 run_vtconsole_and_own() {
 	: >calls
 	STOP_TIMEOUT=3 vm noop acpi "[hooks]" "use = vtconsole" "dir = $TMP/hooks" "timeout = 10"
+	rm -f "$TMP/$VM.log"
 	PASSLAUNCH_HOOKS_DIR=$TMP/shipped start_vm
 	wait_for_log 'lab-guest: ready'
 	kill -TERM "$RUN_PID"

@@ -25,10 +25,12 @@ ifeq ($(SANITIZE),1)
 BUILD      := build/sanitize
 BIN        := $(BUILD)/passlaunch
 TEST_BIN   := $(BIN)
+IMPORT     := $(BUILD)/passlaunch-import
 else
 BUILD      := build
 BIN        := passlaunch
 TEST_BIN   := passlaunch-test
+IMPORT     := passlaunch-import
 endif
 
 # This binary runs as root: warnings are errors, hardening is always on.
@@ -65,6 +67,12 @@ SRCS       := $(foreach l,$(LAYERS),$(wildcard launcher/$(l)/*.c))
 OBJS       := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 TEST_OBJS  := $(filter-out $(BUILD)/obj/base/paths.o,$(OBJS)) $(BUILD)/obj/base/paths-test.o
+# passlaunch import (launcher/libvirt/): a program of its own beside the
+# launcher, which executes it, so that libxml2 never links into the binary
+# that runs as root; it needs no privilege.
+IMPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(wildcard launcher/libvirt/*.c)) \
+              $(addprefix $(BUILD)/obj/base/,util.o strv.o error.o pciaddr.o)
+$(BUILD)/obj/libvirt/%.o: ALL_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROBE      := $(BUILD)/tests/syscall-probe
@@ -84,7 +92,10 @@ MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps check test unit bats lint man lab demo clean install uninstall sanitized-units fuzz bench
 
-all: $(BIN) $(TEST_BIN) man
+all: $(BIN) $(TEST_BIN) $(IMPORT) man
+
+$(IMPORT): $(IMPORT_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 ifneq ($(SANITIZE),1)
 $(BIN): $(OBJS)
@@ -214,6 +225,7 @@ test: check
 
 install: all
 	install -Dm755 passlaunch $(DESTDIR)$(BINDIR)/passlaunch
+	install -Dm755 $(IMPORT) $(DESTDIR)$(BINDIR)/passlaunch-import
 	install -d $(DESTDIR)$(SYSCONFDIR)/passlaunch
 	for p in profiles/*.ini; do install -Dm644 $$p $(DESTDIR)$(DATADIR)/passlaunch/$$p; done
 	for h in hooks.d/*; do install -Dm755 $$h $(DESTDIR)$(DATADIR)/passlaunch/$$h; done
@@ -229,7 +241,7 @@ install: all
 	  install -Dm644 $$m $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/passlaunch
+	rm -f $(DESTDIR)$(BINDIR)/passlaunch $(DESTDIR)$(BINDIR)/passlaunch-import
 	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/passlaunch 2>/dev/null || true
 	rm -rf $(DESTDIR)$(DATADIR)/passlaunch
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
@@ -241,6 +253,6 @@ uninstall:
 	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 clean:
-	rm -rf build passlaunch passlaunch-test
+	rm -rf build passlaunch passlaunch-test passlaunch-import
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(IMPORT_OBJS:.o=.d)

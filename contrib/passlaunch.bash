@@ -32,7 +32,7 @@ _passlaunch() {
 	local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]-} words
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
-		words="run start stop status recover gpu iommu print --help --version"
+		words="run start stop status recover gpu iommu print import --help --version"
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.ini' -- "$cur")
 		return
@@ -42,6 +42,9 @@ _passlaunch() {
 		((COMP_CWORD == 2)) || return
 		mapfile -t COMPREPLY < <(compgen -W "$(_passlaunch_profiles)" -- "$cur")
 		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.ini' -- "$cur")
+		;;
+	import)
+		mapfile -t COMPREPLY < <(compgen -f -X '!*.xml' -- "$cur")
 		;;
 	stop)
 		if ((COMP_CWORD == 2)); then

@@ -1,6 +1,10 @@
 #include "paths.h"
 
+#include "util.h"
+
+#include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Only the test build (passlaunch-test) reads the overrides: the binary
  * that is installed runs as root, and an environment kept by `sudo -E`
@@ -53,4 +57,15 @@ const char *path_runtime(void)
 const char *path_firmware_dirs(void)
 {
 	return env_or("PASSLAUNCH_FIRMWARE_PATH", "/etc/qemu/firmware:/usr/share/qemu/firmware");
+}
+
+char *path_self_exe(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return xstrdup("passlaunch");
+	exe[n] = '\0';
+	return xstrdup(exe);
 }

@@ -15,5 +15,8 @@ const char *path_firmware_dirs(void); /* PASSLAUNCH_FIRMWARE_PATH, QEMU's descri
 bool path_is_test_build(void);
 /* The variable NAME in the test build; NULL in the installed one. */
 const char *path_test_override(const char *name);
+/* This program's own file (/proc/self/exe), or "passlaunch" when it cannot
+ * be read. The caller frees it. */
+char *path_self_exe(void);
 
 #endif

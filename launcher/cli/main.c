@@ -1,5 +1,6 @@
 #include "cmd_check.h"
 #include "cmd_gpu.h"
+#include "cmd_import.h"
 #include "cmd_iommu.h"
 #include "cmd_print.h"
 #include "cmd_run.h"
@@ -49,6 +50,9 @@ static const struct command commands[] = {
      "shortcut PROFILE [--system]\n                     a desktop entry that starts the VM "
      "(pkexec passlaunch start NAME)"},
     {"print", cmd_print, "print PROFILE      show the QEMU command line; changes nothing"},
+    {"import", cmd_import,
+     "import [--name NAME] DOMAIN.xml|-\n                     a libvirt domain (virsh dumpxml) "
+     "as a profile"},
 };
 
 static int run_command(int (*fn)(int, char **, struct pl_err *), int argc, char **argv)

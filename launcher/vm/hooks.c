@@ -203,17 +203,6 @@ static char *rebar_sizes(const struct profile *p, const struct host_facts *f)
 	return join_free(&list);
 }
 
-static char *self_path(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n <= 0)
-		return xstrdup("passlaunch");
-	exe[n] = '\0';
-	return xstrdup(exe);
-}
-
 void hooks_env_build(struct hooks *h, const struct profile *p, const struct host_facts *f,
 		     const struct pin_plan *plan, const struct identity *id)
 {
@@ -229,7 +218,7 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 					 ? vmpath_display(p->vm.name, "spice")
 					 : NULL;
 	_cleanup_free_ char *vcpus = cpulist_format(&plan->vcpu);
-	_cleanup_free_ char *self = self_path();
+	_cleanup_free_ char *self = path_self_exe();
 	_cleanup_free_ char *profile = realpath(p->path, NULL);
 	struct cpulist host;
 	char *host_cpus = NULL;

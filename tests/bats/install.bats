@@ -14,6 +14,7 @@ setup() {
 	assert_success
 	run bash -c "cd '$TMP/root' && find . -type f | sort"
 	assert_output "./usr/local/bin/passlaunch
+./usr/local/bin/passlaunch-import
 ./usr/local/lib/systemd/system/passlaunch@.service
 ./usr/local/share/bash-completion/completions/passlaunch
 ./usr/local/share/icons/hicolor/scalable/apps/passlaunch.svg
@@ -120,4 +121,9 @@ detach"
 	run complete_words iommu --profile w
 	assert_output "win10
 win11"
+	touch win10.xml
+	run complete_words im
+	assert_output "import"
+	run complete_words import win
+	assert_output "win10.xml"
 }

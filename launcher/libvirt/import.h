@@ -1,0 +1,23 @@
+/* passlaunch import: a libvirt domain XML as a profile (issue 17). Each
+ * import_* step reads its part of the domain, writes profile keys, marks
+ * what it carried over, and warns (FILE:LINE) about what it could not. */
+#ifndef PASSLAUNCH_IMPORT_H
+#define PASSLAUNCH_IMPORT_H
+
+#include "domain_xml.h"
+#include "ini_out.h"
+
+struct import {
+	struct domain_xml *d;
+	struct ini_out out;
+	const char *name; /* --name, or NULL */
+};
+
+int import_domain(struct import *im, struct pl_err *err);
+int import_cpu(struct import *im, struct pl_err *err);
+int import_features(struct import *im, struct pl_err *err);
+int import_platform(struct import *im, struct pl_err *err);
+int import_devices(struct import *im, struct pl_err *err);
+int import_peripherals(struct import *im, struct pl_err *err);
+
+#endif

@@ -1,0 +1,243 @@
+#include "import.h"
+
+#include "base/pciaddr.h"
+
+#include <errno.h>
+#include <limits.h>
+
+static unsigned long hex_or_dec(const char *s)
+{
+	return s ? strtoul(s, NULL, 0) : 0;
+}
+
+/* <boot order='N'> of a device as its boot key. */
+static void write_boot(struct import *im, xmlNode *dev, const char *section)
+{
+	_cleanup_free_ char *order = dx_attr(dx_child(dev, "boot"), "order");
+
+	if (order)
+		ini_set(&im->out, section, "boot", "%s", order);
+}
+
+/* <disk>: a file or block device on a bus, with its driver's options. */
+static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, unsigned *n_cdroms)
+{
+	_cleanup_free_ char *device = dx_attr(disk, "device");
+	_cleanup_free_ char *type = dx_attr(disk, "type");
+	xmlNode *source = dx_child(disk, "source");
+	xmlNode *driver = dx_child(disk, "driver");
+	xmlNode *target = dx_child(disk, "target");
+	_cleanup_free_ char *path = dx_attr(source, type && streq(type, "block") ? "dev" : "file");
+	_cleanup_free_ char *bus = dx_attr(target, "bus");
+	bool cdrom = device && streq(device, "cdrom");
+	char section[32];
+
+	if (device && !streq(device, "disk") && !cdrom) {
+		dx_warn(im->d, disk, "a %s: passlaunch has disks and CD-ROMs", device);
+		return;
+	}
+	if (type && !streq(type, "file") && !streq(type, "block")) {
+		dx_warn(im->d, disk, "a disk of type %s: give its path (virsh vol-path)", type);
+		return;
+	}
+	snprintf(section, sizeof(section), cdrom ? "cdrom.cd%u" : "disk.disk%u",
+		 cdrom ? (*n_cdroms)++ : (*n_disks)++);
+	dx_use_children(disk, (const char *const[]){"driver", "source", "target", "serial", "boot",
+						    "readonly", NULL});
+	if (path)
+		ini_set(&im->out, section, "source", "%s", path);
+	if (cdrom) {
+		write_boot(im, disk, section);
+		return;
+	}
+	if (!path)
+		dx_warn(im->d, disk, "a disk with no source: give it one");
+	if (driver) {
+		_cleanup_free_ char *format = dx_attr(driver, "type");
+		_cleanup_free_ char *cache = dx_attr(driver, "cache");
+		_cleanup_free_ char *io = dx_attr(driver, "io");
+		_cleanup_free_ char *discard = dx_attr(driver, "discard");
+		if (format)
+			ini_set(&im->out, section, "format", "%s", format);
+		ini_set(&im->out, section, "cache", "%s",
+			cache && !streq(cache, "default") ? cache : "writeback");
+		ini_set(&im->out, section, "aio", "%s", io ? io : "threads");
+		ini_set(&im->out, section, "discard", "%s",
+			discard && streq(discard, "unmap") ? "yes" : "no");
+	}
+	if (bus)
+		ini_set(&im->out, section, "bus", "%s", streq(bus, "ide") ? "sata" : bus);
+	{
+		_cleanup_free_ char *iothread = dx_attr(driver, "iothread");
+		ini_set(&im->out, section, "iothread", "%s", iothread ? "yes" : "no");
+	}
+	write_boot(im, disk, section);
+	if (dx_child(disk, "serial")) {
+		_cleanup_free_ char *serial = dx_text(dx_child(disk, "serial"));
+		ini_set(&im->out, section, "serial", "%s", serial);
+	}
+}
+
+/* The passed functions of one host slot: a GPU when function 0 is a
+ * display controller here (sysfs), else each function apart. */
+struct slot {
+	struct pci_addr first;
+	uint8_t functions;
+	xmlNode *node[8]; /* each function's <hostdev> */
+};
+
+/* What sysfs says of function 0: a display controller, another class, or
+ * nothing when the device is not on this host. */
+enum slot_class { CLASS_UNKNOWN, CLASS_DISPLAY, CLASS_OTHER };
+
+static enum slot_class slot_class(const struct pci_addr *a)
+{
+	/* No privilege here: the root a test gives is taken as it is. */
+	const char *sys = getenv("PASSLAUNCH_SYSFS");
+	char bdf[PCI_ADDR_LEN], path[PATH_MAX], class[16] = "";
+	FILE *f;
+
+	pci_addr_format(a, bdf);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/class", sys && *sys ? sys : "/sys",
+		 bdf);
+	f = fopen(path, "re");
+	if (!f)
+		return CLASS_UNKNOWN;
+	if (!fgets(class, sizeof(class), f))
+		class[0] = '\0';
+	fclose(f);
+	return !strncmp(class, "0x03", 4) ? CLASS_DISPLAY : CLASS_OTHER;
+}
+
+/* <rom file= bar=>: the function's ROM (rom, or rom.N of a GPU's function
+ * N) and whether the guest sees it (rombar, once for a GPU). */
+static void write_rom(struct import *im, xmlNode *dev, const char *section, unsigned fn,
+		      bool bar_here)
+{
+	xmlNode *rom = dx_child(dev, "rom");
+	_cleanup_free_ char *file = dx_attr(rom, "file");
+	_cleanup_free_ char *bar = dx_attr(rom, "bar");
+
+	char key[8];
+
+	snprintf(key, sizeof(key), fn ? "rom.%u" : "rom", fn);
+	if (file)
+		ini_set(&im->out, section, key, "%s", file);
+	if (bar && streq(bar, "off") && bar_here)
+		ini_set(&im->out, section, "rombar", "no");
+	else if (bar && streq(bar, "off"))
+		dx_warn(im->d, rom,
+			"the ROM BAR hidden on one function: rombar = no hides it on "
+			"every function of the GPU");
+}
+
+static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struct pl_err *err)
+{
+	xmlNode *addr = dx_child(dx_child(h, "source"), "address");
+	_cleanup_free_ char *domain = dx_attr(addr, "domain");
+	_cleanup_free_ char *bus = dx_attr(addr, "bus");
+	_cleanup_free_ char *slot = dx_attr(addr, "slot");
+	_cleanup_free_ char *function = dx_attr(addr, "function");
+
+	if (!addr || !bus || !slot || !function)
+		return dx_fail(im->d, h, err,
+			       "a PCI device with no source address (bus, slot, function)");
+	*a = (struct pci_addr){(unsigned)hex_or_dec(domain), (unsigned)hex_or_dec(bus),
+			       (unsigned)hex_or_dec(slot), (unsigned)hex_or_dec(function)};
+	if (a->domain > 0xffff || a->bus > 0xff || a->slot > 0x1f || a->func > 7)
+		return dx_fail(im->d, addr, err,
+			       "not a PCI address: domain 0-0xffff, bus 0-0xff, "
+			       "slot 0-0x1f, function 0-7");
+	return 0;
+}
+
+static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus)
+{
+	char bdf[PCI_ADDR_LEN], section[32];
+	struct strv list = {0};
+
+	enum slot_class class = slot_class(&s->first);
+
+	pci_addr_format(&s->first, bdf);
+	if (s->first.func == 0 &&
+	    (class == CLASS_DISPLAY || (class == CLASS_UNKNOWN && s->functions & 2))) {
+		_cleanup_free_ char *joined = NULL;
+		snprintf(section, sizeof(section), "gpu.gpu%u", (*n_gpus)++);
+		ini_set(&im->out, section, "address", "%s", bdf);
+		for (unsigned fn = 0; fn < 8; fn++)
+			if (s->functions & (1u << fn))
+				strv_pushf(&list, "%u", fn);
+		joined = strv_join(&list, ",");
+		ini_set(&im->out, section, "functions", "%s", joined);
+		if (class == CLASS_UNKNOWN)
+			ini_comment(&im->out, section,
+				    "a GPU, guessed: not on this host, and its functions 0 and 1 "
+				    "are passed");
+		for (unsigned fn = 0; fn < 8; fn++)
+			if (s->functions & (1u << fn))
+				write_rom(im, s->node[fn], section, fn, fn == 0);
+		strv_free(&list);
+		return;
+	}
+	for (unsigned fn = 0; fn < 8; fn++) {
+		struct pci_addr a = s->first;
+		if (!(s->functions & (1u << fn)))
+			continue;
+		a.func = (uint8_t)fn;
+		pci_addr_format(&a, bdf);
+		snprintf(section, sizeof(section), "pci.dev%02x%02x%u", a.bus, a.slot, fn);
+		ini_set(&im->out, section, "address", "%s", bdf);
+		write_boot(im, s->node[fn], section);
+		write_rom(im, s->node[fn], section, 0, true);
+	}
+}
+
+static int import_hostdevs(struct import *im, xmlNode *devices, struct pl_err *err)
+{
+	struct slot slots[32];
+	size_t n = 0;
+	unsigned n_gpus = 0;
+
+	for (xmlNode *h = dx_child(devices, "hostdev"); h; h = dx_next(h)) {
+		_cleanup_free_ char *type = dx_attr(h, "type");
+		struct pci_addr a;
+		size_t i;
+		int r;
+		if (!type || !streq(type, "pci"))
+			continue;
+		r = read_hostdev(im, h, &a, err);
+		if (r < 0)
+			return r;
+		dx_use_children(h, (const char *const[]){"source", "boot", "rom", NULL});
+		for (i = 0; i < n; i++)
+			if (slots[i].first.domain == a.domain && slots[i].first.bus == a.bus &&
+			    slots[i].first.slot == a.slot)
+				break;
+		if (i == n) {
+			if (n == N_ELEMENTS(slots))
+				return dx_fail(im->d, h, err, "more than %zu passed slots",
+					       N_ELEMENTS(slots));
+			slots[n++] = (struct slot){.first = a};
+		}
+		slots[i].node[a.func] = h;
+		slots[i].functions |= (uint8_t)(1u << a.func);
+		if (a.func < slots[i].first.func)
+			slots[i].first.func = a.func;
+	}
+	for (size_t i = 0; i < n; i++)
+		write_slot(im, &slots[i], &n_gpus);
+	if (n)
+		ini_set(&im->out, "hooks", "use", "vfio");
+	return 0;
+}
+
+int import_devices(struct import *im, struct pl_err *err)
+{
+	xmlNode *devices = dx_child(im->d->root, "devices");
+	unsigned n_disks = 0, n_cdroms = 0;
+
+	dx_use(devices);
+	for (xmlNode *d = dx_child(devices, "disk"); d; d = dx_next(d))
+		import_disk(im, d, &n_disks, &n_cdroms);
+	return import_hostdevs(im, devices, err);
+}

@@ -1,0 +1,185 @@
+#include "import.h"
+
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+static void import_input(struct import *im, xmlNode *in, unsigned *n)
+{
+	_cleanup_free_ char *type = dx_attr(in, "type");
+	_cleanup_free_ char *bus = dx_attr(in, "bus");
+	char section[32];
+
+	if (!type)
+		return;
+	if (bus && streq(bus, "ps2")) { /* the i8042 devices libvirt lists */
+		dx_use_all(in);
+		return;
+	}
+	snprintf(section, sizeof(section), "input.in%u", (*n)++);
+	if (streq(type, "evdev")) {
+		xmlNode *src = dx_child(in, "source");
+		_cleanup_free_ char *dev = dx_attr(src, "dev");
+		_cleanup_free_ char *grab = dx_attr(src, "grab");
+		_cleanup_free_ char *repeat = dx_attr(src, "repeat");
+		_cleanup_free_ char *toggle = dx_attr(src, "grabToggle");
+		ini_set(&im->out, section, "device", "evdev");
+		if (dev)
+			ini_set(&im->out, section, "evdev", "%s", dev);
+		ini_set(&im->out, section, "grab_all", "%s",
+			grab && streq(grab, "all") ? "yes" : "no");
+		ini_set(&im->out, section, "repeat", "%s",
+			repeat && streq(repeat, "on") ? "yes" : "no");
+		if (toggle)
+			ini_set(&im->out, section, "grab_toggle", "%s", toggle);
+	} else if ((streq(type, "tablet") || streq(type, "mouse") || streq(type, "keyboard")) &&
+		   bus && (streq(bus, "usb") || streq(bus, "virtio"))) {
+		ini_set(&im->out, section, "device", "%s-%s", bus, type);
+	} else {
+		dx_warn(im->d, in, "a %s input on %s: not carried over", type,
+			bus ? bus : "no bus");
+		return;
+	}
+	dx_use_all(in);
+}
+
+/* <interface>: a bridge, macvtap, or libvirt's NAT network as user mode. */
+static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
+{
+	_cleanup_free_ char *type = dx_attr(nic, "type");
+	xmlNode *src = dx_child(nic, "source");
+	_cleanup_free_ char *model = dx_attr(dx_child(nic, "model"), "type");
+	_cleanup_free_ char *mac = dx_attr(dx_child(nic, "mac"), "address");
+	char section[32];
+
+	snprintf(section, sizeof(section), "net.net%u", (*n)++);
+	if (type && streq(type, "bridge")) {
+		_cleanup_free_ char *bridge = dx_attr(src, "bridge");
+		ini_set(&im->out, section, "type", "bridge");
+		ini_set(&im->out, section, "bridge", "%s", bridge ? bridge : "br0");
+	} else if (type && streq(type, "direct")) {
+		_cleanup_free_ char *dev = dx_attr(src, "dev");
+		ini_set(&im->out, section, "type", "macvtap");
+		if (dev)
+			ini_set(&im->out, section, "link", "%s", dev);
+	} else if (type && (streq(type, "network") || streq(type, "user"))) {
+		ini_set(&im->out, section, "type", "user");
+		if (streq(type, "network"))
+			dx_warn(im->d, nic,
+				"libvirt's network: written as user-mode NAT; for the network's "
+				"bridge write type = bridge and bridge = its name (virbr0)");
+	} else {
+		dx_warn(im->d, nic, "an interface of type %s: not carried over",
+			type ? type : "none");
+		return;
+	}
+	if (model)
+		ini_set(&im->out, section, "model", "%s",
+			!strncmp(model, "virtio", 6) ? "virtio" : model);
+	if (mac)
+		ini_set(&im->out, section, "mac", "%s", mac);
+	dx_use_children(nic, (const char *const[]){"source", "model", "mac", "target", NULL});
+}
+
+static void import_small_devices(struct import *im, xmlNode *devices)
+{
+	xmlNode *tpm = dx_child(devices, "tpm");
+	xmlNode *balloon = dx_child(devices, "memballoon");
+	xmlNode *shmem = dx_child(devices, "shmem");
+
+	if (tpm) {
+		_cleanup_free_ char *model = dx_attr(tpm, "model");
+		ini_set(&im->out, "firmware", "tpm", "yes");
+		ini_set(&im->out, "firmware", "tpm_interface", "%s",
+			model && streq(model, "tpm-crb") ? "crb" : "tis");
+		ini_comment(&im->out, "firmware",
+			    "copy libvirt's TPM state (/var/lib/libvirt/swtpm/UUID/tpm2/) to "
+			    "state_dir/tpm, or BitLocker's keys are lost");
+		dx_use_all(tpm);
+	}
+	if (balloon) {
+		_cleanup_free_ char *model = dx_attr(balloon, "model");
+		ini_set(&im->out, "vm", "balloon", "%s",
+			model && streq(model, "none") ? "no" : "yes");
+		dx_use_all(balloon);
+	}
+	if (shmem) {
+		_cleanup_free_ char *name = dx_attr(shmem, "name");
+		if (name && streq(name, "looking-glass")) {
+			ini_set(&im->out, "display", "looking_glass", "shm");
+			xmlNode *size = dx_child(shmem, "size");
+			_cleanup_free_ char *mib = size ? dx_text(size) : NULL;
+			_cleanup_free_ char *unit = dx_attr(size, "unit");
+			dx_use_children(shmem, (const char *const[]){"model", NULL});
+			/* passlaunch sizes it for [display] resolution: 32M is 1080p */
+			if (size && unit && streq(unit, "M") && strtoul(mib, NULL, 10) <= 32)
+				dx_use(size);
+			else if (size)
+				dx_warn(im->d, size,
+					"passlaunch sizes the memory for [display] resolution "
+					"(default 1920x1080): set the guest's resolution there");
+		}
+	}
+}
+
+/* A word of QEMU's argv in [qemu] args: quoted when it has a blank. */
+static void push_arg(struct strv *line, const char *word)
+{
+	if (!strpbrk(word, " \t"))
+		strv_push(line, word);
+	else
+		strv_pushf(line, strchr(word, '\'') ? "\"%s\"" : "'%s'", word);
+}
+
+static void import_commandline(struct import *im)
+{
+	struct strv line = {0};
+
+	for (xmlNode *c = im->d->root->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || !c->ns ||
+		    !xmlStrEqual(c->ns->href, BAD_CAST QEMU_NS) ||
+		    !xmlStrEqual(c->name, BAD_CAST "commandline"))
+			continue;
+		dx_use(c);
+		for (xmlNode *a = c->children; a; a = a->next) {
+			_cleanup_free_ char *value = NULL;
+			if (a->type != XML_ELEMENT_NODE || !xmlStrEqual(a->name, BAD_CAST "arg"))
+				continue;
+			value = dx_attr(a, "value");
+			if (value && strchr(value, '\'') && strchr(value, '"')) {
+				dx_warn(im->d, a,
+					"a word with both quote characters: write it by hand");
+				continue;
+			}
+			if (value)
+				push_arg(&line, value);
+			dx_use(a);
+		}
+	}
+	if (line.n) {
+		_cleanup_free_ char *joined = strv_join(&line, " ");
+		ini_set(&im->out, "qemu", "args", "%s", joined);
+		ini_comment(&im->out, "qemu",
+			    "from <qemu:commandline>: check each option is needed");
+	}
+	strv_free(&line);
+}
+
+int import_peripherals(struct import *im, struct pl_err *err)
+{
+	xmlNode *devices = dx_child(im->d->root, "devices");
+	xmlNode *uuid = dx_child(im->d->root, "uuid");
+	unsigned inputs = 0, nics = 0;
+
+	(void)err;
+	if (uuid) {
+		_cleanup_free_ char *text = dx_text(uuid);
+		ini_set(&im->out, "smbios", "system_uuid", "%s", text);
+		dx_use(uuid);
+	}
+	for (xmlNode *in = dx_child(devices, "input"); in; in = dx_next(in))
+		import_input(im, in, &inputs);
+	for (xmlNode *nic = dx_child(devices, "interface"); nic; nic = dx_next(nic))
+		import_interface(im, nic, &nics);
+	import_small_devices(im, devices);
+	import_commandline(im);
+	return 0;
+}

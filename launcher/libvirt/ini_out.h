@@ -1,0 +1,27 @@
+/* The profile the importer writes: sections in the order they are first
+ * named, each with its "key = value" lines and the comments that say where
+ * a choice was made. */
+#ifndef PASSLAUNCH_INI_OUT_H
+#define PASSLAUNCH_INI_OUT_H
+
+#include "base/strv.h"
+
+struct ini_section {
+	char *name;
+	struct strv lines;
+};
+
+struct ini_out {
+	struct ini_section *v;
+	size_t n;
+};
+
+/* KEY = VALUE in SECTION (made when first named). */
+void ini_set(struct ini_out *o, const char *section, const char *key, const char *fmt, ...)
+    _printf_(4, 5);
+/* A comment line in SECTION, before what follows it there. */
+void ini_comment(struct ini_out *o, const char *section, const char *fmt, ...) _printf_(3, 4);
+void ini_write(const struct ini_out *o, FILE *f);
+void ini_free(struct ini_out *o);
+
+#endif

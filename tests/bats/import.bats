@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# passlaunch import: a libvirt domain XML becomes a profile that `print` turns
+# into the QEMU options the domain means; what it cannot carry over is named
+# with its line (exit 1); what is not a domain is refused (exit 2). The
+# domains are tests/libvirt/*.xml; the host is the golden fake host.
+
+load common
+
+setup() {
+	common_setup
+	use_fake_host
+}
+
+# import_to FILE [ARGS...]: the profile in $TMP/FILE.ini, stderr apart.
+import_to() {
+	local xml=$1
+	shift
+	run --separate-stderr "$PASSLAUNCH" import "$@" "$xml"
+}
+
+# The domain's files, made under $TMP where the XML has libvirt's paths.
+domain_here() {
+	sed "s|/var/lib/libvirt/images|$TMP|; s|/var/lib/libvirt/qemu/nvram|$TMP|" \
+		"$ROOT/tests/libvirt/$1.xml" >"$TMP/$1.xml"
+	truncate -s 1M "$TMP/win10.img" "$TMP/virtio-win.iso"
+}
+
+@test "import: a passthrough domain becomes a profile that print turns into the devices, CPUs and firmware it means" {
+	domain_here handmade-win10
+	import_to handmade-win10.xml
+	# libvirt's network is written as user-mode NAT, and said so.
+	assert_equal "$status" 1
+	assert_equal "$stderr" "handmade-win10.xml:70: <interface>: libvirt's network: written as user-mode NAT; for the network's bridge write type = bridge and bridge = its name (virbr0)"
+	printf '%s\n' "$output" >win10.ini
+	run --separate-stderr "$PASSLAUNCH" print win10.ini
+	assert_success
+	printf '%s\n' "$output" | tr ' ' '\n' >cmd
+	run cat cmd
+	assert_line "vfio-pci,host=0000:0b:00.0,id=gpu0,bus=rp.gpu0,addr=00.0,multifunction=on"
+	assert_line "vfio-pci,host=0000:0b:00.1,id=gpu0.1,bus=rp.gpu0,addr=00.1"
+	assert_line "vfio-pci,host=0000:0d:00.0,id=dev0d000,bus=rp.dev0d000,bootindex=1"
+	assert_line "4,sockets=1,cores=2,threads=2"
+	assert_line "host,hv-relaxed,hv-vapic,hv-vpindex,hv-synic,hv-spinlocks=8191,hv-stimer,hv-time,kvm=off,hv-vendor-id=whatever,topoext=on"
+	assert_line --partial "memory-backend-memfd,id=mem,size=8G,hugetlb=on,hugetlbsize=2M"
+	assert_line "type=1,uuid=4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
+	assert_line "input-linux,id=in0,evdev=/dev/input/by-id/usb-Logitech-event-kbd,grab_all=on,repeat=on,grab-toggle=ctrl-ctrl"
+	assert_line "tpm-crb,tpmdev=tpm0"
+	assert_line "opt/ovmf/X-PciMmio64Mb,string=65536"
+	assert_line --partial "hpet=off"
+	assert_line "base=localtime,driftfix=slew"
+}
+
+@test "import: an element it cannot carry over is named with its line and exit 1; the profile is still valid" {
+	domain_here handmade-win10
+	sed -i "s|<memballoon model='none'/>|<filesystem type='mount'><source dir='/srv'/><target dir='share'/></filesystem>\n    <memballoon model='none'/>|; s|type='network'|type='bridge'|; s|<source network='default'/>|<source bridge='br0'/>|" handmade-win10.xml
+	import_to handmade-win10.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "handmade-win10.xml:99: <filesystem>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
+	printf '%s\n' "$output" >win10.ini
+	run "$PASSLAUNCH" print win10.ini
+	assert_success
+}
+
+@test "import: standard input, and --name for the profile's name" {
+	domain_here handmade-win10
+	run --separate-stderr "$PASSLAUNCH" import --name gaming - <handmade-win10.xml
+	assert_equal "$status" 1
+	assert_line "name = gaming"
+	assert_equal "$stderr" "-:70: <interface>: libvirt's network: written as user-mode NAT; for the network's bridge write type = bridge and bridge = its name (virbr0)"
+}
+
+@test "import: not XML, not a domain, a DOCTYPE, a PCI device without its address: FILE:LINE, exit 2, no profile" {
+	printf '<domain type="kvm">\n<name>x</name>\n' >cut.xml
+	import_to cut.xml
+	assert_equal "$status" 2
+	assert_output ""
+	assert_equal "$stderr" "passlaunch import: cut.xml:3: not XML: Premature end of data in tag domain line 1"
+	printf '<?xml version="1.0"?>\n<network><name>default</name></network>\n' >net.xml
+	import_to net.xml
+	assert_equal "$status" 2
+	assert_equal "$stderr" "passlaunch import: net.xml:2: <network>: not a libvirt domain (the root element must be <domain>); give the output of virsh dumpxml NAME"
+	printf '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "aaaaaaaa">]>\n<domain type="kvm"><name>&a;</name></domain>\n' >dtd.xml
+	import_to dtd.xml
+	assert_equal "$status" 2
+	assert_equal "$stderr" "passlaunch import: dtd.xml:1: a <!DOCTYPE> declaration: a libvirt domain has none"
+	printf '<domain type="kvm">\n<name>x</name>\n<memory>1048576</memory>\n<vcpu>2</vcpu>\n<devices>\n<hostdev mode="subsystem" type="pci">\n<source/>\n</hostdev>\n</devices>\n</domain>\n' >hostdev.xml
+	import_to hostdev.xml
+	assert_equal "$status" 2
+	assert_output ""
+	assert_equal "$stderr" "passlaunch import: hostdev.xml:6: <hostdev>: a PCI device with no source address (bus, slot, function)"
+}
+
+@test "import: what a carried-over device has beyond what passlaunch keeps is named; a GPU's ROMs and hidden ROM BAR are kept" {
+	domain_here handmade-win10
+	sed -i "s|<serial>WIN10SYS</serial>|<serial>WIN10SYS</serial>\n      <iotune><total_iops_sec>500</total_iops_sec></iotune>|" handmade-win10.xml
+	perl -0pi -e "s|(function='0x0'/>\n\s*</source>)|\$1\n      <rom bar='off' file='/srv/vbios.rom'/>|" handmade-win10.xml
+	perl -0pi -e "s|(function='0x1'/>\n\s*</source>)|\$1\n      <rom file='/srv/gop.rom'/>|" handmade-win10.xml
+	import_to handmade-win10.xml
+	assert_equal "$status" 1
+	run grep -c 'not carried over' <<<"$stderr"
+	assert_output 1
+	[[ $stderr == *"<iotune>: not carried over by passlaunch import"* ]] || fail "$stderr"
+	run --separate-stderr "$PASSLAUNCH" import handmade-win10.xml
+	assert_line "rom = /srv/vbios.rom"
+	assert_line "rom.1 = /srv/gop.rom"
+	assert_line "rombar = no"
+}

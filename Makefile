@@ -141,6 +141,15 @@ $(FUZZ_DIR)/obj/%.o: launcher/%.c
 $(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_OBJS)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
+# The importer's harness: its own objects and libxml2, beside the launcher's.
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+FUZZ_IMPORT_OBJS := $(patsubst launcher/%.c,$(FUZZ_DIR)/obj/%.o,\
+                    $(filter-out launcher/libvirt/import_main.c,$(wildcard launcher/libvirt/*.c)))
+$(FUZZ_DIR)/obj/libvirt/%.o: FUZZ_CFLAGS += $(XML_CFLAGS)
+$(FUZZ_DIR)/import_fuzz: tests/fuzz/import_fuzz.c $(FUZZ_IMPORT_OBJS) $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) $(XML_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS) \
+		$(shell pkg-config --libs libxml-2.0 2>/dev/null)
+
 # Each harness for FUZZ_TIME seconds, from its seed corpus; crashes land in
 # tests/fuzz/regressions/HARNESS/ and are replayed by every later run.
 fuzz: $(FUZZ_BINS)

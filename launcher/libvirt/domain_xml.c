@@ -48,7 +48,6 @@ int domain_xml_load(struct domain_xml *d, const char *file, struct pl_err *err)
 	_cleanup_close_ int fd =
 	    streq(file, "-") ? dup(STDIN_FILENO) : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
-	const xmlError *e;
 	size_t len;
 
 	*d = (struct domain_xml){.file = file};
@@ -57,7 +56,20 @@ int domain_xml_load(struct domain_xml *d, const char *file, struct pl_err *err)
 	buf = read_all(fd, &len, err, file);
 	if (!buf)
 		return -EINVAL;
+	return domain_xml_parse(d, file, buf, len, err);
+}
+
+int domain_xml_parse(struct domain_xml *d, const char *file, const char *buf, size_t len,
+		     struct pl_err *err)
+{
+	const xmlError *e;
+
+	*d = (struct domain_xml){.file = file};
+	if (len > DOMAIN_XML_MAX_BYTES)
+		return err_input(err, "%s: more than %d MiB: not a domain XML", file,
+				 DOMAIN_XML_MAX_BYTES >> 20);
 	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlResetLastError();
 	d->doc = xmlReadMemory(buf, (int)len, file, NULL,
 			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	e = xmlGetLastError();
@@ -158,6 +170,8 @@ bool dx_used(const xmlNode *n)
 
 static void vreport(struct domain_xml *d, xmlNode *n, const char *fmt, va_list ap)
 {
+	if (d->quiet)
+		return;
 	fprintf(stderr, "%s:%ld: <%s>: ", d->file, n ? xmlGetLineNo(n) : 1L,
 		n ? (const char *)n->name : "?");
 	vfprintf(stderr, fmt, ap);

@@ -16,11 +16,15 @@ struct domain_xml {
 	xmlDoc *doc;
 	xmlNode *root;
 	unsigned warnings;
+	bool quiet; /* count warnings, print none (the fuzz harness) */
 };
 
 /* Reads FILE ("-": standard input) and checks that it is a libvirt domain:
  * exit status 2 (err) when it is not XML or not a domain. */
 int domain_xml_load(struct domain_xml *d, const char *file, struct pl_err *err);
+/* The same for LEN bytes already read from FILE. */
+int domain_xml_parse(struct domain_xml *d, const char *file, const char *buf, size_t len,
+		     struct pl_err *err);
 void domain_xml_free(struct domain_xml *d);
 
 /* The first child element of N named NAME (in no namespace), or NULL. */

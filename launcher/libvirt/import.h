@@ -13,6 +13,9 @@ struct import {
 	const char *name; /* --name, or NULL */
 };
 
+/* Every part of the domain in IM->d into IM->out, then a warning for each
+ * element neither carried over nor dropped on purpose. */
+int import_run(struct import *im, struct pl_err *err);
 int import_domain(struct import *im, struct pl_err *err);
 int import_cpu(struct import *im, struct pl_err *err);
 int import_features(struct import *im, struct pl_err *err);

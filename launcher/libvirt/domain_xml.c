@@ -123,6 +123,13 @@ char *dx_attr(xmlNode *n, const char *name)
 	return s;
 }
 
+bool dx_attr_is(xmlNode *n, const char *name, const char *value)
+{
+	_cleanup_free_ char *v = dx_attr(n, name);
+
+	return v && streq(v, value);
+}
+
 char *dx_text(xmlNode *n)
 {
 	xmlChar *v = xmlNodeGetContent(n);

@@ -33,6 +33,8 @@ xmlNode *dx_child(xmlNode *n, const char *name);
 xmlNode *dx_next(xmlNode *n);
 /* Attribute NAME of N, or NULL; the caller frees it. */
 char *dx_attr(xmlNode *n, const char *name);
+/* Whether N has attribute NAME set to VALUE. */
+bool dx_attr_is(xmlNode *n, const char *name, const char *value);
 /* N's text, blanks around it trimmed; the caller frees it. */
 char *dx_text(xmlNode *n);
 /* Marks N (and with dx_use_all, everything under it) as carried over. */

@@ -96,9 +96,8 @@ static void import_small_devices(struct import *im, xmlNode *devices)
 		dx_use_all(tpm);
 	}
 	if (balloon) {
-		_cleanup_free_ char *model = dx_attr(balloon, "model");
 		ini_set(&im->out, "vm", "balloon", "%s",
-			model && streq(model, "none") ? "no" : "yes");
+			dx_attr_is(balloon, "model", "none") ? "no" : "yes");
 		dx_use_all(balloon);
 	}
 	if (shmem) {

@@ -88,9 +88,8 @@ static void import_os(struct import *im)
 		dx_use(nvram);
 	}
 	if (menu) {
-		_cleanup_free_ char *enable = dx_attr(menu, "enable");
 		ini_set(&im->out, "vm", "boot_menu", "%s",
-			enable && streq(enable, "yes") ? "yes" : "no");
+			dx_attr_is(menu, "enable", "yes") ? "yes" : "no");
 		dx_use(menu);
 	}
 }

@@ -73,7 +73,14 @@ static char *disk_properties(const struct profile_disk *d)
 	return xasprintf(",%s", tail);
 }
 
-static void add_disk(struct argv_builder *b, size_t index, unsigned *sata_port)
+/* Where SATA disks go: q35's own AHCI (ide.N, shared with the CD-ROMs), or
+ * on pc, whose IDE is PIIX's, an AHCI controller of their own (ahci.N). */
+struct sata_ports {
+	const char *bus;
+	unsigned *next;
+};
+
+static void add_disk(struct argv_builder *b, size_t index, struct sata_ports sata)
 {
 	const struct profile_disk *d = &b->p->disks[index];
 	size_t file = qemu_fd_plan_find(&b->plan, QEMU_FILE_DISK, index);
@@ -106,8 +113,8 @@ static void add_disk(struct argv_builder *b, size_t index, unsigned *sata_port)
 			 d->serial ? d->serial : l, props);
 		break;
 	case BUS_SATA:
-		argv_opt(b, "-device", "ide-hd,bus=ide.%u,drive=drive.%s,id=%s%s", (*sata_port)++,
-			 l, l, props);
+		argv_opt(b, "-device", "ide-hd,bus=%s.%u,drive=drive.%s,id=%s%s", sata.bus,
+			 (*sata.next)++, l, l, props);
 		break;
 	}
 }
@@ -132,12 +139,25 @@ static void add_cdrom(struct argv_builder *b, size_t index, unsigned *sata_port)
 		 boot);
 }
 
+static bool has_sata_disk(const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_disks; i++)
+		if (p->disks[i].bus == BUS_SATA)
+			return true;
+	return false;
+}
+
 void argv_add_storage(struct argv_builder *b)
 {
-	unsigned sata_port = 0;
+	unsigned ide_port = 0, ahci_port = 0;
+	struct sata_ports sata = {"ide", &ide_port};
 
+	if (machine_is_i440fx(b->p->qemu.machine) && has_sata_disk(b->p)) {
+		argv_opt(b, "-device", "ahci,id=ahci");
+		sata = (struct sata_ports){"ahci", &ahci_port};
+	}
 	for (size_t i = 0; i < b->p->n_disks; i++)
-		add_disk(b, i, &sata_port);
+		add_disk(b, i, sata);
 	for (size_t i = 0; i < b->p->n_cdroms; i++)
-		add_cdrom(b, i, &sata_port);
+		add_cdrom(b, i, &ide_port);
 }

@@ -22,5 +22,7 @@ int import_features(struct import *im, struct pl_err *err);
 int import_platform(struct import *im, struct pl_err *err);
 int import_devices(struct import *im, struct pl_err *err);
 int import_peripherals(struct import *im, struct pl_err *err);
+/* After the devices: <os><boot dev=> as their boot keys. */
+void import_boot_devices(struct import *im);
 
 #endif

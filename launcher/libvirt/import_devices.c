@@ -46,6 +46,8 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 						    "readonly", NULL});
 	if (path)
 		ini_set(&im->out, section, "source", "%s", path);
+	else if (cdrom)
+		ini_comment(&im->out, section, "an empty drive, for a disc inserted later");
 	if (cdrom) {
 		write_boot(im, disk, section);
 		return;
@@ -192,6 +194,19 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 	}
 }
 
+/* <driver name=>: vfio is what passlaunch does; legacy KVM assignment is
+ * gone from the kernel. */
+static void import_hostdev_driver(struct import *im, xmlNode *h)
+{
+	xmlNode *driver = dx_child(h, "driver");
+
+	if (!driver)
+		return;
+	dx_use(driver);
+	if (!dx_attr_is(driver, "name", "vfio"))
+		dx_warn(im->d, driver, "not vfio: passlaunch passes devices with vfio-pci");
+}
+
 static int import_hostdevs(struct import *im, xmlNode *devices, struct pl_err *err)
 {
 	struct slot slots[32];
@@ -209,6 +224,7 @@ static int import_hostdevs(struct import *im, xmlNode *devices, struct pl_err *e
 		if (r < 0)
 			return r;
 		dx_use_children(h, (const char *const[]){"source", "boot", "rom", NULL});
+		import_hostdev_driver(im, h);
 		for (i = 0; i < n; i++)
 			if (slots[i].first.domain == a.domain && slots[i].first.bus == a.bus &&
 			    slots[i].first.slot == a.slot)

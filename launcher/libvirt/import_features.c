@@ -8,6 +8,27 @@ static bool state_on(xmlNode *n)
 	return !state || streq(state, "on") || streq(state, "yes");
 }
 
+/* <cache mode=>: the host's cache layout passed, an L3 emulated, or none. */
+static void cpu_cache_flags(struct import *im, xmlNode *cache, struct strv *flags)
+{
+	_cleanup_free_ char *mode = dx_attr(cache, "mode");
+
+	if (!cache)
+		return;
+	if (mode && streq(mode, "passthrough")) {
+		strv_push(flags, "host-cache-info=on");
+		strv_push(flags, "l3-cache=off");
+	} else if (mode && streq(mode, "emulate")) {
+		strv_push(flags, "l3-cache=on");
+	} else if (mode && streq(mode, "disable")) {
+		strv_push(flags, "l3-cache=off");
+	} else {
+		dx_warn(im->d, cache, "cache mode %s: not carried over", mode ? mode : "none");
+		return;
+	}
+	dx_use(cache);
+}
+
 /* <cpu mode=...>: QEMU's model; features as flags. */
 static void import_cpu_model(struct import *im)
 {
@@ -49,6 +70,7 @@ static void import_cpu_model(struct import *im)
 		else
 			strv_pushf(&flags, "%c%s", off ? '-' : '+', name);
 	}
+	cpu_cache_flags(im, dx_child(cpu, "cache"), &flags);
 	if (flags.n) {
 		_cleanup_free_ char *joined = strv_join(&flags, " ");
 		ini_set(&im->out, "cpu", "flags", "%s", joined);

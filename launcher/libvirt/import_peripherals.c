@@ -95,10 +95,18 @@ static void import_small_devices(struct import *im, xmlNode *devices)
 			    "state_dir/tpm, or BitLocker's keys are lost");
 		dx_use_all(tpm);
 	}
-	if (balloon) {
-		ini_set(&im->out, "vm", "balloon", "%s",
-			dx_attr_is(balloon, "model", "none") ? "no" : "yes");
-		dx_use_all(balloon);
+	ini_set(&im->out, "vm", "balloon", "%s",
+		dx_attr_is(balloon, "model", "none") ? "no" : "yes");
+	dx_use_all(balloon);
+	if (!balloon)
+		ini_comment(&im->out, "vm",
+			    "libvirt adds a balloon to a domain that names none; with a passed "
+			    "device it cannot take memory back: balloon = no");
+	for (xmlNode *rng = dx_child(devices, "rng"); rng; rng = NULL) {
+		ini_set(&im->out, "vm", "rng", "yes");
+		if (!dx_attr_is(rng, "model", "virtio"))
+			dx_warn(im->d, rng, "not virtio: passlaunch's generator is virtio-rng");
+		dx_use_all(rng);
 	}
 	if (shmem) {
 		_cleanup_free_ char *name = dx_attr(shmem, "name");
@@ -117,6 +125,102 @@ static void import_small_devices(struct import *im, xmlNode *devices)
 					"(default 1920x1080): set the guest's resolution there");
 		}
 	}
+}
+
+/* The guest's first serial port: <serial>, or the <console> libvirt makes
+ * it from. A pty is QEMU's; a unix socket passlaunch makes itself. */
+static void import_serial(struct import *im, xmlNode *devices)
+{
+	xmlNode *port = dx_child(devices, "serial");
+	xmlNode *console = dx_child(devices, "console");
+	_cleanup_free_ char *type = NULL;
+
+	if (!port && console && !dx_attr_is(dx_child(console, "target"), "type", "virtio"))
+		port = console;
+	if (!port)
+		return;
+	type = dx_attr(port, "type");
+	if (type && streq(type, "pty")) {
+		ini_set(&im->out, "display", "serial", "pty");
+	} else if (type && streq(type, "unix")) {
+		ini_set(&im->out, "display", "serial", "socket");
+		ini_comment(&im->out, "display",
+			    "the serial port's socket is /run/passlaunch/NAME/qemu/serial.sock");
+	} else {
+		dx_warn(im->d, port, "a serial port of type %s: passlaunch has pty and socket",
+			type ? type : "none");
+		return;
+	}
+	dx_use_all(port);
+	if (console && console != port && dx_attr_is(console, "type", type))
+		dx_use_all(console); /* the same port, as dumpxml shows it twice */
+}
+
+/* <channel>: the QEMU guest agent's. */
+static void import_channels(struct import *im, xmlNode *devices)
+{
+	for (xmlNode *c = dx_child(devices, "channel"); c; c = dx_next(c)) {
+		xmlNode *target = dx_child(c, "target");
+		if (dx_attr_is(target, "name", "org.qemu.guest_agent.0")) {
+			ini_set(&im->out, "vm", "guest_agent", "yes");
+			dx_use_all(c);
+		}
+	}
+}
+
+/* <sound> and <audio>: the guest's card and where its sound goes. */
+static void import_sound(struct import *im, xmlNode *devices)
+{
+	static const char *const models[] = {"ich6", "ich9", "ac97", "usb", "virtio"};
+	static const char *const backends[] = {"none", "pulseaudio", "pipewire",
+					       "alsa", "jack",	     "spice"};
+	xmlNode *sound = dx_child(devices, "sound");
+	xmlNode *audio = dx_child(devices, "audio");
+	_cleanup_free_ char *model = dx_attr(sound, "model");
+	_cleanup_free_ char *backend = dx_attr(audio, "type");
+	_cleanup_free_ char *codec = dx_attr(dx_child(sound, "codec"), "type");
+	bool known = false;
+
+	if (!sound)
+		return;
+	for (size_t i = 0; model && i < N_ELEMENTS(models); i++)
+		known |= streq(model, models[i]);
+	if (!known) {
+		dx_warn(im->d, sound,
+			"a %s sound card: passlaunch has ich6, ich9, ac97, usb and virtio",
+			model ? model : "nameless");
+		return;
+	}
+	ini_set(&im->out, "audio", "device", "%s", model);
+	if (codec)
+		ini_set(&im->out, "audio", "codec", "%s", codec);
+	dx_use_all(sound);
+	for (size_t i = 0; backend && i < N_ELEMENTS(backends); i++)
+		if (streq(backend, backends[i])) {
+			ini_set(&im->out, "audio", "backend", "%s", backend);
+			dx_use_all(audio);
+		}
+	if (!audio) {
+		ini_set(&im->out, "audio", "backend", "none");
+		ini_comment(&im->out, "audio",
+			    "libvirt sends the sound nowhere without graphics: for the "
+			    "desktop's, backend = pipewire or pulseaudio");
+	}
+}
+
+/* The USB controller: libvirt adds one to a domain that names none, and
+ * model none means no controller. passlaunch's is qemu-xhci. */
+static void import_usb_controller(struct import *im, xmlNode *devices)
+{
+	xmlNode *found = NULL;
+
+	for (xmlNode *c = dx_child(devices, "controller"); c; c = dx_next(c))
+		if (dx_attr_is(c, "type", "usb") && !found)
+			found = c;
+	ini_set(&im->out, "vm", "usb", "%s", dx_attr_is(found, "model", "none") ? "no" : "yes");
+	if (!found)
+		ini_comment(&im->out, "vm",
+			    "libvirt adds a USB controller to a domain that names none");
 }
 
 /* A word of QEMU's argv in [qemu] args: quoted when it has a blank. */
@@ -179,6 +283,10 @@ int import_peripherals(struct import *im, struct pl_err *err)
 	for (xmlNode *nic = dx_child(devices, "interface"); nic; nic = dx_next(nic))
 		import_interface(im, nic, &nics);
 	import_small_devices(im, devices);
+	import_usb_controller(im, devices);
+	import_serial(im, devices);
+	import_channels(im, devices);
+	import_sound(im, devices);
 	import_commandline(im);
 	return 0;
 }

@@ -54,6 +54,31 @@ static void import_clock(struct import *im)
 	strv_free(&flags);
 }
 
+/* <os firmware='efi'> without a loader: libvirt takes the firmware of
+ * highest priority among QEMU's descriptors, which on Debian, Fedora and
+ * Arch offers Secure Boot; <firmware><feature name='secure-boot'
+ * enabled='no'/> asks for one without. */
+static bool efi_secure_boot(xmlNode *os)
+{
+	xmlNode *features = dx_child(os, "firmware");
+
+	dx_use_all(features);
+	for (xmlNode *f = dx_child(features, "feature"); f; f = dx_next(f))
+		if (dx_attr_is(f, "name", "secure-boot"))
+			return !dx_attr_is(f, "enabled", "no");
+	return true;
+}
+
+/* libvirt keeps a domain's NVRAM at a path of its own when <nvram> names
+ * none: the profile uses that file, so that the guest's boot entries stay. */
+static void libvirt_nvram(struct import *im)
+{
+	_cleanup_free_ char *name = dx_text(dx_child(im->d->root, "name"));
+
+	ini_set(&im->out, "firmware", "vars", "/var/lib/libvirt/qemu/nvram/%s_VARS.fd", name);
+	ini_comment(&im->out, "firmware", "libvirt's NVRAM for this domain, where it keeps it");
+}
+
 /* <os>: the machine, the firmware and its NVRAM, the boot menu. */
 static void import_os(struct import *im)
 {
@@ -71,10 +96,14 @@ static void import_os(struct import *im)
 	dx_use(type);
 	if (machine)
 		ini_set(&im->out, "qemu", "machine", "%s", machine);
-	ini_set(&im->out, "firmware", "type", "%s",
-		!efi				 ? "bios"
-		: secure && streq(secure, "yes") ? "ovmf-secboot"
-						 : "ovmf");
+	if (!efi)
+		ini_set(&im->out, "firmware", "type", "bios");
+	else if (!loader)
+		ini_set(&im->out, "firmware", "type", "%s",
+			efi_secure_boot(os) ? "ovmf-secboot" : "ovmf");
+	else
+		ini_set(&im->out, "firmware", "type", "%s",
+			secure && streq(secure, "yes") ? "ovmf-secboot" : "ovmf");
 	if (loader && !firmware) {
 		_cleanup_free_ char *code = dx_text(loader);
 		if (*code)
@@ -86,6 +115,8 @@ static void import_os(struct import *im)
 		if (*vars)
 			ini_set(&im->out, "firmware", "vars", "%s", vars);
 		dx_use(nvram);
+	} else if (efi) {
+		libvirt_nvram(im);
 	}
 	if (menu) {
 		ini_set(&im->out, "vm", "boot_menu", "%s",
@@ -94,10 +125,70 @@ static void import_os(struct import *im)
 	}
 }
 
+/* <pm>: sleep states shown to the guest. Without it QEMU offers both, as
+ * libvirt leaves them; passlaunch's default hides them. */
+static void import_pm(struct import *im)
+{
+	xmlNode *pm = dx_child(im->d->root, "pm");
+	xmlNode *mem = dx_child(pm, "suspend-to-mem");
+	xmlNode *disk = dx_child(pm, "suspend-to-disk");
+
+	dx_use(pm);
+	dx_use(mem);
+	dx_use(disk);
+	ini_set(&im->out, "vm", "s3", "%s", dx_attr_is(mem, "enabled", "no") ? "no" : "yes");
+	ini_set(&im->out, "vm", "s4", "%s", dx_attr_is(disk, "enabled", "no") ? "no" : "yes");
+	if (!mem || !disk)
+		ini_comment(&im->out, "vm",
+			    "libvirt left suspend to QEMU, which offers it; a passed GPU often "
+			    "does not come back from it: s3 = no, s4 = no hide it");
+}
+
+/* Whether any device has <boot order=>: libvirt refuses it beside <os><boot>. */
+static bool devices_have_boot_order(xmlNode *devices)
+{
+	for (xmlNode *d = devices ? devices->children : NULL; d; d = d->next)
+		if (d->type == XML_ELEMENT_NODE && dx_child(d, "boot"))
+			return true;
+	return false;
+}
+
+/* <os><boot dev=...>: libvirt gives the first disk, CD-ROM or interface the
+ * boot index of its place in the list. The sections are the importer's
+ * names for the first of each. */
+void import_boot_devices(struct import *im)
+{
+	static const struct {
+		const char *dev, *section;
+	} firsts[] = {{"hd", "disk.disk0"}, {"cdrom", "cdrom.cd0"}, {"network", "net.net0"}};
+	xmlNode *os = dx_child(im->d->root, "os");
+	unsigned order = 0;
+
+	if (devices_have_boot_order(dx_child(im->d->root, "devices")))
+		return;
+	for (xmlNode *b = dx_child(os, "boot"); b; b = dx_next(b)) {
+		_cleanup_free_ char *dev = dx_attr(b, "dev");
+		const char *section = NULL;
+		dx_use(b);
+		order++;
+		for (size_t i = 0; dev && i < N_ELEMENTS(firsts); i++)
+			if (streq(dev, firsts[i].dev))
+				section = firsts[i].section;
+		if (section && ini_has_section(&im->out, section))
+			ini_set(&im->out, section, "boot", "%u", order);
+		else if (!section)
+			dx_warn(im->d, b,
+				"boot from %s: passlaunch boots disks, CD-ROMs, "
+				"interfaces and passed devices",
+				dev ? dev : "nothing");
+	}
+}
+
 int import_platform(struct import *im, struct pl_err *err)
 {
 	(void)err;
 	import_os(im);
 	import_clock(im);
+	import_pm(im);
 	return 0;
 }

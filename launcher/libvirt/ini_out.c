@@ -12,6 +12,14 @@ static struct ini_section *section(struct ini_out *o, const char *name)
 	return &o->v[o->n++];
 }
 
+bool ini_has_section(const struct ini_out *o, const char *name)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (streq(o->v[i].name, name))
+			return true;
+	return false;
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *s;

@@ -21,6 +21,8 @@ void ini_set(struct ini_out *o, const char *section, const char *key, const char
     _printf_(4, 5);
 /* A comment line in SECTION, before what follows it there. */
 void ini_comment(struct ini_out *o, const char *section, const char *fmt, ...) _printf_(3, 4);
+/* Whether SECTION has been named. */
+bool ini_has_section(const struct ini_out *o, const char *section);
 void ini_write(const struct ini_out *o, FILE *f);
 void ini_free(struct ini_out *o);
 

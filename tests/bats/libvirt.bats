@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats sets output, stderr and status
+# libvirt is the oracle of passlaunch import (issue 17). For each domain of
+# tests/libvirt, libvirt's own libvirtd (started here, private: see
+# tests/helpers/libvirt-private) says what QEMU command line the domain
+# means (virsh domxml-to-native); passlaunch imports the same domain and
+# prints its command line. tests/helpers/argv-facts reduces both to what
+# the guest gets (devices and host addresses, CPU model and flags, Hyper-V,
+# memory and its backing, disks and their options, boot order...), and the
+# facts must be equal but for the differences listed in CASE.differences,
+# each with its reason. libvirt here has no KVM: it is given the domain as
+# type qemu with CPU mode maximum, passlaunch the domain as type kvm; what
+# that changes is listed once, in transform.differences.
+
+load common
+
+setup_file() {
+	[[ $(id -u) == 0 ]] || skip "needs root for a libvirtd of its own"
+	local xml name dir
+	for xml in "$ROOT"/tests/libvirt/*.xml; do
+		name=$(basename "$xml" .xml)
+		dir=$BATS_FILE_TMPDIR/$name
+		mkdir -p "$dir"
+		# The domain's files where the test may make them.
+		sed "s|/var/lib/libvirt/images|$dir|g; s|/var/lib/libvirt/qemu/nvram|$dir|g" "$xml" |
+			sed -E "s/<domain type=(['\"])qemu/<domain type=\1kvm/" >"$dir/domain.xml"
+		# What libvirt runs without KVM: the same domain under TCG, the
+		# host's CPU as QEMU's maximum, each PCI device with vfio (which
+		# libvirt picks by itself on a host that has it).
+		sed -E "s/<domain type=(['\"])kvm/<domain type=\1qemu/
+			s/mode=(['\"])host-(passthrough|model)/mode=\1maximum/
+			s|(<hostdev mode=(['\"])subsystem\2 type=\2pci\2[^>]*>)|\1<driver name='vfio'/>|" \
+			"$dir/domain.xml" >"$dir/libvirt.xml"
+	done
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	"$HELPERS/libvirt-private" bash -c \
+		'for d; do virsh domxml-to-native qemu-argv "$d/libvirt.xml" >"$d/libvirt.argv" 2>"$d/libvirt.err"; done' \
+		_ "$BATS_FILE_TMPDIR"/*/ >"$BATS_FILE_TMPDIR/libvirtd.log" 2>&1
+}
+
+setup() {
+	common_setup
+	use_fake_host
+	# libvirt asks the real QEMU and firmware: so does passlaunch here.
+	unset PASSLAUNCH_QEMU_VERSION PASSLAUNCH_FIRMWARE_PATH
+}
+
+# facts FILE DIR: the facts of the command line in FILE, DIR written @DIR@.
+facts() {
+	"$HELPERS/argv-facts" "$1" | sed "s|$2|@DIR@|g"
+}
+
+# listed FILE: the differences FILE lists, without comments and reasons.
+listed() {
+	[[ -e $1 ]] || return 0
+	grep -vE '^(#|$)' "$1" | sed -E 's/[[:space:]]+#.*$//'
+}
+
+# compare_with_libvirt CASE PROFILE: PROFILE's print against libvirt's argv.
+compare_with_libvirt() {
+	local name=$1 profile=$2 dir=$BATS_FILE_TMPDIR/$1 differences unexplained missing
+	[[ -s $dir/libvirt.argv ]] || fail "libvirt gave no command line: $(cat "$dir/libvirt.err")"
+	run --separate-stderr "$PASSLAUNCH" print "$profile"
+	assert_success
+	printf '%s\n' "$output" >passlaunch.argv
+	facts "$dir/libvirt.argv" "$dir" | sort >libvirt.facts
+	facts passlaunch.argv "$dir" | sort >passlaunch.facts
+	differences=$(comm -3 libvirt.facts passlaunch.facts | sed -E 's/^\t/passlaunch: /; t; s/^/libvirt: /')
+	unexplained=$(grep -vxF -f <(listed "$ROOT/tests/libvirt/$name.differences"
+		listed "$ROOT/tests/libvirt/transform.differences") <<<"$differences" || true)
+	missing=$(listed "$ROOT/tests/libvirt/$name.differences" | grep -vxF -f <(echo "$differences") || true)
+	[[ -z $unexplained && -z $missing ]] || {
+		fail "differences from libvirt not listed in tests/libvirt/$name.differences:
+${unexplained:-none}
+listed there but not found (fixed? then remove them):
+${missing:-none}"
+		return 1
+	}
+}
+
+# import_case CASE: the imported profile in $TMP/CASE.ini; status 0 or 1.
+import_case() {
+	local dir=$BATS_FILE_TMPDIR/$1 f
+	grep -oE "$dir/[^<\"']+" "$dir/domain.xml" | grep -v '_VARS.fd$' | while read -r f; do
+		truncate -s 1M "$f"
+	done
+	run --separate-stderr "$PASSLAUNCH" import "$dir/domain.xml"
+	((status <= 1)) || fail "import failed ($status): $stderr"
+	printf '%s\n' "$output" >"$1.ini"
+}
+
+@test "libvirt oracle: handmade-win10 imported means what libvirt runs" {
+	import_case handmade-win10
+	compare_with_libvirt handmade-win10 handmade-win10.ini
+}
+
+@test "libvirt oracle: virt-install-win11-gpu imported means what libvirt runs" {
+	import_case virt-install-win11-gpu
+	compare_with_libvirt virt-install-win11-gpu virt-install-win11-gpu.ini
+}
+
+@test "libvirt oracle: virt-install-win10-pinned imported means what libvirt runs" {
+	import_case virt-install-win10-pinned
+	compare_with_libvirt virt-install-win10-pinned virt-install-win10-pinned.ini
+}
+
+@test "libvirt oracle: virt-install-linux-i440fx imported means what libvirt runs" {
+	import_case virt-install-linux-i440fx
+	compare_with_libvirt virt-install-linux-i440fx virt-install-linux-i440fx.ini
+}
+
+@test "libvirt oracle: every domain of tests/libvirt is judged above" {
+	local xml
+	for xml in "$ROOT"/tests/libvirt/*.xml; do
+		grep -qF "import_case $(basename "$xml" .xml)" "$BATS_TEST_FILENAME" || fail "no test for $xml"
+	done
+}
+
+@test "libvirt oracle: a profile that differs from the domain is caught (a disk's cache, a passed device)" {
+	import_case virt-install-linux-i440fx
+	sed -e 's/^cache = writeback/cache = none/' -e '/^\[gpu\./,/^$/s/^functions = 0,1/functions = 0/' \
+		virt-install-linux-i440fx.ini >changed.ini
+	run compare_with_libvirt virt-install-linux-i440fx changed.ini
+	assert_failure
+	assert_line "passlaunch: disk @DIR@/debian.img ide-hd bootindex=1 format=raw cache=none aio=threads discard=unmap readonly=off serial=DEB0001"
+	assert_line "libvirt: disk @DIR@/debian.img ide-hd bootindex=1 format=raw cache=writeback aio=threads discard=unmap readonly=off serial=DEB0001"
+	# The second function is gone: what was listed for it is not found.
+	assert_line "passlaunch: hostdev 0000:0b:00.1"
+}
+
+@test "libvirt oracle: the virt-install domains are what virt-install makes from their .args" {
+	local args
+	for args in "$ROOT"/tests/libvirt/virt-install-*.args; do
+		mapfile -t words <"$args"
+		"$HELPERS/libvirt-private" virt-install --print-xml --virt-type=qemu --check=all=off \
+			--noautoconsole "${words[@]}" >made.xml
+		diff -u "${args%.args}.xml" made.xml || fail "virt-install made another domain from $args"
+	done
+}

@@ -45,6 +45,8 @@ int import_run(struct import *im, struct pl_err *err)
 	if (r == 0)
 		r = import_peripherals(im, err);
 	if (r == 0)
+		r = import_display(im, err);
+	if (r == 0)
 		import_boot_devices(im);
 	if (r == 0)
 		report_unused(im->d, im->d->root);

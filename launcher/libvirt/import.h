@@ -22,6 +22,9 @@ int import_features(struct import *im, struct pl_err *err);
 int import_platform(struct import *im, struct pl_err *err);
 int import_devices(struct import *im, struct pl_err *err);
 int import_peripherals(struct import *im, struct pl_err *err);
+int import_display(struct import *im, struct pl_err *err);
+/* <cpu><numa> and <numatune>: the guest's node and the host's. */
+void import_numa(struct import *im);
 /* After the devices: <os><boot dev=> as their boot keys. */
 void import_boot_devices(struct import *im);
 

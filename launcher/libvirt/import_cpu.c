@@ -125,6 +125,43 @@ static void import_other_pins(struct import *im, xmlNode *tune)
 	strv_free(&sets);
 }
 
+/* Whether ID is among the first N of IDS. */
+static bool seen(char *const *ids, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(ids[i], id))
+			return true;
+	return false;
+}
+
+/* <iothreads>: the disks that name one get their own (iothread = yes on
+ * the disk); the rest are [cpu] iothreads. */
+static void import_iothreads(struct import *im)
+{
+	xmlNode *count = dx_child(im->d->root, "iothreads");
+	xmlNode *devices = dx_child(im->d->root, "devices");
+	_cleanup_free_ char *text = count ? dx_text(count) : NULL;
+	long total = number(text);
+	char *ids[64];
+	size_t used = 0;
+
+	if (!count)
+		return;
+	dx_use(count);
+	dx_use_all(dx_child(im->d->root, "iothreadids"));
+	for (xmlNode *d = dx_child(devices, "disk"); d; d = dx_next(d)) {
+		char *id = dx_attr(dx_child(d, "driver"), "iothread");
+		if (id && used < N_ELEMENTS(ids) && !seen(ids, used, id))
+			ids[used++] = id;
+		else
+			free(id);
+	}
+	if (total > (long)used)
+		ini_set(&im->out, "cpu", "iothreads", "%ld", total - (long)used);
+	for (size_t i = 0; i < used; i++)
+		free(ids[i]);
+}
+
 int import_cpu(struct import *im, struct pl_err *err)
 {
 	xmlNode *vcpu = dx_child(im->d->root, "vcpu");
@@ -137,6 +174,7 @@ int import_cpu(struct import *im, struct pl_err *err)
 		return dx_fail(im->d, vcpu ? vcpu : im->d->root, err,
 			       "no vCPU count passlaunch can read");
 	dx_use(vcpu);
+	import_iothreads(im);
 	r = import_topology(im, vcpus, err);
 	if (r < 0 || !tune)
 		return r;

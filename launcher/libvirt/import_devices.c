@@ -207,17 +207,40 @@ static void import_hostdev_driver(struct import *im, xmlNode *h)
 		dx_warn(im->d, driver, "not vfio: passlaunch passes devices with vfio-pci");
 }
 
+/* A USB <hostdev>, by vendor and product as [usb] names it. */
+static void import_usb_hostdev(struct import *im, xmlNode *h, unsigned *n)
+{
+	xmlNode *source = dx_child(h, "source");
+	_cleanup_free_ char *vendor = dx_attr(dx_child(source, "vendor"), "id");
+	_cleanup_free_ char *product = dx_attr(dx_child(source, "product"), "id");
+	char section[32];
+
+	if (!vendor || !product) {
+		dx_warn(im->d, h,
+			"a USB device by its bus address: passlaunch names it by "
+			"vendor:product, as lsusb shows it");
+		return;
+	}
+	snprintf(section, sizeof(section), "usb.usb%u", (*n)++);
+	ini_set(&im->out, section, "device", "%04lx:%04lx", hex_or_dec(vendor) & 0xffff,
+		hex_or_dec(product) & 0xffff);
+	write_boot(im, h, section);
+	dx_use_children(h, (const char *const[]){"source", "boot", NULL});
+}
+
 static int import_hostdevs(struct import *im, xmlNode *devices, struct pl_err *err)
 {
 	struct slot slots[32];
 	size_t n = 0;
-	unsigned n_gpus = 0;
+	unsigned n_gpus = 0, n_usb = 0;
 
 	for (xmlNode *h = dx_child(devices, "hostdev"); h; h = dx_next(h)) {
 		_cleanup_free_ char *type = dx_attr(h, "type");
 		struct pci_addr a;
 		size_t i;
 		int r;
+		if (type && streq(type, "usb"))
+			import_usb_hostdev(im, h, &n_usb);
 		if (!type || !streq(type, "pci"))
 			continue;
 		r = read_hostdev(im, h, &a, err);

@@ -154,5 +154,7 @@ int import_domain(struct import *im, struct pl_err *err)
 		r = import_memory(im, err);
 	if (r == 0)
 		import_hugepages(im);
+	if (r == 0)
+		import_numa(im);
 	return r;
 }

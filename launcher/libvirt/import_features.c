@@ -71,6 +71,8 @@ static void import_cpu_model(struct import *im)
 			strv_pushf(&flags, "%c%s", off ? '-' : '+', name);
 	}
 	cpu_cache_flags(im, dx_child(cpu, "cache"), &flags);
+	if (dx_attr_is(cpu, "migratable", "off"))
+		strv_push(&flags, "migratable=no");
 	if (flags.n) {
 		_cleanup_free_ char *joined = strv_join(&flags, " ");
 		ini_set(&im->out, "cpu", "flags", "%s", joined);
@@ -144,6 +146,21 @@ static void import_hyperv(struct import *im, xmlNode *features)
 	strv_free(&list);
 }
 
+/* <smm state='on'>: passlaunch turns SMM on for firmware that needs it
+ * (Secure Boot), and off otherwise, where the guest does not use it. */
+static void import_smm(struct import *im, xmlNode *smm)
+{
+	xmlNode *loader = dx_child(dx_child(im->d->root, "os"), "loader");
+
+	if (!smm)
+		return;
+	dx_use(smm);
+	if (state_on(smm) && !dx_attr_is(loader, "secure", "yes") &&
+	    !dx_attr_is(dx_child(im->d->root, "os"), "firmware", "efi"))
+		ini_comment(&im->out, "vm",
+			    "SMM is on only for Secure Boot firmware, the one that uses it");
+}
+
 int import_features(struct import *im, struct pl_err *err)
 {
 	xmlNode *features = dx_child(im->d->root, "features");
@@ -154,6 +171,10 @@ int import_features(struct import *im, struct pl_err *err)
 	dx_use(features);
 	dx_use(dx_child(features, "acpi"));
 	dx_use(dx_child(features, "apic"));
+	dx_use(dx_child(features, "pae")); /* every x86_64 CPU has it */
+	if (dx_attr_is(dx_child(features, "ioapic"), "driver", "kvm"))
+		dx_use(dx_child(features, "ioapic")); /* QEMU's default with KVM */
+	import_smm(im, dx_child(features, "smm"));
 	import_hyperv(im, features);
 	if (kvm) {
 		xmlNode *hidden = dx_child(kvm, "hidden");

@@ -77,6 +77,8 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 	if (mac)
 		ini_set(&im->out, section, "mac", "%s", mac);
 	dx_use_children(nic, (const char *const[]){"source", "model", "mac", "target", NULL});
+	if (dx_attr_is(dx_child(nic, "link"), "state", "up"))
+		dx_use(dx_child(nic, "link"));
 }
 
 static void import_small_devices(struct import *im, xmlNode *devices)
@@ -181,8 +183,11 @@ static void import_sound(struct import *im, xmlNode *devices)
 	_cleanup_free_ char *codec = dx_attr(dx_child(sound, "codec"), "type");
 	bool known = false;
 
-	if (!sound)
+	if (!sound) {
+		if (dx_attr_is(audio, "type", "none"))
+			dx_use(audio); /* no card, no sound */
 		return;
+	}
 	for (size_t i = 0; model && i < N_ELEMENTS(models); i++)
 		known |= streq(model, models[i]);
 	if (!known) {
@@ -197,8 +202,11 @@ static void import_sound(struct import *im, xmlNode *devices)
 	dx_use_all(sound);
 	for (size_t i = 0; backend && i < N_ELEMENTS(backends); i++)
 		if (streq(backend, backends[i])) {
+			_cleanup_free_ char *server = dx_attr(audio, "serverName");
 			ini_set(&im->out, "audio", "backend", "%s", backend);
-			dx_use_all(audio);
+			if (server)
+				ini_set(&im->out, "audio", "server", "%s", server);
+			dx_use(audio);
 		}
 	if (!audio) {
 		ini_set(&im->out, "audio", "backend", "none");
@@ -218,15 +226,23 @@ static void import_usb_controller(struct import *im, xmlNode *devices)
 		if (dx_attr_is(c, "type", "usb") && !found)
 			found = c;
 	ini_set(&im->out, "vm", "usb", "%s", dx_attr_is(found, "model", "none") ? "no" : "yes");
+	if (found && !dx_attr_is(found, "model", "none") &&
+	    !dx_attr_is(found, "model", "qemu-xhci")) {
+		_cleanup_free_ char *model = dx_attr(found, "model");
+		dx_warn(im->d, found, "a %s USB controller: passlaunch's is qemu-xhci",
+			model ? model : "default");
+	}
 	if (!found)
 		ini_comment(&im->out, "vm",
 			    "libvirt adds a USB controller to a domain that names none");
 }
 
-/* A word of QEMU's argv in [qemu] args: quoted when it has a blank. */
+/* A word of QEMU's argv in [qemu] args: quoted when it has a blank or a
+ * quote, which [qemu] args would otherwise take for its own (QEMU's JSON
+ * accepts 'single-quoted' strings). */
 static void push_arg(struct strv *line, const char *word)
 {
-	if (!strpbrk(word, " \t"))
+	if (!strpbrk(word, " \t'\""))
 		strv_push(line, word);
 	else
 		strv_pushf(line, strchr(word, '\'') ? "\"%s\"" : "'%s'", word);

@@ -1,5 +1,8 @@
 #include "import.h"
 
+#include <string.h>
+#include <unistd.h>
+
 static void import_timer(struct import *im, xmlNode *t, struct strv *flags, bool *rtc, bool *pit)
 {
 	_cleanup_free_ char *name = dx_attr(t, "name");
@@ -79,6 +82,27 @@ static void libvirt_nvram(struct import *im)
 	ini_comment(&im->out, "firmware", "libvirt's NVRAM for this domain, where it keeps it");
 }
 
+/* A loader with no NVRAM template named: the template is guessed from the
+ * loader's name, as distributions name the pair (OVMF_CODE.fd and
+ * OVMF_VARS.fd), when that file is here or the loader is not (then no
+ * firmware descriptor here could name it either). */
+static void guess_vars_template(struct import *im, const char *code, xmlNode *nvram)
+{
+	const char *base = strrchr(code, '/');
+	const char *mark = strstr(base ? base : code, "CODE");
+	_cleanup_free_ char *template = dx_attr(nvram, "template");
+	_cleanup_free_ char *vars = NULL;
+
+	if (template || !mark)
+		return;
+	vars = xstrdup(code);
+	memcpy(vars + (mark - code), "VARS", 4);
+	if (access(code, F_OK) == 0 && access(vars, F_OK) != 0)
+		return;
+	ini_set(&im->out, "firmware", "vars_template", "%s", vars);
+	ini_comment(&im->out, "firmware", "the NVRAM template, guessed from the loader's name");
+}
+
 /* <os>: the machine, the firmware and its NVRAM, the boot menu. */
 static void import_os(struct import *im)
 {
@@ -106,14 +130,27 @@ static void import_os(struct import *im)
 			secure && streq(secure, "yes") ? "ovmf-secboot" : "ovmf");
 	if (loader && !firmware) {
 		_cleanup_free_ char *code = dx_text(loader);
-		if (*code)
+		if (*code) {
 			ini_set(&im->out, "firmware", "code", "%s", code);
+			guess_vars_template(im, code, nvram);
+		}
+		if (dx_attr_is(loader, "type", "rom"))
+			dx_warn(im->d, loader,
+				"OVMF as a ROM, which keeps no settings: passlaunch "
+				"runs it as flash with its NVRAM");
+	}
+	if (dx_attr_is(dx_child(os, "smbios"), "mode", "host")) {
+		ini_set(&im->out, "smbios", "source", "host");
+		dx_use(dx_child(os, "smbios"));
 	}
 	dx_use(loader);
 	if (nvram) {
 		_cleanup_free_ char *vars = dx_text(nvram);
+		_cleanup_free_ char *template = dx_attr(nvram, "template");
 		if (*vars)
 			ini_set(&im->out, "firmware", "vars", "%s", vars);
+		if (template)
+			ini_set(&im->out, "firmware", "vars_template", "%s", template);
 		dx_use(nvram);
 	} else if (efi) {
 		libvirt_nvram(im);

@@ -3,9 +3,9 @@
 /* What libvirt adds on its own or keeps for itself: nothing of the VM. */
 static bool dropped_silently(const xmlNode *n)
 {
-	static const char *const names[] = {"title",	 "description", "metadata",   "on_poweroff",
-					    "on_reboot", "on_crash",	"seclabel",   "resource",
-					    "address",	 "alias",	"controller", "emulator"};
+	static const char *const names[] = {"title",	"description", "metadata",
+					    "seclabel", "resource",    "address",
+					    "alias",	"controller",  "emulator"};
 
 	for (size_t i = 0; i < N_ELEMENTS(names); i++)
 		if (xmlStrEqual(n->name, BAD_CAST names[i]))

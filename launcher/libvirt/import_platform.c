@@ -221,11 +221,43 @@ void import_boot_devices(struct import *im)
 	}
 }
 
+/* <on_reboot>, <on_poweroff>, <on_crash>: what libvirt does when the guest
+ * reboots, powers off or crashes. passlaunch restarts a rebooting guest
+ * unless QEMU is told -no-reboot, and ends the run otherwise. */
+static void import_lifecycle(struct import *im)
+{
+	static const struct {
+		const char *element, *usual;
+	} events[] = {
+	    {"on_reboot", "restart"}, {"on_poweroff", "destroy"}, {"on_crash", "destroy"}};
+
+	for (size_t i = 0; i < N_ELEMENTS(events); i++) {
+		xmlNode *n = dx_child(im->d->root, events[i].element);
+		_cleanup_free_ char *action = n ? dx_text(n) : NULL;
+		if (!n)
+			continue;
+		dx_use(n);
+		if (streq(action, events[i].usual))
+			continue;
+		if (i == 0 && streq(action, "destroy")) {
+			ini_set(&im->out, "qemu", "args", "-no-reboot");
+			ini_comment(&im->out, "qemu",
+				    "<on_reboot>destroy: the guest's reboot ends the run");
+		} else {
+			dx_warn(im->d, n, "%s on %s: passlaunch %s", action, events[i].element + 3,
+				i == 0 ? "restarts the guest, or with -no-reboot in [qemu] args "
+					 "ends the run"
+				       : "ends the run");
+		}
+	}
+}
+
 int import_platform(struct import *im, struct pl_err *err)
 {
 	(void)err;
 	import_os(im);
 	import_clock(im);
 	import_pm(im);
+	import_lifecycle(im);
 	return 0;
 }

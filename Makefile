@@ -26,11 +26,13 @@ BUILD      := build/sanitize
 BIN        := $(BUILD)/passlaunch
 TEST_BIN   := $(BIN)
 IMPORT     := $(BUILD)/passlaunch-import
+EXPORT     := $(BUILD)/passlaunch-export
 else
 BUILD      := build
 BIN        := passlaunch
 TEST_BIN   := passlaunch-test
 IMPORT     := passlaunch-import
+EXPORT     := passlaunch-export
 endif
 
 # This binary runs as root: warnings are errors, hardening is always on.
@@ -70,8 +72,13 @@ TEST_OBJS  := $(filter-out $(BUILD)/obj/base/paths.o,$(OBJS)) $(BUILD)/obj/base/
 # passlaunch import (launcher/libvirt/): a program of its own beside the
 # launcher, which executes it, so that libxml2 never links into the binary
 # that runs as root; it needs no privilege.
-IMPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(wildcard launcher/libvirt/*.c)) \
+IMPORT_SRCS := $(wildcard launcher/libvirt/import*.c) launcher/libvirt/domain_xml.c launcher/libvirt/ini_out.c
+IMPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(IMPORT_SRCS)) \
               $(addprefix $(BUILD)/obj/base/,util.o strv.o error.o pciaddr.o)
+# passlaunch export --libvirt: the same, with the profile's parser.
+EXPORT_SRCS := $(wildcard launcher/libvirt/export*.c) launcher/libvirt/xml_out.c
+EXPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(EXPORT_SRCS)) \
+              $(filter $(BUILD)/obj/profile/% $(BUILD)/obj/base/% $(BUILD)/obj/qemu/%,$(OBJS))
 $(BUILD)/obj/libvirt/%.o: ALL_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -92,10 +99,13 @@ MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps check test unit bats lint man lab demo clean install uninstall sanitized-units fuzz bench
 
-all: $(BIN) $(TEST_BIN) $(IMPORT) man
+all: $(BIN) $(TEST_BIN) $(IMPORT) $(EXPORT) man
 
 $(IMPORT): $(IMPORT_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+
+$(EXPORT): $(EXPORT_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS) $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 ifneq ($(SANITIZE),1)
 $(BIN): $(OBJS)
@@ -144,7 +154,7 @@ $(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_OBJS)
 # The importer's harness: its own objects and libxml2, beside the launcher's.
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 FUZZ_IMPORT_OBJS := $(patsubst launcher/%.c,$(FUZZ_DIR)/obj/%.o,\
-                    $(filter-out launcher/libvirt/import_main.c,$(wildcard launcher/libvirt/*.c)))
+                    $(filter-out launcher/libvirt/import_main.c,$(IMPORT_SRCS)))
 $(FUZZ_DIR)/obj/libvirt/%.o: FUZZ_CFLAGS += $(XML_CFLAGS)
 $(FUZZ_DIR)/import_fuzz: tests/fuzz/import_fuzz.c $(FUZZ_IMPORT_OBJS) $(FUZZ_OBJS)
 	clang $(FUZZ_CFLAGS) $(XML_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS) \
@@ -235,6 +245,7 @@ test: check
 install: all
 	install -Dm755 passlaunch $(DESTDIR)$(BINDIR)/passlaunch
 	install -Dm755 $(IMPORT) $(DESTDIR)$(BINDIR)/passlaunch-import
+	install -Dm755 $(EXPORT) $(DESTDIR)$(BINDIR)/passlaunch-export
 	install -d $(DESTDIR)$(SYSCONFDIR)/passlaunch
 	for p in profiles/*.ini; do install -Dm644 $$p $(DESTDIR)$(DATADIR)/passlaunch/$$p; done
 	for h in hooks.d/*; do install -Dm755 $$h $(DESTDIR)$(DATADIR)/passlaunch/$$h; done
@@ -250,7 +261,7 @@ install: all
 	  install -Dm644 $$m $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/passlaunch $(DESTDIR)$(BINDIR)/passlaunch-import
+	rm -f $(DESTDIR)$(BINDIR)/passlaunch $(DESTDIR)$(BINDIR)/passlaunch-import $(DESTDIR)$(BINDIR)/passlaunch-export
 	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(SYSCONFDIR)/passlaunch 2>/dev/null || true
 	rm -rf $(DESTDIR)$(DATADIR)/passlaunch
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/passlaunch@.service
@@ -262,6 +273,6 @@ uninstall:
 	for m in $(MAN_PAGES); do n=$${m##*/}; rm -f $(DESTDIR)$(MANDIR)/man$${n##*.}/$$n; done
 
 clean:
-	rm -rf build passlaunch passlaunch-test passlaunch-import
+	rm -rf build passlaunch passlaunch-test passlaunch-import passlaunch-export
 
--include $(OBJS:.o=.d) $(IMPORT_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(IMPORT_OBJS:.o=.d) $(EXPORT_OBJS:.o=.d)

@@ -32,7 +32,7 @@ _passlaunch() {
 	local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]-} words
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
-		words="run start stop status recover gpu iommu print import --help --version"
+		words="run start stop status recover gpu iommu print import export --help --version"
 		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.ini' -- "$cur")
 		return
@@ -45,6 +45,14 @@ _passlaunch() {
 		;;
 	import)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.xml' -- "$cur")
+		;;
+	export)
+		if ((COMP_CWORD == 2)); then
+			mapfile -t COMPREPLY < <(compgen -W "--libvirt" -- "$cur")
+		elif ((COMP_CWORD == 3)); then
+			mapfile -t COMPREPLY < <(compgen -W "$(_passlaunch_profiles)" -- "$cur")
+			mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.ini' -- "$cur")
+		fi
 		;;
 	stop)
 		if ((COMP_CWORD == 2)); then

@@ -1,6 +1,6 @@
 #include "cmd_check.h"
 #include "cmd_gpu.h"
-#include "cmd_import.h"
+#include "cmd_libvirt.h"
 #include "cmd_iommu.h"
 #include "cmd_print.h"
 #include "cmd_run.h"
@@ -53,6 +53,9 @@ static const struct command commands[] = {
     {"import", cmd_import,
      "import [--name NAME] DOMAIN.xml|-\n                     a libvirt domain (virsh dumpxml) "
      "as a profile"},
+    {"export", cmd_export,
+     "export --libvirt PROFILE\n                     the profile as a libvirt domain "
+     "(virsh define)"},
 };
 
 static int run_command(int (*fn)(int, char **, struct pl_err *), int argc, char **argv)

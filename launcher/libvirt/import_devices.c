@@ -30,7 +30,7 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 	_cleanup_free_ char *path = dx_attr(source, type && streq(type, "block") ? "dev" : "file");
 	_cleanup_free_ char *bus = dx_attr(target, "bus");
 	bool cdrom = device && streq(device, "cdrom");
-	char section[32];
+	char section[48];
 
 	if (device && !streq(device, "disk") && !cdrom) {
 		dx_warn(im->d, disk, "a %s: passlaunch has disks and CD-ROMs", device);
@@ -40,8 +40,12 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 		dx_warn(im->d, disk, "a disk of type %s: give its path (virsh vol-path)", type);
 		return;
 	}
-	snprintf(section, sizeof(section), cdrom ? "cdrom.cd%u" : "disk.disk%u",
-		 cdrom ? (*n_cdroms)++ : (*n_disks)++);
+	{
+		char fallback[16];
+		snprintf(fallback, sizeof(fallback), cdrom ? "cd%u" : "disk%u",
+			 cdrom ? (*n_cdroms)++ : (*n_disks)++);
+		dx_section(disk, cdrom ? "cdrom" : "disk", fallback, section, sizeof(section));
+	}
 	dx_use_children(disk, (const char *const[]){"driver", "source", "target", "serial", "boot",
 						    "readonly", NULL});
 	if (path)
@@ -155,7 +159,7 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 
 static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus)
 {
-	char bdf[PCI_ADDR_LEN], section[32];
+	char bdf[PCI_ADDR_LEN], section[48];
 	struct strv list = {0};
 
 	enum slot_class class = slot_class(&s->first);
@@ -164,7 +168,9 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 	if (s->first.func == 0 &&
 	    (class == CLASS_DISPLAY || (class == CLASS_UNKNOWN && s->functions & 2))) {
 		_cleanup_free_ char *joined = NULL;
-		snprintf(section, sizeof(section), "gpu.gpu%u", (*n_gpus)++);
+		char fallback[16];
+		snprintf(fallback, sizeof(fallback), "gpu%u", (*n_gpus)++);
+		dx_section(s->node[s->first.func], "gpu", fallback, section, sizeof(section));
 		ini_set(&im->out, section, "address", "%s", bdf);
 		for (unsigned fn = 0; fn < 8; fn++)
 			if (s->functions & (1u << fn))
@@ -187,7 +193,9 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 			continue;
 		a.func = (uint8_t)fn;
 		pci_addr_format(&a, bdf);
-		snprintf(section, sizeof(section), "pci.dev%02x%02x%u", a.bus, a.slot, fn);
+		char fallback[16];
+		snprintf(fallback, sizeof(fallback), "dev%02x%02x%u", a.bus, a.slot, fn);
+		dx_section(s->node[fn], "pci", fallback, section, sizeof(section));
 		ini_set(&im->out, section, "address", "%s", bdf);
 		write_boot(im, s->node[fn], section);
 		write_rom(im, s->node[fn], section, 0, true);
@@ -213,7 +221,7 @@ static void import_usb_hostdev(struct import *im, xmlNode *h, unsigned *n)
 	xmlNode *source = dx_child(h, "source");
 	_cleanup_free_ char *vendor = dx_attr(dx_child(source, "vendor"), "id");
 	_cleanup_free_ char *product = dx_attr(dx_child(source, "product"), "id");
-	char section[32];
+	char section[48];
 
 	if (!vendor || !product) {
 		dx_warn(im->d, h,
@@ -221,7 +229,11 @@ static void import_usb_hostdev(struct import *im, xmlNode *h, unsigned *n)
 			"vendor:product, as lsusb shows it");
 		return;
 	}
-	snprintf(section, sizeof(section), "usb.usb%u", (*n)++);
+	{
+		char fallback[16];
+		snprintf(fallback, sizeof(fallback), "usb%u", (*n)++);
+		dx_section(h, "usb", fallback, section, sizeof(section));
+	}
 	ini_set(&im->out, section, "device", "%04lx:%04lx", hex_or_dec(vendor) & 0xffff,
 		hex_or_dec(product) & 0xffff);
 	write_boot(im, h, section);

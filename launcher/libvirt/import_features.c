@@ -96,7 +96,8 @@ static void hyperv_list(xmlNode *hv, struct strv *list)
 	for (xmlNode *n = dx_child(hv, "spinlocks"); n; n = NULL) {
 		_cleanup_free_ char *retries = dx_attr(n, "retries");
 		if (state_on(n))
-			strv_pushf(list, "spinlocks=%s", retries ? retries : "0x1fff");
+			strv_pushf(list, "spinlocks=0x%lx",
+				   retries ? strtoul(retries, NULL, 0) : 0x1fffUL);
 		dx_use(n);
 	}
 	for (xmlNode *n = dx_child(hv, "stimer"); n && state_on(n); n = NULL) {
@@ -112,6 +113,31 @@ static void hyperv_list(xmlNode *hv, struct strv *list)
 		dx_use(n);
 		dx_use(dx_child(n, "extended"));
 	}
+}
+
+/* passlaunch's order (dependencies first), which hyperv = yes has. */
+static const char *const hyperv_order[] = {
+    "relaxed",	    "vapic",	     "spinlocks",	"vpindex",     "runtime", "synic",
+    "stimer",	    "stimer-direct", "reset",		"frequencies", "time",	  "tlbflush",
+    "tlbflush-ext", "ipi",	     "reenlightenment", "evmcs",       "avic"};
+static const char hyperv_yes[] = "relaxed, vapic, spinlocks=0x1fff, vpindex, runtime, synic, "
+				 "stimer, reset, frequencies, time, tlbflush, ipi";
+
+static size_t hyperv_rank(const char *item)
+{
+	size_t len = strcspn(item, "=");
+
+	for (size_t i = 0; i < N_ELEMENTS(hyperv_order); i++)
+		if (strlen(hyperv_order[i]) == len && !strncmp(hyperv_order[i], item, len))
+			return i;
+	return N_ELEMENTS(hyperv_order);
+}
+
+static int by_hyperv_rank(const void *a, const void *b)
+{
+	size_t ra = hyperv_rank(*(char *const *)a), rb = hyperv_rank(*(char *const *)b);
+
+	return ra < rb ? -1 : ra > rb;
 }
 
 static void import_hyperv(struct import *im, xmlNode *features)
@@ -138,8 +164,11 @@ static void import_hyperv(struct import *im, xmlNode *features)
 			strv_push(&list, "time");
 	}
 	if (list.n) {
-		_cleanup_free_ char *joined = strv_join(&list, ", ");
-		ini_set(&im->out, "cpu", "hyperv", "%s", joined);
+		_cleanup_free_ char *joined = NULL;
+		qsort(list.v, list.n, sizeof(*list.v), by_hyperv_rank);
+		joined = strv_join(&list, ", ");
+		ini_set(&im->out, "cpu", "hyperv", "%s",
+			streq(joined, hyperv_yes) ? "yes" : joined);
 	} else {
 		ini_set(&im->out, "cpu", "hyperv", "no");
 	}

@@ -6,7 +6,7 @@ static void import_input(struct import *im, xmlNode *in, unsigned *n)
 {
 	_cleanup_free_ char *type = dx_attr(in, "type");
 	_cleanup_free_ char *bus = dx_attr(in, "bus");
-	char section[32];
+	char section[48];
 
 	if (!type)
 		return;
@@ -14,7 +14,11 @@ static void import_input(struct import *im, xmlNode *in, unsigned *n)
 		dx_use_all(in);
 		return;
 	}
-	snprintf(section, sizeof(section), "input.in%u", (*n)++);
+	{
+		char fallback[16];
+		snprintf(fallback, sizeof(fallback), "in%u", (*n)++);
+		dx_section(in, "input", fallback, section, sizeof(section));
+	}
 	if (streq(type, "evdev")) {
 		xmlNode *src = dx_child(in, "source");
 		_cleanup_free_ char *dev = dx_attr(src, "dev");
@@ -48,9 +52,13 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 	xmlNode *src = dx_child(nic, "source");
 	_cleanup_free_ char *model = dx_attr(dx_child(nic, "model"), "type");
 	_cleanup_free_ char *mac = dx_attr(dx_child(nic, "mac"), "address");
-	char section[32];
+	char section[48];
 
-	snprintf(section, sizeof(section), "net.net%u", (*n)++);
+	{
+		char fallback[16];
+		snprintf(fallback, sizeof(fallback), "net%u", (*n)++);
+		dx_section(nic, "net", fallback, section, sizeof(section));
+	}
 	if (type && streq(type, "bridge")) {
 		_cleanup_free_ char *bridge = dx_attr(src, "bridge");
 		ini_set(&im->out, section, "type", "bridge");
@@ -127,6 +135,16 @@ static void import_small_devices(struct import *im, xmlNode *devices)
 					"(default 1920x1080): set the guest's resolution there");
 		}
 	}
+}
+
+/* <emulator>: QEMU's binary, when it is not the one passlaunch runs. */
+static void import_emulator(struct import *im, xmlNode *devices)
+{
+	xmlNode *emulator = dx_child(devices, "emulator");
+	_cleanup_free_ char *path = emulator ? dx_text(emulator) : NULL;
+
+	if (path && *path && !streq(path, "/usr/bin/qemu-system-x86_64"))
+		ini_set(&im->out, "qemu", "binary", "%s", path);
 }
 
 /* The guest's first serial port: <serial>, or the <console> libvirt makes
@@ -300,6 +318,7 @@ int import_peripherals(struct import *im, struct pl_err *err)
 		import_interface(im, nic, &nics);
 	import_small_devices(im, devices);
 	import_usb_controller(im, devices);
+	import_emulator(im, devices);
 	import_serial(im, devices);
 	import_channels(im, devices);
 	import_sound(im, devices);

@@ -6,6 +6,10 @@
 #include <ctype.h>
 #include <errno.h>
 
+const char hyperv_default_flags[] = "hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,"
+				    "hv-runtime,hv-synic,hv-stimer,hv-reset,hv-frequencies,"
+				    "hv-time,hv-tlbflush,hv-ipi";
+
 /* QEMU's enlightenments (docs/system/i386/hyperv.rst) and what each needs. */
 static const struct enlightenment {
 	const char *name;

@@ -3,6 +3,10 @@
 #ifndef PASSLAUNCH_CPU_FEATURES_H
 #define PASSLAUNCH_CPU_FEATURES_H
 
+/* hyperv = yes: the enlightenments for Windows guests, in dependency order
+ * (stimer needs synic and time; synic needs vpindex), as QEMU names them. */
+extern const char hyperv_default_flags[];
+
 /* hyperv = yes | no | LIST ("relaxed, vapic, spinlocks=0x1fff, ..."): each
  * name known, each one's dependencies in the list; FIELD is the profile. */
 int value_hyperv(const char *text, void *field, char *why);

@@ -7,15 +7,10 @@
 #include "qemu_argv_storage.h"
 
 #include "base/size.h"
+#include "profile/cpu_features.h"
 #include "profile/vmpath.h"
 
 #include <inttypes.h>
-
-/* Hyper-V enlightenments for Windows guests, in dependency order (stimer
- * needs synic and time; synic needs vpindex). KVM only. */
-static const char hyperv_flags[] = "hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,"
-				   "hv-runtime,hv-synic,hv-stimer,hv-reset,hv-frequencies,"
-				   "hv-time,hv-tlbflush,hv-ipi";
 
 static bool needs_smm(const struct argv_builder *b)
 {
@@ -91,7 +86,7 @@ static void add_cpu(struct argv_builder *b)
 	    !flag_set(&p->cpu.flags, "host-cache-info"))
 		strv_push(&cpu, "host-cache-info=on");
 	if (p->cpu.hyperv && kvm)
-		strv_push(&cpu, p->cpu.hyperv_list ? p->cpu.hyperv_list : hyperv_flags);
+		strv_push(&cpu, p->cpu.hyperv_list ? p->cpu.hyperv_list : hyperv_default_flags);
 	/* Older NVIDIA drivers stop with Code 43 when they see a hypervisor. */
 	if (p->cpu.hide_kvm || p->cpu.hide_hypervisor)
 		strv_push(&cpu, "kvm=off");

@@ -41,7 +41,7 @@ domain_here() {
 	assert_line "vfio-pci,host=0000:0b:00.1,id=gpu0.1,bus=rp.gpu0,addr=00.1"
 	assert_line "vfio-pci,host=0000:0d:00.0,id=dev0d000,bus=rp.dev0d000,bootindex=1"
 	assert_line "4,sockets=1,cores=2,threads=2"
-	assert_line "host,hv-relaxed,hv-vapic,hv-vpindex,hv-synic,hv-spinlocks=8191,hv-stimer,hv-time,kvm=off,hv-vendor-id=whatever,topoext=on"
+	assert_line "host,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,hv-synic,hv-stimer,hv-time,kvm=off,hv-vendor-id=whatever,topoext=on"
 	assert_line --partial "memory-backend-memfd,id=mem,size=8G,hugetlb=on,hugetlbsize=2M"
 	assert_line "type=1,uuid=4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
 	assert_line "input-linux,id=in0,evdev=/dev/input/by-id/usb-Logitech-event-kbd,grab_all=on,repeat=on,grab-toggle=ctrl-ctrl"

@@ -14,6 +14,7 @@ setup() {
 	assert_success
 	run bash -c "cd '$TMP/root' && find . -type f | sort"
 	assert_output "./usr/local/bin/passlaunch
+./usr/local/bin/passlaunch-export
 ./usr/local/bin/passlaunch-import
 ./usr/local/lib/systemd/system/passlaunch@.service
 ./usr/local/share/bash-completion/completions/passlaunch
@@ -126,4 +127,9 @@ win11"
 	assert_output "import"
 	run complete_words import win
 	assert_output "win10.xml"
+	run complete_words export ""
+	assert_output "--libvirt"
+	run complete_words export --libvirt w
+	assert_output "win10
+win11"
 }

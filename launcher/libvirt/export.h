@@ -1,0 +1,40 @@
+/* passlaunch export --libvirt (issue 17): a profile as a libvirt domain
+ * XML. Each export_* step writes its part of the domain from the parsed
+ * profile; what libvirt cannot express is named with the profile's line
+ * (exit 1), and what passlaunch does outside QEMU becomes a comment with
+ * the libvirt way to do it. */
+#ifndef PASSLAUNCH_EXPORT_H
+#define PASSLAUNCH_EXPORT_H
+
+#include "profile/profile.h"
+#include "xml_out.h"
+
+#include <inttypes.h>
+
+struct export
+{
+	const struct profile *p;
+	xmlDoc *doc;
+	xmlNode *root, *devices;
+	unsigned warnings;
+};
+
+/* The whole domain of EX->p into EX->doc. */
+void export_run(struct export *ex);
+void export_domain(struct export *ex);
+void export_cpu(struct export *ex);
+void export_platform(struct export *ex);
+void export_storage(struct export *ex);
+void export_hostdevs(struct export *ex);
+void export_peripherals(struct export *ex);
+void export_outside(struct export *ex);
+/* <alias name='ua-LABEL'/> under DEV: the section's label, which passlaunch
+ * import takes back. */
+void ex_alias(xmlNode *dev, const char *label);
+/* The I/O threads: the disks' own and [cpu] iothreads. */
+unsigned ex_iothreads(const struct profile *p);
+/* "PROFILE:LINE: [SECTION] KEY: MESSAGE" on standard error; a warning. */
+void ex_warn(struct export *ex, const char *section, const char *key, const char *fmt, ...)
+    _printf_(4, 5);
+
+#endif

@@ -96,17 +96,29 @@ static int add_device(struct qmp *q, const char *vm, const char *spec, int timeo
 	return r;
 }
 
+/* Whether a device boots: the firmware's boot order, which QEMU writes
+ * at the machine's start, then at each reset, must name it. */
+static bool any_boots(const struct strv *devices)
+{
+	for (size_t i = 0; i < devices->n; i++)
+		if (strstr(devices->v[i], ",bootindex="))
+			return true;
+	return false;
+}
+
 int hotplug_devices(struct qmp *q, const char *vm, const struct strv *devices, int timeout_ms,
 		    struct pl_err *err)
 {
 	uint64_t start = clock_ms();
 	int r = 0;
 
+	/* QEMU resets each device it adds, as at a cold start; the machine is
+	 * reset only for the boot order. */
 	for (size_t i = 0; r == 0 && i < devices->n; i++)
 		r = add_device(q, vm, devices->v[i], timeout_ms, err);
-	if (r == 0 && devices->n)
+	if (r == 0 && any_boots(devices))
 		r = qmp_execute(q, "system_reset", NULL, NULL, timeout_ms, err);
-	if (r == 0 && devices->n)
+	if (r == 0 && any_boots(devices))
 		r = wait_reset(q, vm, err);
 	if (r == 0 && devices->n)
 		log_info("%s: %zu passed device%s added in %llu ms", vm, devices->n,

@@ -443,12 +443,13 @@ static int hotplug_with(const char *replies, const char *const *specs, size_t n,
 	return r;
 }
 
-/* Each device in order, then a reset, and done only once QEMU says the
- * reset is over (its RESET event, after other events). */
+/* Each device in order, then, as one boots, a reset (the firmware's boot
+ * order is written at a reset), and done only once QEMU says the reset is
+ * over (its RESET event, after other events). */
 static void hotplug_adds_in_order_then_resets(void **state)
 {
 	static const char *const specs[] = {"vfio-pci,host=0000:01:00.1,id=gpu.1",
-					    "vfio-pci,host=0000:01:00.0,id=gpu"};
+					    "vfio-pci,host=0000:01:00.0,id=gpu,bootindex=1"};
 	struct pl_err err = {0};
 	char *out;
 
@@ -481,10 +482,23 @@ static void hotplug_error_names_the_device(void **state)
 	assert_null(strstr(sent(), "system_reset"));
 }
 
+/* No device boots: added, each reset by QEMU as it adds it, and no
+ * machine reset. */
+static void hotplug_without_boot_device_does_not_reset(void **state)
+{
+	static const char *const specs[] = {"vfio-pci,host=0000:01:00.1,id=gpu.1",
+					    "vfio-pci,host=0000:01:00.0,id=gpu"};
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_int_equal(hotplug_with("{\"return\": {}}\n{\"return\": {}}\n", specs, 2, &err), 0);
+	assert_null(strstr(sent(), "system_reset"));
+}
+
 /* A QEMU that closes its monitor before the reset is over: no guest runs. */
 static void hotplug_without_reset_event_fails(void **state)
 {
-	static const char *const specs[] = {"vfio-pci,host=0000:01:00.0,id=gpu"};
+	static const char *const specs[] = {"vfio-pci,host=0000:01:00.0,id=gpu,bootindex=1"};
 	struct pl_err err = {0};
 
 	(void)state;
@@ -527,6 +541,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_teardown(hotplug_adds_in_order_then_resets, close_server),
 	    cmocka_unit_test_teardown(hotplug_error_names_the_device, close_server),
 	    cmocka_unit_test_teardown(hotplug_without_reset_event_fails, close_server),
+	    cmocka_unit_test_teardown(hotplug_without_boot_device_does_not_reset, close_server),
 	    cmocka_unit_test_teardown(hotplug_of_nothing_sends_nothing, close_server),
 	};
 	if (argc > 1)

@@ -8,12 +8,42 @@
 
 load common
 
+profiles() {
+	printf '%s\n' "$GOLDEN"/*.ini "$ROOT"/profiles/*.ini
+}
+
+# name_of PROFILE: golden-NAME or profiles-NAME (two profiles share a name).
+name_of() {
+	echo "$(basename "$(dirname "$1")")-$(basename "$1" .ini)"
+}
+
+# Each profile exported once, for the tests below: NAME.xml, NAME.err and
+# its status in NAME.status, in $EXPORTS.
+setup_file() {
+	export EXPORTS=$BATS_FILE_TMPDIR/exports
+	mkdir -p "$EXPORTS"
+	local profile name
+	while read -r profile; do
+		name=$(name_of "$profile")
+		(
+			mapfile -t roots < <(host_env "$profile")
+			cd "$EXPORTS" || exit
+			code=0
+			env "${roots[@]}" "$PASSLAUNCH" export --libvirt "$profile" >"$name.xml" \
+				2>"$name.err" || code=$?
+			echo "$code" >"$name.status"
+		)
+	done < <(profiles)
+}
+
 setup() {
 	common_setup
 }
 
-profiles() {
-	printf '%s\n' "$GOLDEN"/*.ini "$ROOT"/profiles/*.ini
+# exported NAME: its export's status in $status, its XML in NAME.xml here.
+exported() {
+	status=$(cat "$EXPORTS/$1.status")
+	cp "$EXPORTS/$1.xml" "$EXPORTS/$1.err" .
 }
 
 # host_env PROFILE: the fake host's roots for PROFILE, as golden-print sets
@@ -53,9 +83,9 @@ for line in open(sys.argv[1]):
 @test "export: every golden and example profile is a domain libvirt's schema accepts" {
 	local profile name
 	while read -r profile; do
-		name=$(basename "$(dirname "$profile")")-$(basename "$profile" .ini)
-		export_as "$name" "$profile"
-		((status <= 1)) || fail "export of $profile failed ($status): $stderr"
+		name=$(name_of "$profile")
+		exported "$name"
+		((status <= 1)) || fail "export of $profile failed ($status): $(cat "$name.err")"
 		run virt-xml-validate "$name.xml" domain
 		((status == 0)) || fail "$profile: not a valid domain: $output"
 	done < <(profiles)
@@ -64,8 +94,8 @@ for line in open(sys.argv[1]):
 @test "export: libvirt defines every exported domain" {
 	local profile name
 	while read -r profile; do
-		name=$(basename "$(dirname "$profile")")-$(basename "$profile" .ini)
-		export_as "$name" "$profile"
+		name=$(name_of "$profile")
+		exported "$name"
 		"$HELPERS/libvirt-tcg-copy" "$name.xml" >"$name.tcg.xml"
 	done < <(profiles)
 	# Each defined, then undefined by its name (two profiles share one); the
@@ -85,8 +115,8 @@ for line in open(sys.argv[1]):
 	local profile name same=0
 	local -a roots
 	while read -r profile; do
-		name=$(basename "$(dirname "$profile")")-$(basename "$profile" .ini)
-		export_as "$name" "$profile"
+		name=$(name_of "$profile")
+		exported "$name"
 		((status == 0)) || continue
 		mapfile -t roots < <(host_env "$profile")
 		env "${roots[@]}" "$PASSLAUNCH" import "$name.xml" >"$name.ini" 2>"$name.import.err" ||

@@ -29,6 +29,14 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 void ini_set(struct ini_out *o, const char *name, const char *key, const char *fmt, ...)
 {
 	va_list ap;
@@ -37,6 +45,10 @@ void ini_set(struct ini_out *o, const char *name, const char *key, const char *f
 	va_start(ap, fmt);
 	value = vformat(fmt, ap);
 	va_end(ap);
+	if (has_control(value)) {
+		strv_pushf(&o->refused, "[%s] %s", name, key);
+		return;
+	}
 	strv_pushf(&section(o, name)->lines, "%s = %s", key, value);
 }
 
@@ -48,6 +60,9 @@ void ini_comment(struct ini_out *o, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = vformat(fmt, ap);
 	va_end(ap);
+	for (char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
 	strv_pushf(&section(o, name)->lines, "# %s", text);
 }
 
@@ -66,6 +81,7 @@ void ini_free(struct ini_out *o)
 		free(o->v[i].name);
 		strv_free(&o->v[i].lines);
 	}
+	strv_free(&o->refused);
 	free(o->v);
 	*o = (struct ini_out){0};
 }

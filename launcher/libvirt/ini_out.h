@@ -14,9 +14,13 @@ struct ini_section {
 struct ini_out {
 	struct ini_section *v;
 	size_t n;
+	/* Values left out: a control character (a line break) would have
+	 * ended their line and begun a key or section of the XML's choosing. */
+	struct strv refused; /* "[section] key" */
 };
 
-/* KEY = VALUE in SECTION (made when first named). */
+/* KEY = VALUE in SECTION (made when first named); a VALUE with a control
+ * character is left out, and its key kept in O->refused. */
 void ini_set(struct ini_out *o, const char *section, const char *key, const char *fmt, ...)
     _printf_(4, 5);
 /* A comment line in SECTION, before what follows it there. */

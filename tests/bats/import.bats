@@ -106,3 +106,21 @@ domain_here() {
 	assert_line "rom.1 = /srv/gop.rom"
 	assert_line "rombar = no"
 }
+
+@test "import: a value with a line break cannot add a key or a section to the profile; it is left out and named (exit 1)" {
+	# An attacker's domain: a disk path and a QEMU word that end their
+	# line and start [qemu] args, which a root-owned profile would trust.
+	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu>' \
+		'<devices><disk type="file" device="disk"><source file="/a.img&#10;[qemu]&#10;args = -evil"/>' \
+		'<target dev="vda" bus="virtio"/></disk></devices>' \
+		'<qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0">' \
+		'<qemu:arg value="-name&#13;&#10;args = -evil2"/></qemu:commandline></domain>' >evil.xml
+	import_to evil.xml
+	assert_equal "$status" 1
+	refute_output --partial "evil"
+	assert_equal "$(grep -c '^\[qemu\]$' <<<"$output")" 1
+	assert_equal "$stderr" "evil.xml:1: <domain>: 2 values held a line break or another control character, which would end their line in the profile: left out ([disk.disk0] source, [qemu] args)"
+	printf '%s\n' "$output" >evil.ini
+	run --separate-stderr "$PASSLAUNCH" print evil.ini
+	refute_output --partial "evil"
+}

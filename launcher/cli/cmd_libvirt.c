@@ -4,7 +4,35 @@
 #include "base/trust.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+
+/* Run through pkexec or sudo, the programs read and write with the rights
+ * of the user behind them: they need none of root's, and their input is
+ * that user's to name (a link to a file only root may read is theirs to
+ * plant). A root shell's own call stays root's. */
+static int drop_to_invoker(struct pl_err *err)
+{
+	static const char *const vars[] = {"PKEXEC_UID", "SUDO_UID"};
+
+	for (size_t i = 0; i < N_ELEMENTS(vars); i++) {
+		const char *v = getenv(vars[i]);
+		char *end;
+		unsigned long uid = v && *v ? strtoul(v, &end, 10) : 0;
+		struct passwd *pw = uid && !*end ? getpwuid((uid_t)uid) : NULL;
+		if (!v || !*v)
+			continue;
+		if (!pw)
+			return err_input(err, "%s=%s names no user", vars[i], v);
+		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0)
+			return err_set(err, errno, "cannot become %s: %s", pw->pw_name,
+				       strerror(errno));
+		return 0;
+	}
+	return 0;
+}
 
 /* PROGRAM beside this binary: installed together, built together. Root
  * runs only what root owns, as for QEMU's binary. */
@@ -16,6 +44,8 @@ static int exec_beside(const char *program, char **argv, struct pl_err *err)
 	    slash ? xasprintf("%.*s/%s", (int)(slash - exe), exe, program) : xstrdup(program);
 
 	if (geteuid() == 0 && trust_require(path, "a program", err) < 0)
+		return -EPERM;
+	if (geteuid() == 0 && drop_to_invoker(err) < 0)
 		return -EPERM;
 	argv[0] = path;
 	execv(path, argv);

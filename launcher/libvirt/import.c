@@ -53,8 +53,8 @@ int import_run(struct import *im, struct pl_err *err)
 	if (r == 0 && im->out.refused.n) {
 		_cleanup_free_ char *keys = strv_join(&im->out.refused, ", ");
 		dx_warn(im->d, im->d->root,
-			"%zu value%s held a line break or another control character, which would "
-			"end their line in the profile: left out (%s)",
+			"%zu value%s held a line break, another control character or \" ;\", "
+			"which would end or cut their line in the profile: left out (%s)",
 			im->out.refused.n, im->out.refused.n == 1 ? "" : "s", keys);
 	}
 	return r;

@@ -36,9 +36,12 @@ static int import_topology(struct import *im, long vcpus, struct pl_err *err)
 		dies = has_dies ? number(has_dies) : 1;
 		cores = attr_number(topo, "cores");
 		threads = attr_number(topo, "threads");
-		if (sockets < 1 || dies < 1 || cores < 1 || threads < 1)
+		/* Each at most 4096, so that their product cannot overflow. */
+		if (sockets < 1 || dies < 1 || cores < 1 || threads < 1 || sockets > 4096 ||
+		    dies > 4096 || cores > 4096 || threads > 4096)
 			return dx_fail(im->d, topo, err,
-				       "sockets, cores and threads must be whole numbers from 1");
+				       "sockets, cores and threads must be whole numbers from 1 "
+				       "to 4096");
 		if (sockets * dies * cores * threads != vcpus)
 			dx_warn(im->d, topo,
 				"%ld vCPUs, but the topology holds %ld: passlaunch starts what the "

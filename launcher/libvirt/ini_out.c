@@ -29,8 +29,12 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+/* A control character (a line break) would end the value's line; " ;"
+ * would begin a comment that cuts it. */
 static bool has_control(const char *s)
 {
+	if (strstr(s, " ;"))
+		return true;
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return true;

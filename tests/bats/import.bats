@@ -119,8 +119,29 @@ domain_here() {
 	assert_equal "$status" 1
 	refute_output --partial "evil"
 	assert_equal "$(grep -c '^\[qemu\]$' <<<"$output")" 1
-	assert_equal "$stderr" "evil.xml:1: <domain>: 2 values held a line break or another control character, which would end their line in the profile: left out ([disk.disk0] source, [qemu] args)"
+	assert_equal "$stderr" "evil.xml:1: <domain>: 2 values held a line break, another control character or \" ;\", which would end or cut their line in the profile: left out ([disk.disk0] source, [qemu] args)"
 	printf '%s\n' "$output" >evil.ini
 	run --separate-stderr "$PASSLAUNCH" print evil.ini
 	refute_output --partial "evil"
+}
+
+@test "import and export through sudo read as the user behind it: a link to a file only root may read gives nothing" {
+	printf '<domain type="kvm"><name>secret</name><memory>1048576</memory><vcpu>1</vcpu></domain>\n' >secret.xml
+	printf '[vm]\nname = secret\n' >secret.ini
+	chmod 600 secret.xml secret.ini
+	mkdir -m 777 planted
+	ln -s "$TMP/secret.xml" planted/domain.xml
+	ln -s "$TMP/secret.ini" planted/profile.ini
+	# As root itself, the file is root's to read.
+	run --separate-stderr "$PASSLAUNCH" import planted/domain.xml
+	assert_success
+	# Through sudo (nobody behind it), nothing of it.
+	run --separate-stderr env SUDO_UID=65534 "$PASSLAUNCH" import "$TMP/planted/domain.xml"
+	assert_equal "$status" 2
+	assert_output ""
+	[[ $stderr == *"Permission denied"* ]] || fail "stderr: $stderr"
+	run --separate-stderr env SUDO_UID=65534 "$PASSLAUNCH" export --libvirt "$TMP/planted/profile.ini"
+	assert_equal "$status" 2
+	assert_output ""
+	[[ $stderr == *"Permission denied"* ]] || fail "stderr: $stderr"
 }

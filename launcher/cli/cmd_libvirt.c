@@ -4,6 +4,7 @@
 #include "base/trust.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -43,12 +44,20 @@ static int exec_beside(const char *program, char **argv, struct pl_err *err)
 	_cleanup_free_ char *path =
 	    slash ? xasprintf("%.*s/%s", (int)(slash - exe), exe, program) : xstrdup(program);
 
+	int fd;
+
 	if (geteuid() == 0 && trust_require(path, "a program", err) < 0)
 		return -EPERM;
+	/* Opened while root: the user behind sudo may not reach its folder. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno,
+			       "cannot run %s: %s (make install puts it beside passlaunch)", path,
+			       strerror(errno));
 	if (geteuid() == 0 && drop_to_invoker(err) < 0)
 		return -EPERM;
 	argv[0] = path;
-	execv(path, argv);
+	fexecve(fd, argv, environ);
 	return err_set(err, errno, "cannot run %s: %s (make install puts it beside passlaunch)",
 		       path, strerror(errno));
 }

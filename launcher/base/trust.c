@@ -224,24 +224,13 @@ static int step(struct walk *w)
 	return push_dir(w, steal_fd(&fd), name);
 }
 
-static char *absolute(const char *path)
-{
-	char cwd[PATH_MAX];
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	if (!getcwd(cwd, sizeof(cwd)))
-		return NULL;
-	return xasprintf("%s/%s", cwd, path);
-}
-
 static int walk_open(const char *path, const struct trust_req *req, bool check, struct pl_err *err)
 {
 	struct walk w = {.given = path, .req = req, .err = err, .check = check};
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r;
 
-	w.rest = absolute(path);
+	w.rest = absolute_path(path);
 	if (!w.rest || root < 0) {
 		free(w.rest);
 		if (root >= 0)

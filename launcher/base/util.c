@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <limits.h>
 #include <stdarg.h>
 
 void die_oom(void)
@@ -69,4 +70,15 @@ bool str_has_suffix(const char *s, const char *suffix)
 {
 	size_t ls = strlen(s), lx = strlen(suffix);
 	return ls >= lx && streq(s + ls - lx, suffix);
+}
+
+char *absolute_path(const char *path)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	return xasprintf("%s/%s", cwd, path);
 }

@@ -67,5 +67,7 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
+/* PATH from / (the working directory's before a relative one), or NULL. */
+char *absolute_path(const char *path);
 
 #endif

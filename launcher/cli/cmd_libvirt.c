@@ -1,5 +1,6 @@
 #include "cmd_libvirt.h"
 
+#include "base/invoker.h"
 #include "base/paths.h"
 #include "base/trust.h"
 
@@ -15,23 +16,18 @@
  * plant). A root shell's own call stays root's. */
 static int drop_to_invoker(struct pl_err *err)
 {
-	static const char *const vars[] = {"PKEXEC_UID", "SUDO_UID"};
+	const char *from;
+	struct passwd *pw;
+	uid_t uid;
 
-	for (size_t i = 0; i < N_ELEMENTS(vars); i++) {
-		const char *v = getenv(vars[i]);
-		char *end;
-		unsigned long uid = v && *v ? strtoul(v, &end, 10) : 0;
-		struct passwd *pw = uid && !*end ? getpwuid((uid_t)uid) : NULL;
-		if (!v || !*v)
-			continue;
-		if (!pw)
-			return err_input(err, "%s=%s names no user", vars[i], v);
-		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-		    setuid(pw->pw_uid) < 0)
-			return err_set(err, errno, "cannot become %s: %s", pw->pw_name,
-				       strerror(errno));
+	if (!invoker_uid(&uid, &from))
 		return 0;
-	}
+	pw = getpwuid(uid);
+	if (!pw)
+		return err_input(err, "%s=%u names no user", from, (unsigned)uid);
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return err_set(err, errno, "cannot become %s: %s", pw->pw_name, strerror(errno));
 	return 0;
 }
 

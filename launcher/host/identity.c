@@ -1,14 +1,15 @@
 #include "identity.h"
 
+#include "base/invoker.h"
 #include "base/paths.h"
 
 #include <errno.h>
 #include <pwd.h>
 
-/* pkexec and sudo set these, but an environment kept by `sudo -E` (or a
- * root shell's stale one) could name anyone. The installed binary takes
- * one only when it is the user of this login session (the audit loginuid,
- * which no user can change); the test build takes it as it is. */
+/* An environment kept by `sudo -E` (or a root shell's stale one) could
+ * still name anyone in PKEXEC_UID or SUDO_UID. The installed binary takes
+ * the user only when it is the user of this login session (the audit
+ * loginuid, which no user can change); the test build takes it as it is. */
 static bool is_session_user(uid_t uid)
 {
 	_cleanup_fclose_ FILE *f = NULL;
@@ -22,19 +23,10 @@ static bool is_session_user(uid_t uid)
 
 static const struct passwd *invoking_user(void)
 {
-	static const char *const vars[] = {"PKEXEC_UID", "SUDO_UID"};
+	uid_t uid;
 
-	for (size_t i = 0; i < N_ELEMENTS(vars); i++) {
-		const char *v = getenv(vars[i]);
-		char *end;
-		unsigned long uid;
-		if (!v || !*v)
-			continue;
-		errno = 0;
-		uid = strtoul(v, &end, 10);
-		if (!errno && !*end && is_session_user((uid_t)uid))
-			return getpwuid((uid_t)uid);
-	}
+	if (invoker_uid(&uid, NULL) && is_session_user(uid))
+		return getpwuid(uid);
 	return getpwuid(getuid());
 }
 

@@ -1,5 +1,7 @@
 #include "export.h"
 
+#include "base/termsafe.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -7,12 +9,12 @@
 
 void ex_warn(struct export *ex, const char *section, const char *key, const char *fmt, ...)
 {
+	_cleanup_free_ char *path = termsafe_str(ex->p->path);
 	va_list ap;
 	int line =
 	    key ? profile_key_line(ex->p, section, key) : profile_section_line(ex->p, section);
 
-	fprintf(stderr, "%s:%d: [%s]%s%s: ", ex->p->path, line, section, key ? " " : "",
-		key ? key : "");
+	fprintf(stderr, "%s:%d: [%s]%s%s: ", path, line, section, key ? " " : "", key ? key : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -1,5 +1,7 @@
 #include "xml_out.h"
 
+#include "base/termsafe.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +54,9 @@ xmlNode *xo_attr(xmlNode *n, const char *name, const char *fmt, ...)
 
 void xo_comment(xmlNode *parent, const char *fmt, ...)
 {
-	_cleanup_free_ char *text = FORMATTED(fmt);
+	_cleanup_free_ char *raw = FORMATTED(fmt);
+	/* What XML may hold: no control byte, only UTF-8 (a file name may be anything). */
+	_cleanup_free_ char *text = termsafe_str(raw);
 	xmlNode *c;
 
 	/* A comment may hold no "--" and not end with "-". */

@@ -13,7 +13,8 @@ xmlNode *xo_child(xmlNode *parent, const char *name);
 xmlNode *xo_text(xmlNode *parent, const char *name, const char *fmt, ...) _printf_(3, 4);
 /* Attribute NAME of N set to FMT; returns N. */
 xmlNode *xo_attr(xmlNode *n, const char *name, const char *fmt, ...) _printf_(3, 4);
-/* A comment under PARENT (a "--" in the text is written "- -"). */
+/* A comment under PARENT (a "--" in the text is written "- -", control
+ * bytes and bytes that are not UTF-8 as termsafe_str shows them). */
 void xo_comment(xmlNode *parent, const char *fmt, ...) _printf_(2, 3);
 
 #endif

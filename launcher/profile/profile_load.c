@@ -4,6 +4,7 @@
 #include "profile_parse.h"
 #include "profile_values.h"
 
+#include "base/invoker.h"
 #include "base/trust.h"
 
 #include <errno.h>
@@ -60,34 +61,57 @@ static bool file_trusted(const struct stat *st)
 	return owner_ok && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-/* Whose rights read a profile that is not root's: the user behind pkexec
- * or sudo, else nobody. Only ever fewer rights than root's. */
-static struct passwd *reader(void)
+/* The user behind sudo or pkexec, or NULL. */
+static struct passwd *invoker(void)
 {
-	const char *vars[] = {"PKEXEC_UID", "SUDO_UID"};
+	uid_t uid;
+	return geteuid() == 0 && invoker_uid(&uid, NULL) ? getpwuid(uid) : NULL;
+}
 
-	for (size_t i = 0; i < N_ELEMENTS(vars); i++) {
-		const char *v = getenv(vars[i]);
-		char *end;
-		unsigned long uid = v && *v ? strtoul(v, &end, 10) : 0;
-		struct passwd *pw = uid && !*end ? getpwuid((uid_t)uid) : NULL;
-		if (pw)
-			return pw;
+/* Through sudo or pkexec, root reads only a profile its user could read as
+ * well: the errors quote the file, and print shows it. FD is root's open of
+ * PATH; the user's own open must reach the same file. */
+static int reopen_as_invoker(int fd, const char *path, const struct passwd *pw,
+			     const struct trust_req *req, struct pl_err *err)
+{
+	_cleanup_close_ int root_fd = fd;
+	_cleanup_close_ int user_fd =
+	    trust_open_as(path, pw->pw_uid, pw->pw_gid, pw->pw_name, req, err);
+	_cleanup_free_ char *shown = absolute_path(path);
+	struct stat a, b;
+
+	if (user_fd == -EACCES || user_fd == -EPERM) {
+		err_clear(err);
+		return err_input(
+		    err,
+		    "%s: %s may not read it; through sudo or pkexec, passlaunch reads a "
+		    "profile only with the rights of the user behind it as well; make it "
+		    "readable, e.g. chmod 644 %s",
+		    path, pw->pw_name, shown ? shown : path);
 	}
-	return getpwnam("nobody");
+	if (user_fd < 0)
+		return user_fd;
+	if (fstat(root_fd, &a) < 0 || fstat(user_fd, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return err_input(err, "%s: it changed while it was opened; try again", path);
+	return steal_fd(&user_fd);
 }
 
 static int open_profile(const char *path, bool must_trust, bool *trusted, struct pl_err *err)
 {
 	struct trust_req req = {"the profile", O_RDONLY, TRUST_REG, must_trust};
-	struct passwd *pw;
+	struct passwd *pw = invoker();
 	int fd = trust_open(path, &req, err);
 
 	*trusted = fd >= 0;
+	if (fd >= 0 && pw)
+		return reopen_as_invoker(fd, path, pw, &req, err);
 	if (fd != -EPERM || must_trust || geteuid() != 0)
 		return fd;
+	/* Not root's: read with the rights of the user behind sudo or pkexec, else nobody's. */
 	err_clear(err);
-	pw = reader();
+	if (!pw)
+		pw = getpwnam("nobody");
 	if (!pw)
 		return err_input(err, "%s: not root's, and there is no user 'nobody' to read it as",
 				 path);

@@ -446,3 +446,65 @@ before the probe: resize holds 8"
 	assert_not_exists run/devices/0000:0a:00.0.rebar
 	assert_not_exists run/devices/0000:0a:00.0.kept
 }
+
+# private_profile FILE [OWNER]: a profile only OWNER (root) may read, the
+# secret in it the VM's name.
+private_profile() {
+	printf '[vm]\nname = secret-token\n[qemu]\naccel = tcg\n[memory]\nsize = 128M\n' >"$1"
+	chown "${2:-root}" "$1"
+	chmod 600 "$1"
+}
+
+# prints_secret [VAR=VALUE...] FILE: print, with those variables, shows it.
+prints_secret() {
+	run env "${@:1:$#-1}" "$PASSLAUNCH" print "${@: -1}"
+	assert_success
+	assert_output --partial "-name secret-token"
+}
+
+# Root's profiles that only root may read, the secret a value and a key.
+root_only_profile() {
+	open_tmp_to_nobody
+	private_profile secret.ini
+	printf 'secret-token = 1\n' >shadow.ini
+	chmod 600 shadow.ini
+}
+
+@test "through sudo, a profile only root may read is refused by print, check and run, and none of it is shown" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	root_only_profile
+	local cmd file
+	for cmd in print check run; do
+		for file in secret.ini shadow.ini; do
+			SUDO_UID=65534 run "$PASSLAUNCH" "$cmd" "$file"
+			assert_failure 2
+			assert_output --partial "$file: nobody may not read it; through sudo or pkexec, passlaunch reads a profile only with the rights of the user behind it as well; make it readable, e.g. chmod 644 $TMP/$file"
+			refute_output --partial secret-token
+		done
+	done
+	# Root's own call reads it, and a readable copy is read through sudo.
+	prints_secret secret.ini
+	chmod 644 secret.ini
+	prints_secret SUDO_UID=65534 secret.ini
+}
+
+@test "through sudo, a root profile the user may read stays trusted: its [qemu] args are taken" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	open_tmp_to_nobody
+	printf '[qemu]\naccel = tcg\nargs = -no-user-config\n[memory]\nsize = 128M\n' >trusted.ini
+	SUDO_UID=65534 run "$PASSLAUNCH" print trusted.ini
+	assert_success
+	assert_output --partial "-no-user-config"
+}
+
+@test "through sudo -E, a PKEXEC_UID kept from the caller's environment does not choose whose rights read a profile" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	open_tmp_to_nobody
+	# Another user's private profile (daemon's): the caller is nobody.
+	private_profile theirs.ini daemon
+	PKEXEC_UID=$(id -u daemon) SUDO_UID=65534 run "$PASSLAUNCH" print theirs.ini
+	assert_failure 2
+	refute_output --partial secret-token
+	# pkexec's own (no SUDO_UID beside it) is the user behind it.
+	prints_secret PKEXEC_UID="$(id -u daemon)" theirs.ini
+}

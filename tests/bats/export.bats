@@ -155,3 +155,18 @@ for line in open(sys.argv[1]):
 	assert_output ""
 	assert_equal "${stderr%%: expected*}" "passlaunch export: bad.ini:2: [vm] name = bad name"
 }
+
+@test "export: a profile's path with control bytes or bytes that are not UTF-8 still gives well-formed XML" {
+	local dir=$TMP/$'odd\x01\x1b[2J\xff--dir-'
+	mkdir -p "$dir"
+	printf '[vm]\nname = odd\n[qemu]\naccel = tcg\n[memory]\nsize = 1G\n' >"$dir/odd.ini"
+	run --separate-stderr "$PASSLAUNCH" export --libvirt "$dir/odd.ini"
+	assert_success
+	printf '%s\n' "$output" >odd.xml
+	run xmllint --noout odd.xml
+	assert_success
+	run grep -c $'\x1b' odd.xml
+	assert_output 0
+	run grep -F "from $TMP/odd^A^[[2J\\xFF -dir-/odd.ini-->" odd.xml
+	assert_success
+}

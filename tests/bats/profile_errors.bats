@@ -278,15 +278,33 @@ expect_error() {
 	expect_error "bad.ini:2: expected 'key = value', a [section] or a comment (';' or '#')"
 }
 
-@test "a profile that is not text: a NUL byte, bytes that are not UTF-8, a control character" {
+@test "a profile that is not text: a NUL byte, bytes that are not UTF-8 (overlong forms, surrogates), a control character (C1 too), a non-character" {
 	profile < <(printf '[vm]\nname = a\0b\n')
 	expect_error "bad.ini:2: a NUL byte: a profile is text; save it as UTF-8 text"
 	profile < <(printf '[vm]\n; caf\xe9\nname = a\n')
 	expect_error "bad.ini:2: byte 0xe9 at column 6 is not UTF-8; save the profile as UTF-8 text"
 	profile < <(printf '[vm]\nname = a\x01\n')
 	expect_error "bad.ini:2: control character 0x01 at column 9; a profile is text"
-	# UTF-8 itself, tabs and CRLF line ends are text.
-	profile ok.ini < <(printf '[vm]\r\n; caf\xc3\xa9 \xe2\x82\xac\r\nname\t= ok\r\n')
+	# Not the shortest form: '.' in three bytes, which a decoder that takes
+	# it (libxml2 for the exported domain) reads as '.', so "/srv/../etc"
+	# that no check saw; and the surrogate halves, which are not characters.
+	profile < <(printf '[disk.a]\nsource = /srv/\xe0\x80\xae\xe0\x80\xae/etc\n')
+	expect_error "bad.ini:2: byte 0xe0 at column 15 is not UTF-8; save the profile as UTF-8 text"
+	profile < <(printf '[vm]\n; \xf0\x80\x80\xaf\n')
+	expect_error "bad.ini:2: byte 0xf0 at column 3 is not UTF-8; save the profile as UTF-8 text"
+	profile < <(printf '[vm]\n; \xed\xa0\x80\n')
+	expect_error "bad.ini:2: byte 0xed at column 3 is not UTF-8; save the profile as UTF-8 text"
+	# Control characters past ASCII: DEL, and C1's CSI (U+009B), which a
+	# terminal takes as ESC [; U+FFFE, which is no character (XML refuses it).
+	profile < <(printf '[vm]\nname = a\x7f\n')
+	expect_error "bad.ini:2: control character 0x7f at column 9; a profile is text"
+	profile < <(printf '[vm]\n; \xc2\x9b2J\n')
+	expect_error "bad.ini:2: control character U+009B at column 3; a profile is text"
+	profile < <(printf '[vm]\n; \xef\xbf\xbe\n')
+	expect_error "bad.ini:2: U+FFFE at column 3 is not a character; a profile is text"
+	# UTF-8 itself, tabs and CRLF line ends are text; so are the last
+	# characters of each length.
+	profile ok.ini < <(printf '[vm]\r\n; caf\xc3\xa9 \xe2\x82\xac \xdf\xbf \xef\xbf\xbd \xf4\x8f\xbf\xbd\r\nname\t= ok\r\n')
 	run "$PASSLAUNCH" print ok.ini
 	assert_success
 	assert_output --partial "-name ok,"

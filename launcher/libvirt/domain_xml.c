@@ -155,27 +155,6 @@ void dx_use(xmlNode *n)
 		n->_private = n;
 }
 
-static bool label_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32 || !isalpha((unsigned char)*s))
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
-			return false;
-	return true;
-}
-
-void dx_section(xmlNode *dev, const char *kind, const char *fallback, char *out, size_t len)
-{
-	_cleanup_free_ char *alias = dx_attr(dx_child(dev, "alias"), "name");
-	const char *label =
-	    alias && !strncmp(alias, "ua-", 3) && label_ok(alias + 3) ? alias + 3 : fallback;
-
-	snprintf(out, len, "%s.%s", kind, label);
-}
-
 void dx_use_all(xmlNode *n)
 {
 	dx_use(n);

@@ -37,10 +37,6 @@ char *dx_attr(xmlNode *n, const char *name);
 bool dx_attr_is(xmlNode *n, const char *name, const char *value);
 /* N's text, blanks around it trimmed; the caller frees it. */
 char *dx_text(xmlNode *n);
-/* "KIND.LABEL" in OUT: LABEL from DEV's user alias (<alias name='ua-LABEL'/>,
- * which passlaunch export writes) when it is a valid section label, else
- * FALLBACK. */
-void dx_section(xmlNode *dev, const char *kind, const char *fallback, char *out, size_t len);
 /* Marks N (and with dx_use_all, everything under it) as carried over. */
 void dx_use(xmlNode *n);
 void dx_use_all(xmlNode *n);

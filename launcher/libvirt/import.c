@@ -1,5 +1,7 @@
 #include "import.h"
 
+#include "base/label.h"
+
 /* What libvirt adds on its own or keeps for itself: nothing of the VM. */
 static bool dropped_silently(const xmlNode *n)
 {
@@ -11,6 +13,26 @@ static bool dropped_silently(const xmlNode *n)
 		if (xmlStrEqual(n->name, BAD_CAST names[i]))
 			return true;
 	return false;
+}
+
+void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out)
+{
+	_cleanup_free_ char *alias = dx_attr(dx_child(dev, "alias"), "name");
+	const char *label = alias && !strncmp(alias, "ua-", 3) ? alias + 3 : NULL;
+	char unique[LABEL_MAX + 1];
+
+	if (label && label_valid(label) && !ini_label_used(&im->out, label)) {
+		snprintf(out, IM_SECTION_LEN, "%s.%s", kind, label);
+		return;
+	}
+	snprintf(unique, sizeof(unique), "%s", fallback);
+	for (unsigned n = 2; ini_label_used(&im->out, unique); n++)
+		snprintf(unique, sizeof(unique), "%s-%u", fallback, n);
+	snprintf(out, IM_SECTION_LEN, "%s.%s", kind, unique);
+	if (label)
+		ini_comment(&im->out, out, "its alias %s is %s: labelled %s", alias,
+			    label_valid(label) ? "another device's label" : "not a valid label",
+			    unique);
 }
 
 /* Every element neither carried over nor dropped on purpose: a warning
@@ -30,9 +52,31 @@ static void report_unused(struct domain_xml *d, xmlNode *n)
 	}
 }
 
+/* Far more than any VM has (QEMU's PCI buses hold about 8000 functions, real
+ * domains a few dozen devices); each device's label is looked up among all
+ * sections, so an XML of a million devices would take hours. */
+#define DEVICES_MAX 1024
+
+static int check_device_count(struct import *im, struct pl_err *err)
+{
+	xmlNode *devices = dx_child(im->d->root, "devices");
+	size_t n = 0;
+
+	for (xmlNode *c = devices ? devices->children : NULL; c; c = c->next)
+		n += c->type == XML_ELEMENT_NODE;
+	if (n > DEVICES_MAX)
+		return dx_fail(im->d, devices, err,
+			       "%zu devices, more than a VM has: passlaunch imports at most %d", n,
+			       DEVICES_MAX);
+	return 0;
+}
+
 int import_run(struct import *im, struct pl_err *err)
 {
-	int r = import_domain(im, err);
+	int r = check_device_count(im, err);
+
+	if (r == 0)
+		r = import_domain(im, err);
 
 	if (r == 0)
 		r = import_cpu(im, err);

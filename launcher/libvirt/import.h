@@ -13,6 +13,11 @@ struct import {
 	const char *name; /* --name, or NULL */
 };
 
+/* "KIND.LABEL" in OUT (at least IM_SECTION_LEN bytes): LABEL from DEV's user
+ * alias (<alias name='ua-LABEL'/>, which passlaunch export writes) when it
+ * is a valid label no other section has, else FALLBACK, made unique. */
+#define IM_SECTION_LEN 48
+void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out);
 /* Every part of the domain in IM->d into IM->out, then a warning for each
  * element neither carried over nor dropped on purpose. */
 int import_run(struct import *im, struct pl_err *err);

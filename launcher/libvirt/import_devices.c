@@ -5,9 +5,23 @@
 #include <errno.h>
 #include <limits.h>
 
-static unsigned long hex_or_dec(const char *s)
+/* A number as libvirt writes it (0x... or decimal) up to MAX, in *V; an
+ * absent one is 0. False for anything else, never cut to fit. */
+static bool number_upto(const char *s, unsigned long max, unsigned *v)
 {
-	return s ? strtoul(s, NULL, 0) : 0;
+	char *end;
+	unsigned long n;
+
+	if (!s) {
+		*v = 0;
+		return true;
+	}
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || n > max)
+		return false;
+	*v = (unsigned)n;
+	return true;
 }
 
 /* <boot order='N'> of a device as its boot key. */
@@ -30,7 +44,7 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 	_cleanup_free_ char *path = dx_attr(source, type && streq(type, "block") ? "dev" : "file");
 	_cleanup_free_ char *bus = dx_attr(target, "bus");
 	bool cdrom = device && streq(device, "cdrom");
-	char section[48];
+	char section[IM_SECTION_LEN];
 
 	if (device && !streq(device, "disk") && !cdrom) {
 		dx_warn(im->d, disk, "a %s: passlaunch has disks and CD-ROMs", device);
@@ -44,7 +58,7 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 		char fallback[16];
 		snprintf(fallback, sizeof(fallback), cdrom ? "cd%u" : "disk%u",
 			 cdrom ? (*n_cdroms)++ : (*n_disks)++);
-		dx_section(disk, cdrom ? "cdrom" : "disk", fallback, section, sizeof(section));
+		im_section(im, disk, cdrom ? "cdrom" : "disk", fallback, section);
 	}
 	dx_use_children(disk, (const char *const[]){"driver", "source", "target", "serial", "boot",
 						    "readonly", NULL});
@@ -148,9 +162,8 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 	if (!addr || !bus || !slot || !function)
 		return dx_fail(im->d, h, err,
 			       "a PCI device with no source address (bus, slot, function)");
-	*a = (struct pci_addr){(unsigned)hex_or_dec(domain), (unsigned)hex_or_dec(bus),
-			       (unsigned)hex_or_dec(slot), (unsigned)hex_or_dec(function)};
-	if (a->domain > 0xffff || a->bus > 0xff || a->slot > 0x1f || a->func > 7)
+	if (!number_upto(domain, 0xffff, &a->domain) || !number_upto(bus, 0xff, &a->bus) ||
+	    !number_upto(slot, 0x1f, &a->slot) || !number_upto(function, 7, &a->func))
 		return dx_fail(im->d, addr, err,
 			       "not a PCI address: domain 0-0xffff, bus 0-0xff, "
 			       "slot 0-0x1f, function 0-7");
@@ -159,7 +172,7 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 
 static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus)
 {
-	char bdf[PCI_ADDR_LEN], section[48];
+	char bdf[PCI_ADDR_LEN], section[IM_SECTION_LEN];
 	struct strv list = {0};
 
 	enum slot_class class = slot_class(&s->first);
@@ -170,7 +183,7 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 		_cleanup_free_ char *joined = NULL;
 		char fallback[16];
 		snprintf(fallback, sizeof(fallback), "gpu%u", (*n_gpus)++);
-		dx_section(s->node[s->first.func], "gpu", fallback, section, sizeof(section));
+		im_section(im, s->node[s->first.func], "gpu", fallback, section);
 		ini_set(&im->out, section, "address", "%s", bdf);
 		for (unsigned fn = 0; fn < 8; fn++)
 			if (s->functions & (1u << fn))
@@ -195,7 +208,7 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 		pci_addr_format(&a, bdf);
 		char fallback[16];
 		snprintf(fallback, sizeof(fallback), "dev%02x%02x%u", a.bus, a.slot, fn);
-		dx_section(s->node[fn], "pci", fallback, section, sizeof(section));
+		im_section(im, s->node[fn], "pci", fallback, section);
 		ini_set(&im->out, section, "address", "%s", bdf);
 		write_boot(im, s->node[fn], section);
 		write_rom(im, s->node[fn], section, 0, true);
@@ -221,21 +234,27 @@ static void import_usb_hostdev(struct import *im, xmlNode *h, unsigned *n)
 	xmlNode *source = dx_child(h, "source");
 	_cleanup_free_ char *vendor = dx_attr(dx_child(source, "vendor"), "id");
 	_cleanup_free_ char *product = dx_attr(dx_child(source, "product"), "id");
-	char section[48];
+	char section[IM_SECTION_LEN];
+	unsigned vendor_id, product_id;
 
+	dx_use_all(h); /* named below when it is not carried over */
 	if (!vendor || !product) {
 		dx_warn(im->d, h,
 			"a USB device by its bus address: passlaunch names it by "
 			"vendor:product, as lsusb shows it");
 		return;
 	}
+	if (!number_upto(vendor, 0xffff, &vendor_id) ||
+	    !number_upto(product, 0xffff, &product_id)) {
+		dx_warn(im->d, source, "not a USB id: vendor and product are 0x0000 to 0xffff");
+		return;
+	}
 	{
 		char fallback[16];
 		snprintf(fallback, sizeof(fallback), "usb%u", (*n)++);
-		dx_section(h, "usb", fallback, section, sizeof(section));
+		im_section(im, h, "usb", fallback, section);
 	}
-	ini_set(&im->out, section, "device", "%04lx:%04lx", hex_or_dec(vendor) & 0xffff,
-		hex_or_dec(product) & 0xffff);
+	ini_set(&im->out, section, "device", "%04x:%04x", vendor_id, product_id);
 	write_boot(im, h, section);
 	dx_use_children(h, (const char *const[]){"source", "boot", NULL});
 }

@@ -6,7 +6,7 @@ static void import_input(struct import *im, xmlNode *in, unsigned *n)
 {
 	_cleanup_free_ char *type = dx_attr(in, "type");
 	_cleanup_free_ char *bus = dx_attr(in, "bus");
-	char section[48];
+	char section[IM_SECTION_LEN];
 
 	if (!type)
 		return;
@@ -17,7 +17,7 @@ static void import_input(struct import *im, xmlNode *in, unsigned *n)
 	{
 		char fallback[16];
 		snprintf(fallback, sizeof(fallback), "in%u", (*n)++);
-		dx_section(in, "input", fallback, section, sizeof(section));
+		im_section(im, in, "input", fallback, section);
 	}
 	if (streq(type, "evdev")) {
 		xmlNode *src = dx_child(in, "source");
@@ -52,12 +52,12 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 	xmlNode *src = dx_child(nic, "source");
 	_cleanup_free_ char *model = dx_attr(dx_child(nic, "model"), "type");
 	_cleanup_free_ char *mac = dx_attr(dx_child(nic, "mac"), "address");
-	char section[48];
+	char section[IM_SECTION_LEN];
 
 	{
 		char fallback[16];
 		snprintf(fallback, sizeof(fallback), "net%u", (*n)++);
-		dx_section(nic, "net", fallback, section, sizeof(section));
+		im_section(im, nic, "net", fallback, section);
 	}
 	if (type && streq(type, "bridge")) {
 		_cleanup_free_ char *bridge = dx_attr(src, "bridge");
@@ -255,12 +255,12 @@ static void import_usb_controller(struct import *im, xmlNode *devices)
 			    "libvirt adds a USB controller to a domain that names none");
 }
 
-/* A word of QEMU's argv in [qemu] args: quoted when it has a blank or a
- * quote, which [qemu] args would otherwise take for its own (QEMU's JSON
+/* A word of QEMU's argv in [qemu] args: quoted when it is empty, or has a
+ * blank or a quote, which [qemu] args would otherwise take for its own (QEMU's JSON
  * accepts 'single-quoted' strings). */
 static void push_arg(struct strv *line, const char *word)
 {
-	if (!strpbrk(word, " \t'\""))
+	if (*word && !strpbrk(word, " \t'\""))
 		strv_push(line, word);
 	else
 		strv_pushf(line, strchr(word, '\'') ? "\"%s\"" : "'%s'", word);
@@ -281,14 +281,17 @@ static void import_commandline(struct import *im)
 			if (a->type != XML_ELEMENT_NODE || !xmlStrEqual(a->name, BAD_CAST "arg"))
 				continue;
 			value = dx_attr(a, "value");
-			if (value && strchr(value, '\'') && strchr(value, '"')) {
+			dx_use(a);
+			if (!value) {
+				dx_warn(im->d, a, "an argument with no value: give it value='...'");
+				continue;
+			}
+			if (strchr(value, '\'') && strchr(value, '"')) {
 				dx_warn(im->d, a,
 					"a word with both quote characters: write it by hand");
 				continue;
 			}
-			if (value)
-				push_arg(&line, value);
-			dx_use(a);
+			push_arg(&line, value);
 		}
 	}
 	if (line.n) {

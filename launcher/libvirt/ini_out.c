@@ -20,6 +20,16 @@ bool ini_has_section(const struct ini_out *o, const char *name)
 	return false;
 }
 
+bool ini_label_used(const struct ini_out *o, const char *label)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		const char *dot = strchr(o->v[i].name, '.');
+		if (dot && streq(dot + 1, label))
+			return true;
+	}
+	return false;
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *s;

@@ -27,6 +27,8 @@ void ini_set(struct ini_out *o, const char *section, const char *key, const char
 void ini_comment(struct ini_out *o, const char *section, const char *fmt, ...) _printf_(3, 4);
 /* Whether SECTION has been named. */
 bool ini_has_section(const struct ini_out *o, const char *section);
+/* Whether a section is labelled LABEL ("KIND.LABEL"), of any kind. */
+bool ini_label_used(const struct ini_out *o, const char *label);
 void ini_write(const struct ini_out *o, FILE *f);
 void ini_free(struct ini_out *o);
 

@@ -145,3 +145,62 @@ domain_here() {
 	assert_output ""
 	[[ $stderr == *"Permission denied"* ]] || fail "stderr: $stderr"
 }
+
+@test "import: aliases that are another device's label, or too long for one, get labels of their own; each device keeps its section" {
+	local long=abcdefghijklmnopqrstuvwxy # 25 characters: one more than a label holds
+	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
+		'<disk type="file" device="disk"><source file="/a.img"/><target dev="vda" bus="virtio"/><alias name="ua-disk1"/></disk>' \
+		'<disk type="file" device="disk"><source file="/b.img"/><target dev="vdb" bus="virtio"/></disk>' \
+		'<disk type="file" device="disk"><source file="/c.img"/><target dev="vdc" bus="virtio"/><alias name="ua-disk1"/></disk>' \
+		"<disk type='file' device='disk'><source file='/d.img'/><target dev='vdd' bus='virtio'/><alias name='ua-$long'/></disk>" \
+		'</devices></domain>' >aliases.xml
+	import_to aliases.xml
+	assert_success
+	assert_equal "$(grep -c '^source = ' <<<"$output")" 4
+	printf '%s\n' "$output" >aliases.ini
+	run grep -A3 -E '^\[disk\.' aliases.ini
+	assert_line "[disk.disk1]"
+	assert_line "[disk.disk1-2]"
+	assert_line "# its alias ua-disk1 is another device's label: labelled disk2"
+	assert_line "# its alias ua-$long is not a valid label: labelled disk3"
+	assert_equal "$(grep -c '^\[disk\.' aliases.ini)" 4
+	run --separate-stderr "$PASSLAUNCH" print aliases.ini
+	assert_success
+	assert_equal "$(grep -c 'opaque=rw:/[abcd].img' <<<"$output")" 4
+}
+
+@test "import: a PCI or USB address field out of range is refused, never cut to fit; an empty QEMU word stays a word" {
+	# domain 0x100000000 cut to 32 bits is 0000: another device.
+	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
+		'<hostdev mode="subsystem" type="pci"><source>' \
+		'<address domain="0x100000000" bus="0x0b" slot="0x00" function="0x0"/></source></hostdev>' \
+		'</devices></domain>' >pci.xml
+	import_to pci.xml
+	assert_equal "$status" 2
+	assert_equal "$stderr" "passlaunch import: pci.xml:3: <address>: not a PCI address: domain 0-0xffff, bus 0-0xff, slot 0-0x1f, function 0-7"
+	sed -i 's/0x100000000/0x0/; s/bus="0x0b"/bus="junk"/' pci.xml
+	import_to pci.xml
+	assert_equal "$status" 2
+	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
+		'<hostdev mode="subsystem" type="usb"><source><vendor id="0x1046d"/><product id="0xc52b"/></source></hostdev>' \
+		'</devices><qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0">' \
+		'<qemu:arg value="-append"/><qemu:arg value=""/><qemu:arg/></qemu:commandline></domain>' >usb.xml
+	import_to usb.xml
+	assert_equal "$status" 1
+	assert_line "args = -append ''"
+	refute_output --partial "device = "
+	assert_equal "$stderr" "usb.xml:2: <source>: not a USB id: vendor and product are 0x0000 to 0xffff
+usb.xml:4: <arg>: an argument with no value: give it value='...'"
+}
+
+@test "import: a domain with more devices than a VM has is refused at once (exit 2)" {
+	{
+		echo '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu>'
+		echo '<devices>'
+		for i in $(seq 1025); do echo "<disk type='file' device='disk'><source file='/d$i.img'/><target dev='vd$i' bus='virtio'/></disk>"; done
+		echo '</devices></domain>'
+	} >many.xml
+	import_to many.xml
+	assert_equal "$status" 2
+	assert_equal "$stderr" "passlaunch import: many.xml:2: <devices>: 1025 devices, more than a VM has: passlaunch imports at most 1024"
+}

@@ -19,41 +19,89 @@ static const char *aio_of(const struct profile_disk *d)
 	return d->cache == CACHE_NONE || d->cache == CACHE_DIRECTSYNC ? "native" : "threads";
 }
 
-/* The target name libvirt gives a disk on BUS: vdX for virtio, sdX for
- * SATA and SCSI, which share the letters. */
-static void target(xmlNode *disk, bool virtio, const char *bus, unsigned *vd, unsigned *sd)
+/* The target libvirt gives a disk on BUS: vdX for virtio, sdX for SATA and
+ * SCSI, which share the letters (*NEXT counts them). */
+static xmlNode *target_of(xmlNode *disk, bool virtio, const char *bus, unsigned *next)
 {
-	unsigned n = virtio ? (*vd)++ : (*sd)++;
+	unsigned n = (*next)++;
 	xmlNode *t = xo_child(disk, "target");
 
 	xo_attr(t, "dev", "%s%c", virtio ? "vd" : "sd", 'a' + (char)(n % 26));
 	xo_attr(t, "bus", "%s", bus);
+	return t;
 }
 
-/* What [disk] says of itself that libvirt 9.0 has no attribute for. */
-static void disk_unsupported(struct export *ex, const struct profile_disk *d)
+static void warn_disk(struct export *ex, const struct profile_disk *d, const char *key,
+		      const char *message)
 {
-	static const char *const keys[] = {"model",
-					   "vendor",
-					   "product",
-					   "rotation_rate",
-					   "logical_block_size",
-					   "physical_block_size",
-					   "detect_zeroes",
-					   "queues"};
-
-	for (size_t i = 0; i < N_ELEMENTS(keys); i++) {
-		char section[80];
-		snprintf(section, sizeof(section), "disk.%s", d->ref.label);
-		if (profile_key_line(ex->p, section, keys[i]))
-			ex_warn(ex, section, keys[i],
-				"not written for libvirt (no attribute for it "
-				"in passlaunch's export yet)");
-	}
+	_cleanup_free_ char *section = xasprintf("disk.%s", d->ref.label);
+	ex_warn(ex, section, key, "%s", message);
 }
 
-static void export_disk(struct export *ex, const struct profile_disk *d, unsigned *vd, unsigned *sd,
-			unsigned *iothread)
+/* What the guest is told of the disk: identity, geometry, zero detection. */
+static void disk_identity(struct export *ex, const struct profile_disk *d, xmlNode *disk,
+			  xmlNode *driver, xmlNode *target)
+{
+	static const char *const zeroes[] = {
+	    [ZEROES_OFF] = "off", [ZEROES_ON] = "on", [ZEROES_UNMAP] = "unmap"};
+
+	if (d->detect_zeroes != ZEROES_OFF)
+		xo_attr(driver, "detect_zeroes", "%s", zeroes[d->detect_zeroes]);
+	if (d->rotation_rate)
+		xo_attr(target, "rotation_rate", "%u", d->rotation_rate);
+	if (d->logical_block_size || d->physical_block_size) {
+		xmlNode *blockio = xo_child(disk, "blockio");
+		if (d->logical_block_size)
+			xo_attr(blockio, "logical_block_size", "%u", d->logical_block_size);
+		if (d->physical_block_size)
+			xo_attr(blockio, "physical_block_size", "%u", d->physical_block_size);
+	}
+	if (d->vendor)
+		xo_text(disk, "vendor", "%s", d->vendor);
+	if (d->product)
+		xo_text(disk, "product", "%s", d->product);
+	if (d->model)
+		warn_disk(ex, d, "model",
+			  "libvirt 9.0 names no SATA disk's model (vendor and product are "
+			  "SCSI's): left out");
+}
+
+/* passlaunch gives each SCSI disk a virtio-scsi controller of its own, which
+ * holds the disk's I/O thread and queues; libvirt's default model would be
+ * an LSI one. */
+static void scsi_controller(struct export *ex, const struct profile_disk *d, xmlNode *disk,
+			    unsigned index, unsigned iothread)
+{
+	xmlNode *c = xo_child(ex->devices, "controller");
+	xmlNode *address = xo_child(disk, "address");
+
+	xo_attr(c, "type", "scsi");
+	xo_attr(c, "index", "%u", index);
+	xo_attr(c, "model", "virtio-scsi");
+	if (iothread || d->queues) {
+		xmlNode *driver = xo_child(c, "driver");
+		if (iothread)
+			xo_attr(driver, "iothread", "%u", iothread);
+		if (d->queues)
+			xo_attr(driver, "queues", "%u", d->queues);
+	}
+	xo_attr(address, "type", "drive");
+	xo_attr(address, "controller", "%u", index);
+	xo_attr(address, "bus", "0");
+	xo_attr(address, "target", "0");
+	xo_attr(address, "unit", "0");
+}
+
+static bool has_iothread(const struct profile_disk *d)
+{
+	return (d->bus == BUS_VIRTIO || d->bus == BUS_SCSI) && d->iothread != TRI_NO;
+}
+
+struct disk_counts {
+	unsigned vd, sd, scsi, iothread;
+};
+
+static void export_disk(struct export *ex, const struct profile_disk *d, struct disk_counts *n)
 {
 	static const char *const buses[] = {[BUS_VIRTIO] = "virtio",
 					    [BUS_SCSI] = "scsi",
@@ -62,6 +110,8 @@ static void export_disk(struct export *ex, const struct profile_disk *d, unsigne
 	bool block = !strncmp(d->source, "/dev/", 5);
 	xmlNode *disk = xo_child(ex->devices, "disk");
 	xmlNode *driver = xo_attr(xo_child(disk, "driver"), "name", "qemu");
+	unsigned iothread = has_iothread(d) ? ++n->iothread : 0;
+	xmlNode *target;
 
 	xo_attr(disk, "type", "%s", block ? "block" : "file");
 	xo_attr(disk, "device", "disk");
@@ -70,22 +120,15 @@ static void export_disk(struct export *ex, const struct profile_disk *d, unsigne
 	xo_attr(driver, "cache", "%s", caches[d->cache]);
 	xo_attr(driver, "io", "%s", aio_of(d));
 	xo_attr(driver, "discard", "%s", d->discard ? "unmap" : "ignore");
-	if (d->bus == BUS_VIRTIO && d->iothread != TRI_NO)
-		xo_attr(driver, "iothread", "%u", ++*iothread);
-	if (d->bus == BUS_SCSI && d->iothread != TRI_NO) {
-		char section[80];
-		snprintf(section, sizeof(section), "disk.%s", d->ref.label);
-		ex_warn(ex, section, "iothread",
-			"libvirt gives the SCSI controller the I/O thread, which the export does "
-			"not write yet: left out");
-	}
+	if (d->bus == BUS_VIRTIO && iothread)
+		xo_attr(driver, "iothread", "%u", iothread);
+	if (d->bus == BUS_VIRTIO && d->queues)
+		xo_attr(driver, "queues", "%u", d->queues);
 	xo_attr(xo_child(disk, "source"), block ? "dev" : "file", "%s", d->source);
-	target(disk, d->bus == BUS_VIRTIO || d->bus == BUS_NVME, buses[d->bus], vd, sd);
-	if (d->bus == BUS_NVME) {
-		char section[80];
-		snprintf(section, sizeof(section), "disk.%s", d->ref.label);
-		ex_warn(ex, section, "bus", "libvirt 9.0 has no NVMe disk: written as virtio");
-	}
+	target = target_of(disk, d->bus == BUS_VIRTIO || d->bus == BUS_NVME, buses[d->bus],
+			   d->bus == BUS_VIRTIO || d->bus == BUS_NVME ? &n->vd : &n->sd);
+	if (d->bus == BUS_NVME)
+		warn_disk(ex, d, "bus", "libvirt 9.0 has no NVMe disk: written as virtio");
 	if (d->serial)
 		xo_text(disk, "serial", "%s", d->serial);
 	ex_alias(disk, d->ref.label);
@@ -93,11 +136,12 @@ static void export_disk(struct export *ex, const struct profile_disk *d, unsigne
 		xo_child(disk, "readonly");
 	if (d->boot)
 		xo_attr(xo_child(disk, "boot"), "order", "%u", d->boot);
-	disk_unsupported(ex, d);
+	disk_identity(ex, d, disk, driver, target);
+	if (d->bus == BUS_SCSI)
+		scsi_controller(ex, d, disk, n->scsi++, iothread);
 }
 
-static void export_cdrom(struct export *ex, const struct profile_cdrom *c, unsigned *vd,
-			 unsigned *sd)
+static void export_cdrom(struct export *ex, const struct profile_cdrom *c, unsigned *sd)
 {
 	xmlNode *disk = xo_child(ex->devices, "disk");
 
@@ -106,7 +150,7 @@ static void export_cdrom(struct export *ex, const struct profile_cdrom *c, unsig
 	xo_attr(xo_child(disk, "driver"), "name", "qemu");
 	if (c->source)
 		xo_attr(xo_child(disk, "source"), "file", "%s", c->source);
-	target(disk, false, "sata", vd, sd);
+	target_of(disk, false, "sata", sd);
 	xo_child(disk, "readonly");
 	ex_alias(disk, c->ref.label);
 	if (c->boot)
@@ -118,19 +162,19 @@ unsigned ex_iothreads(const struct profile *p)
 	unsigned n = p->cpu.iothreads;
 
 	for (size_t i = 0; i < p->n_disks; i++)
-		n += p->disks[i].bus == BUS_VIRTIO && p->disks[i].iothread != TRI_NO;
+		n += has_iothread(&p->disks[i]);
 	return n;
 }
 
 void export_storage(struct export *ex)
 {
 	const struct profile *p = ex->p;
-	unsigned vd = 0, sd = 0, iothreads = 0;
+	struct disk_counts n = {0};
 
 	for (size_t i = 0; i < p->n_disks; i++)
-		export_disk(ex, &p->disks[i], &vd, &sd, &iothreads);
+		export_disk(ex, &p->disks[i], &n);
 	for (size_t i = 0; i < p->n_cdroms; i++)
-		export_cdrom(ex, &p->cdroms[i], &vd, &sd);
+		export_cdrom(ex, &p->cdroms[i], &n.sd);
 	if (ex_iothreads(p))
 		xo_text(ex->root, "iothreads", "%u", ex_iothreads(p));
 }

@@ -2,6 +2,8 @@
 
 #include "base/label.h"
 
+#include <errno.h>
+
 /* What libvirt adds on its own or keeps for itself: nothing of the VM. */
 static bool dropped_silently(const xmlNode *n)
 {
@@ -50,6 +52,31 @@ static void report_unused(struct domain_xml *d, xmlNode *n)
 		}
 		report_unused(d, c);
 	}
+}
+
+bool im_number(const char *s, unsigned long max, unsigned *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (!s) {
+		*v = 0;
+		return true;
+	}
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || n > max)
+		return false;
+	*v = (unsigned)n;
+	return true;
+}
+
+void im_boot(struct import *im, xmlNode *dev, const char *section)
+{
+	_cleanup_free_ char *order = dx_attr(dx_child(dev, "boot"), "order");
+
+	if (order)
+		ini_set(&im->out, section, "boot", "%s", order);
 }
 
 /* Far more than any VM has (QEMU's PCI buses hold about 8000 functions, real

@@ -18,6 +18,14 @@ struct import {
  * is a valid label no other section has, else FALLBACK, made unique. */
 #define IM_SECTION_LEN 48
 void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out);
+/* A number as libvirt writes it (0x... or decimal) up to MAX, in *V; an
+ * absent one is 0. False for anything else, never cut to fit. */
+bool im_number(const char *s, unsigned long max, unsigned *v);
+/* <boot order='N'> of DEV as SECTION's boot key. */
+void im_boot(struct import *im, xmlNode *dev, const char *section);
+/* The I/O thread id a disk names (on SCSI, its controller's); the caller
+ * frees it. */
+char *im_disk_iothread(struct import *im, xmlNode *disk);
 /* Every part of the domain in IM->d into IM->out, then a warning for each
  * element neither carried over nor dropped on purpose. */
 int import_run(struct import *im, struct pl_err *err);
@@ -26,6 +34,8 @@ int import_cpu(struct import *im, struct pl_err *err);
 int import_features(struct import *im, struct pl_err *err);
 int import_platform(struct import *im, struct pl_err *err);
 int import_devices(struct import *im, struct pl_err *err);
+/* Each <disk> (disks and CD-ROMs), for import_devices. */
+void import_disks(struct import *im, xmlNode *devices);
 int import_peripherals(struct import *im, struct pl_err *err);
 int import_display(struct import *im, struct pl_err *err);
 /* <cpu><numa> and <numatune>: the guest's node and the host's. */

@@ -153,7 +153,7 @@ static void import_iothreads(struct import *im)
 	dx_use(count);
 	dx_use_all(dx_child(im->d->root, "iothreadids"));
 	for (xmlNode *d = dx_child(devices, "disk"); d; d = dx_next(d)) {
-		char *id = dx_attr(dx_child(d, "driver"), "iothread");
+		char *id = im_disk_iothread(im, d);
 		if (id && used < N_ELEMENTS(ids) && !seen(ids, used, id))
 			ids[used++] = id;
 		else

@@ -5,99 +5,6 @@
 #include <errno.h>
 #include <limits.h>
 
-/* A number as libvirt writes it (0x... or decimal) up to MAX, in *V; an
- * absent one is 0. False for anything else, never cut to fit. */
-static bool number_upto(const char *s, unsigned long max, unsigned *v)
-{
-	char *end;
-	unsigned long n;
-
-	if (!s) {
-		*v = 0;
-		return true;
-	}
-	errno = 0;
-	n = strtoul(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-' || n > max)
-		return false;
-	*v = (unsigned)n;
-	return true;
-}
-
-/* <boot order='N'> of a device as its boot key. */
-static void write_boot(struct import *im, xmlNode *dev, const char *section)
-{
-	_cleanup_free_ char *order = dx_attr(dx_child(dev, "boot"), "order");
-
-	if (order)
-		ini_set(&im->out, section, "boot", "%s", order);
-}
-
-/* <disk>: a file or block device on a bus, with its driver's options. */
-static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, unsigned *n_cdroms)
-{
-	_cleanup_free_ char *device = dx_attr(disk, "device");
-	_cleanup_free_ char *type = dx_attr(disk, "type");
-	xmlNode *source = dx_child(disk, "source");
-	xmlNode *driver = dx_child(disk, "driver");
-	xmlNode *target = dx_child(disk, "target");
-	_cleanup_free_ char *path = dx_attr(source, type && streq(type, "block") ? "dev" : "file");
-	_cleanup_free_ char *bus = dx_attr(target, "bus");
-	bool cdrom = device && streq(device, "cdrom");
-	char section[IM_SECTION_LEN];
-
-	if (device && !streq(device, "disk") && !cdrom) {
-		dx_warn(im->d, disk, "a %s: passlaunch has disks and CD-ROMs", device);
-		return;
-	}
-	if (type && !streq(type, "file") && !streq(type, "block")) {
-		dx_warn(im->d, disk, "a disk of type %s: give its path (virsh vol-path)", type);
-		return;
-	}
-	{
-		char fallback[16];
-		snprintf(fallback, sizeof(fallback), cdrom ? "cd%u" : "disk%u",
-			 cdrom ? (*n_cdroms)++ : (*n_disks)++);
-		im_section(im, disk, cdrom ? "cdrom" : "disk", fallback, section);
-	}
-	dx_use_children(disk, (const char *const[]){"driver", "source", "target", "serial", "boot",
-						    "readonly", NULL});
-	if (path)
-		ini_set(&im->out, section, "source", "%s", path);
-	else if (cdrom)
-		ini_comment(&im->out, section, "an empty drive, for a disc inserted later");
-	if (cdrom) {
-		write_boot(im, disk, section);
-		return;
-	}
-	if (!path)
-		dx_warn(im->d, disk, "a disk with no source: give it one");
-	if (driver) {
-		_cleanup_free_ char *format = dx_attr(driver, "type");
-		_cleanup_free_ char *cache = dx_attr(driver, "cache");
-		_cleanup_free_ char *io = dx_attr(driver, "io");
-		_cleanup_free_ char *discard = dx_attr(driver, "discard");
-		if (format)
-			ini_set(&im->out, section, "format", "%s", format);
-		ini_set(&im->out, section, "cache", "%s",
-			cache && !streq(cache, "default") ? cache : "writeback");
-		ini_set(&im->out, section, "aio", "%s", io ? io : "threads");
-		ini_set(&im->out, section, "discard", "%s",
-			discard && streq(discard, "unmap") ? "yes" : "no");
-	}
-	if (bus)
-		ini_set(&im->out, section, "bus", "%s", streq(bus, "ide") ? "sata" : bus);
-	{
-		_cleanup_free_ char *iothread = dx_attr(driver, "iothread");
-		ini_set(&im->out, section, "iothread", "%s", iothread ? "yes" : "no");
-	}
-	write_boot(im, disk, section);
-	if (dx_child(disk, "serial")) {
-		_cleanup_free_ char *serial = dx_text(dx_child(disk, "serial"));
-		ini_set(&im->out, section, "serial", "%s", serial);
-	}
-}
-
 /* The passed functions of one host slot: a GPU when function 0 is a
  * display controller here (sysfs), else each function apart. */
 struct slot {
@@ -162,8 +69,8 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 	if (!addr || !bus || !slot || !function)
 		return dx_fail(im->d, h, err,
 			       "a PCI device with no source address (bus, slot, function)");
-	if (!number_upto(domain, 0xffff, &a->domain) || !number_upto(bus, 0xff, &a->bus) ||
-	    !number_upto(slot, 0x1f, &a->slot) || !number_upto(function, 7, &a->func))
+	if (!im_number(domain, 0xffff, &a->domain) || !im_number(bus, 0xff, &a->bus) ||
+	    !im_number(slot, 0x1f, &a->slot) || !im_number(function, 7, &a->func))
 		return dx_fail(im->d, addr, err,
 			       "not a PCI address: domain 0-0xffff, bus 0-0xff, "
 			       "slot 0-0x1f, function 0-7");
@@ -210,7 +117,7 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 		snprintf(fallback, sizeof(fallback), "dev%02x%02x%u", a.bus, a.slot, fn);
 		im_section(im, s->node[fn], "pci", fallback, section);
 		ini_set(&im->out, section, "address", "%s", bdf);
-		write_boot(im, s->node[fn], section);
+		im_boot(im, s->node[fn], section);
 		write_rom(im, s->node[fn], section, 0, true);
 	}
 }
@@ -244,8 +151,7 @@ static void import_usb_hostdev(struct import *im, xmlNode *h, unsigned *n)
 			"vendor:product, as lsusb shows it");
 		return;
 	}
-	if (!number_upto(vendor, 0xffff, &vendor_id) ||
-	    !number_upto(product, 0xffff, &product_id)) {
+	if (!im_number(vendor, 0xffff, &vendor_id) || !im_number(product, 0xffff, &product_id)) {
 		dx_warn(im->d, source, "not a USB id: vendor and product are 0x0000 to 0xffff");
 		return;
 	}
@@ -255,7 +161,7 @@ static void import_usb_hostdev(struct import *im, xmlNode *h, unsigned *n)
 		im_section(im, h, "usb", fallback, section);
 	}
 	ini_set(&im->out, section, "device", "%04x:%04x", vendor_id, product_id);
-	write_boot(im, h, section);
+	im_boot(im, h, section);
 	dx_use_children(h, (const char *const[]){"source", "boot", NULL});
 }
 
@@ -304,10 +210,8 @@ static int import_hostdevs(struct import *im, xmlNode *devices, struct pl_err *e
 int import_devices(struct import *im, struct pl_err *err)
 {
 	xmlNode *devices = dx_child(im->d->root, "devices");
-	unsigned n_disks = 0, n_cdroms = 0;
 
 	dx_use(devices);
-	for (xmlNode *d = dx_child(devices, "disk"); d; d = dx_next(d))
-		import_disk(im, d, &n_disks, &n_cdroms);
+	import_disks(im, devices);
 	return import_hostdevs(im, devices, err);
 }

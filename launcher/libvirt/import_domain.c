@@ -105,6 +105,26 @@ static int import_memory(struct import *im, struct pl_err *err)
 	return 0;
 }
 
+/* <allocation mode= threads=>: preallocated (immediate) or not (ondemand). */
+static void import_allocation(struct import *im, xmlNode *allocation)
+{
+	_cleanup_free_ char *mode = dx_attr(allocation, "mode");
+	_cleanup_free_ char *threads = dx_attr(allocation, "threads");
+	unsigned n;
+
+	if (!allocation)
+		return;
+	dx_use(allocation);
+	if (mode && (streq(mode, "immediate") || streq(mode, "ondemand")))
+		ini_set(&im->out, "memory", "prealloc", "%s",
+			streq(mode, "immediate") ? "yes" : "no");
+	if (threads && im_number(threads, 1024, &n) && n)
+		ini_set(&im->out, "memory", "prealloc_threads", "%u", n);
+	else if (threads)
+		dx_warn(im->d, allocation, "threads='%s' is not a number from 1 to 1024: left out",
+			threads);
+}
+
 static void import_hugepages(struct import *im)
 {
 	xmlNode *backing = dx_child(im->d->root, "memoryBacking");
@@ -134,6 +154,7 @@ static void import_hugepages(struct import *im)
 		dx_use(dx_child(backing, "nosharepages"));
 		ini_set(&im->out, "memory", "merge", "no");
 	}
+	import_allocation(im, dx_child(backing, "allocation"));
 }
 
 int import_domain(struct import *im, struct pl_err *err)

@@ -89,6 +89,24 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 		dx_use(dx_child(nic, "link"));
 }
 
+/* <watchdog>: QEMU's i6300esb or the q35 chipset's iTCO, which reset the
+ * guest when it stops answering. */
+static void import_watchdog(struct import *im, xmlNode *w)
+{
+	_cleanup_free_ char *model = dx_attr(w, "model");
+	_cleanup_free_ char *action = dx_attr(w, "action");
+
+	dx_use_all(w);
+	if (!model || (!streq(model, "i6300esb") && !streq(model, "itco"))) {
+		dx_warn(im->d, w, "a %s watchdog: passlaunch's are i6300esb and itco",
+			model ? model : "default");
+		return;
+	}
+	ini_set(&im->out, "vm", "watchdog", "%s", model);
+	if (action && !streq(action, "reset"))
+		dx_warn(im->d, w, "action '%s': passlaunch's watchdog resets the guest", action);
+}
+
 static void import_small_devices(struct import *im, xmlNode *devices)
 {
 	xmlNode *tpm = dx_child(devices, "tpm");
@@ -112,6 +130,8 @@ static void import_small_devices(struct import *im, xmlNode *devices)
 		ini_comment(&im->out, "vm",
 			    "libvirt adds a balloon to a domain that names none; with a passed "
 			    "device it cannot take memory back: balloon = no");
+	for (xmlNode *w = dx_child(devices, "watchdog"); w; w = NULL)
+		import_watchdog(im, w);
 	for (xmlNode *rng = dx_child(devices, "rng"); rng; rng = NULL) {
 		ini_set(&im->out, "vm", "rng", "yes");
 		if (!dx_attr_is(rng, "model", "virtio"))

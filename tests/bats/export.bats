@@ -170,3 +170,38 @@ for line in open(sys.argv[1]):
 	run grep -F "from $TMP/odd^A^[[2J\\xFF -dir-/odd.ini-->" odd.xml
 	assert_success
 }
+
+@test "export: a disk's identity, geometry, queues and I/O thread reach libvirt, on a virtio-scsi controller of its own, and come back from import" {
+	printf '%s\n' '[vm]' 'name = disks' '[qemu]' 'accel = tcg' '[memory]' 'size = 1G' \
+		'[disk.sys]' "source = $TMP/sys.raw" 'bus = virtio' 'queues = 4' 'detect_zeroes = on' \
+		'logical_block_size = 512' 'physical_block_size = 4096' 'serial = SYS1' \
+		'[disk.games]' "source = $TMP/games.raw" 'bus = scsi' 'vendor = ATA' \
+		'product = WDC WD40EFRX' 'rotation_rate = 5400' 'queues = 2' 'readonly = yes' \
+		'[disk.data]' "source = $TMP/data.raw" 'bus = sata' 'rotation_rate = 1' \
+		'discard = yes' 'detect_zeroes = unmap' >disks.ini
+	truncate -s 1M sys.raw games.raw data.raw
+	export_as disks disks.ini
+	assert_equal "$status" 0
+	assert_equal "$(cat disks.err)" ""
+	# libvirt's own command line for it: the controller is virtio-scsi with
+	# the disk's I/O thread and queues, and each disk says what it is.
+	"$HELPERS/libvirt-tcg-copy" disks.xml >disks.tcg.xml
+	run "$HELPERS/libvirt-private" virsh domxml-to-native qemu-argv disks.tcg.xml
+	assert_success
+	assert_output --regexp '"driver":"virtio-scsi-pci","iothread":"iothread[0-9]","id":"scsi0","num_queues":2'
+	assert_output --regexp '"driver":"scsi-hd",[^}]*"rotation_rate":5400,"vendor":"ATA","product":"WDC WD40EFRX"'
+	assert_output --regexp '"driver":"virtio-blk-pci","iothread":"iothread[0-9]","num-queues":4,[^}]*"logical_block_size":512,"physical_block_size":4096'
+	assert_output --regexp '"detect-zeroes":"on"'
+	assert_output --regexp '"discard":"unmap","detect-zeroes":"unmap"'
+	assert_output --partial '"read-only":true,"discard":"unmap"'
+	assert_output --regexp '"driver":"ide-hd",[^}]*"rotation_rate":1'
+	refute_output --partial lsi
+	# And back: the same VM.
+	run --separate-stderr "$PASSLAUNCH" import disks.xml
+	assert_success
+	printf '%s\n' "$output" >back.ini
+	"$HELPERS/golden-print" "$TMP/disks.ini" >before
+	"$HELPERS/golden-print" "$TMP/back.ini" >after
+	run diff before after
+	assert_success
+}

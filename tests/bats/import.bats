@@ -204,3 +204,18 @@ usb.xml:4: <arg>: an argument with no value: give it value='...'"
 	assert_equal "$status" 2
 	assert_equal "$stderr" "passlaunch import: many.xml:2: <devices>: 1025 devices, more than a VM has: passlaunch imports at most 1024"
 }
+
+@test "import: detect_zeroes unmap without discard is on, as libvirt runs it; a read-only SATA disk is left out, never made writable" {
+	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
+		'<disk type="file" device="disk"><driver name="qemu" detect_zeroes="unmap"/><source file="/a.img"/><target dev="vda" bus="virtio"/></disk>' \
+		'<disk type="file" device="disk"><source file="/b.img"/><target dev="sda" bus="sata"/><readonly/></disk>' \
+		'</devices></domain>' >zero.xml
+	import_to zero.xml
+	assert_equal "$status" 1
+	assert_line "detect_zeroes = on"
+	refute_output --partial /b.img
+	assert_equal "$stderr" "zero.xml:3: <disk>: a read-only SATA disk, which QEMU refuses (libvirt cannot start it either): left out; on bus = virtio or scsi it can be read-only"
+	printf '%s\n' "$output" >zero.ini
+	run "$PASSLAUNCH" print zero.ini
+	assert_success
+}

@@ -99,6 +99,7 @@ judge() {
 }
 
 @test "libvirt oracle: handmade-win10 imported means what libvirt runs" { judge handmade-win10; }
+@test "libvirt oracle: handmade-disks imported means what libvirt runs" { judge handmade-disks; }
 @test "libvirt oracle: virt-install-win11-gpu imported means what libvirt runs" { judge virt-install-win11-gpu; }
 @test "libvirt oracle: virt-install-win10-pinned imported means what libvirt runs" { judge virt-install-win10-pinned; }
 @test "libvirt oracle: virt-install-linux-i440fx imported means what libvirt runs" { judge virt-install-linux-i440fx; }
@@ -125,8 +126,8 @@ judge() {
 		virt-install-linux-i440fx.ini >changed.ini
 	run compare_with_libvirt virt-install-linux-i440fx changed.ini
 	assert_failure
-	assert_line "passlaunch: disk @DIR@/debian.img ide-hd bootindex=1 format=raw cache=none aio=threads discard=unmap readonly=off serial=DEB0001"
-	assert_line "libvirt: disk @DIR@/debian.img ide-hd bootindex=1 format=raw cache=writeback aio=threads discard=unmap readonly=off serial=DEB0001"
+	assert_line "passlaunch: disk @DIR@/debian.img ide-hd bootindex=1 format=raw cache=none aio=threads discard=unmap readonly=off detect-zeroes=off serial=DEB0001"
+	assert_line "libvirt: disk @DIR@/debian.img ide-hd bootindex=1 format=raw cache=writeback aio=threads discard=unmap readonly=off detect-zeroes=off serial=DEB0001"
 	# The second function is gone: what was listed for it is not found.
 	assert_line "passlaunch: hostdev 0000:0b:00.1"
 }

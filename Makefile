@@ -77,8 +77,11 @@ IMPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(IMPORT_SRCS)) \
               $(addprefix $(BUILD)/obj/base/,util.o strv.o error.o pciaddr.o label.o)
 # passlaunch export --libvirt: the same, with the profile's parser.
 EXPORT_SRCS := $(wildcard launcher/libvirt/export*.c) launcher/libvirt/xml_out.c
+# It works out auto pinning on the host it runs on (host/pin_plan.c), and,
+# unprivileged like import, takes the test roots (PASSLAUNCH_SYSFS) as given.
 EXPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(EXPORT_SRCS)) \
-              $(filter $(BUILD)/obj/profile/% $(BUILD)/obj/base/% $(BUILD)/obj/qemu/%,$(OBJS))
+              $(filter $(BUILD)/obj/profile/% $(BUILD)/obj/base/% $(BUILD)/obj/qemu/%,$(TEST_OBJS)) \
+              $(addprefix $(BUILD)/obj/host/,pin_plan.o pin_choose.o cpu_topology.o sysfs.o)
 $(BUILD)/obj/libvirt/%.o: ALL_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 UNIT_SRCS  := $(wildcard tests/unit/*_test.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

@@ -6,6 +6,7 @@
 #ifndef PASSLAUNCH_EXPORT_H
 #define PASSLAUNCH_EXPORT_H
 
+#include "host/pin_plan.h"
 #include "profile/profile.h"
 #include "xml_out.h"
 
@@ -14,6 +15,9 @@
 struct export
 {
 	const struct profile *p;
+	/* What auto pinning chooses on this host, when the profile has it
+	 * (empty when it could not be worked out here). */
+	const struct pin_plan *plan;
 	xmlDoc *doc;
 	xmlNode *root, *devices;
 	unsigned warnings;

@@ -4,6 +4,34 @@
 
 #include <string.h>
 
+/* The CPUs of one list: the profile's, or what auto chose on this host. */
+static const struct cpulist *pins(const struct cpulist *given, const struct cpulist *chosen)
+{
+	return given->n ? given : chosen;
+}
+
+/* Auto is chosen at each start; libvirt keeps CPUs fixed: what it chooses
+ * on this host now is written, with its reasons, and named. */
+static void explain_auto(struct export *ex)
+{
+	const struct profile *p = ex->p;
+	const char *key = p->cpu.vcpu_pin_auto	     ? "vcpu_pin"
+			  : p->cpu.emulator_pin_auto ? "emulator_pin"
+						     : "iothread_pin";
+
+	if (pin_plan_empty(ex->plan)) {
+		ex_warn(ex, "cpu", key,
+			"auto could not be worked out on this host: left out; passlaunch "
+			"check shows why");
+		return;
+	}
+	ex_warn(ex, "cpu", key,
+		"auto is chosen at each start, and libvirt keeps CPUs fixed: written as "
+		"what it chooses on this host now (export again when the host changes)");
+	for (size_t i = 0; i < ex->plan->reasons.n; i++)
+		xo_comment(ex->root, "[cpu] auto pinning on this host: %s", ex->plan->reasons.v[i]);
+}
+
 /* <vcpu> and <cputune>: the count, each vCPU's CPU, the emulator's and the
  * I/O threads' CPUs, the vCPUs' scheduling. */
 static void export_tune(struct export *ex)
@@ -11,25 +39,25 @@ static void export_tune(struct export *ex)
 	static const char *const schedulers[] = {
 	    [VCPU_SCHED_OTHER] = "other", [VCPU_SCHED_FIFO] = "fifo", [VCPU_SCHED_RR] = "rr"};
 	const struct profile *p = ex->p;
+	const struct cpulist *vcpu = pins(&p->cpu.vcpu_pin, &ex->plan->vcpu);
+	const struct cpulist *emulator = pins(&p->cpu.emulator_pin, &ex->plan->emulator);
+	const struct cpulist *iothread = pins(&p->cpu.iothread_pin, &ex->plan->iothread);
 	xmlNode *tune = NULL;
 
 	xo_attr(xo_text(ex->root, "vcpu", "%u", profile_vcpus(p)), "placement", "static");
-	if (p->cpu.vcpu_pin_auto || p->cpu.emulator_pin_auto || p->cpu.iothread_pin_auto)
-		ex_warn(ex, "cpu", p->cpu.vcpu_pin_auto ? "vcpu_pin" : "emulator_pin",
-			"auto is chosen on the host at each start: libvirt needs the CPUs; "
-			"passlaunch check shows what auto chooses here");
-	if (p->cpu.vcpu_pin.n || p->cpu.emulator_pin.n || p->cpu.iothread_pin.n ||
-	    p->cpu.vcpu_sched != VCPU_SCHED_KEEP)
+	if (profile_pins_auto(p))
+		explain_auto(ex);
+	if (vcpu->n || emulator->n || iothread->n || p->cpu.vcpu_sched != VCPU_SCHED_KEEP)
 		tune = xo_child(ex->root, "cputune");
-	for (size_t i = 0; i < p->cpu.vcpu_pin.n; i++)
+	for (size_t i = 0; i < vcpu->n; i++)
 		xo_attr(xo_attr(xo_child(tune, "vcpupin"), "vcpu", "%zu", i), "cpuset", "%u",
-			p->cpu.vcpu_pin.cpu[i]);
-	if (p->cpu.emulator_pin.n) {
-		_cleanup_free_ char *set = cpulist_format(&p->cpu.emulator_pin);
+			vcpu->cpu[i]);
+	if (emulator->n) {
+		_cleanup_free_ char *set = cpulist_format(emulator);
 		xo_attr(xo_child(tune, "emulatorpin"), "cpuset", "%s", set);
 	}
-	if (p->cpu.iothread_pin.n) {
-		_cleanup_free_ char *set = cpulist_format(&p->cpu.iothread_pin);
+	if (iothread->n) {
+		_cleanup_free_ char *set = cpulist_format(iothread);
 		for (unsigned id = 1; id <= ex_iothreads(p); id++)
 			xo_attr(xo_attr(xo_child(tune, "iothreadpin"), "iothread", "%u", id),
 				"cpuset", "%s", set);
@@ -89,6 +117,7 @@ static void export_model(struct export *ex)
 	xmlNode *cpu = xo_child(ex->root, "cpu");
 	xmlNode *topology;
 	const char *cache = NULL;
+	unsigned dies = ex->plan->guest_dies;
 
 	if (streq(p->cpu.model, "host")) {
 		xo_attr(cpu, "mode", "host-passthrough");
@@ -99,11 +128,14 @@ static void export_model(struct export *ex)
 		xo_attr(xo_text(cpu, "model", "%s", p->cpu.model), "fallback", "forbid");
 	}
 	topology = xo_child(cpu, "topology");
-	xo_attr(topology, "sockets", "%u", p->cpu.sockets);
-	xo_attr(topology, "dies", "%u", p->cpu.dies);
-	xo_attr(topology, "cores", "%u", p->cpu.cores);
+	/* Auto pinning may give the guest the host's dies (L3 domains). */
+	xo_attr(topology, "sockets", "%u", dies > 1 ? 1 : p->cpu.sockets);
+	xo_attr(topology, "dies", "%u", dies > 1 ? dies : p->cpu.dies);
+	xo_attr(topology, "cores", "%u", dies > 1 ? p->cpu.cores / dies : p->cpu.cores);
 	xo_attr(topology, "threads", "%u", p->cpu.threads);
 	export_flags(ex, cpu, &cache);
+	if (!cache && ex->plan->host_cache_info && streq(p->cpu.model, "host"))
+		cache = "passthrough";
 	if (cache) {
 		xmlNode *c = xo_child(cpu, "cache");
 		if (streq(cache, "emulate"))

@@ -12,10 +12,24 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Auto pinning as this host would have it now; nothing when it cannot be
+ * worked out here (the export then names the keys it leaves out). */
+static void plan_here(const struct profile *p, struct pin_plan *plan)
+{
+	struct pl_err err = {0};
+
+	if (pin_plan_make(p, plan, &err) < 0) {
+		fprintf(stderr, "passlaunch export: auto pinning on this host: %s\n", err.msg);
+		pin_plan_free(plan);
+		*plan = (struct pin_plan){0};
+	}
+}
+
 static int run(int argc, char **argv, struct pl_err *err)
 {
 	struct profile p = {0};
-	struct export ex = {.p = &p};
+	struct pin_plan plan = {0};
+	struct export ex = {.p = &p, .plan = &plan};
 	int r;
 
 	if (argc != 2)
@@ -25,10 +39,13 @@ static int run(int argc, char **argv, struct pl_err *err)
 		profile_free(&p);
 		return r;
 	}
+	if (profile_pins_auto(&p))
+		plan_here(&p, &plan);
 	export_run(&ex);
 	if (xmlDocFormatDump(stdout, ex.doc, 1) < 0)
 		r = err_set(err, EIO, "cannot write the domain: %s", strerror(errno));
 	xmlFreeDoc(ex.doc);
+	pin_plan_free(&plan);
 	profile_free(&p);
 	xmlCleanupParser();
 	return r < 0 ? r : ex.warnings ? 1 : 0;

@@ -74,7 +74,7 @@ TEST_OBJS  := $(filter-out $(BUILD)/obj/base/paths.o,$(OBJS)) $(BUILD)/obj/base/
 # that runs as root; it needs no privilege.
 IMPORT_SRCS := $(wildcard launcher/libvirt/import*.c) launcher/libvirt/domain_xml.c launcher/libvirt/ini_out.c
 IMPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(IMPORT_SRCS)) \
-              $(addprefix $(BUILD)/obj/base/,util.o strv.o error.o pciaddr.o label.o)
+              $(addprefix $(BUILD)/obj/base/,util.o strv.o error.o pciaddr.o label.o utf8.o)
 # passlaunch export --libvirt: the same, with the profile's parser.
 EXPORT_SRCS := $(wildcard launcher/libvirt/export*.c) launcher/libvirt/xml_out.c
 # It works out auto pinning on the host it runs on (host/pin_plan.c), and,

@@ -6,11 +6,22 @@
 #ifndef PASSLAUNCH_INVOKER_H
 #define PASSLAUNCH_INVOKER_H
 
+#include <pwd.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* The uid named, or false when neither variable names a user but root. The
- * name of the variable it came from goes to *from when FROM is given. */
-bool invoker_uid(uid_t *uid, const char **from);
+enum invoker {
+	INVOKER_NONE, /* neither variable, or root behind it (SUDO_UID=0) */
+	INVOKER_USER, /* a uid, in *uid */
+	INVOKER_BAD,  /* set, but no uid: never read as "no one behind" */
+};
+
+/* What the first variable set names; the variable goes to *from when FROM
+ * is given. */
+enum invoker invoker_uid(uid_t *uid, const char **from);
+/* The user to act as: NULL when root is behind it (or no one); nobody when
+ * a variable is set but names no user of this host (never root's rights
+ * for a value that cannot be read). */
+struct passwd *invoker_passwd(void);
 
 #endif

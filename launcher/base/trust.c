@@ -4,8 +4,13 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 
 #define MAX_LINKS  40
 #define MAX_DEPTH  128
@@ -73,6 +78,37 @@ static int refuse(const struct walk *w, const char *bad, const struct stat *st)
 	return -EPERM;
 }
 
+/* A filesystem mounted nosuid is one a user may have made: udisks mounts a
+ * user's disks so, fusermount a user's FUSE. The kernel ignores set-user-ID
+ * bits there, and root must not believe the owners it shows either. Those
+ * only the kernel fills (tmpfs, /proc, /sys...) are root's own. */
+static bool on_user_filesystem(int fd)
+{
+	static const unsigned long kernel_filled[] = {
+	    TMPFS_MAGIC,	RAMFS_MAGIC,	    PROC_SUPER_MAGIC,	 SYSFS_MAGIC,
+	    DEVPTS_SUPER_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, HUGETLBFS_MAGIC};
+	struct statfs fs;
+
+	if (fstatfs(fd, &fs) < 0)
+		return true;
+	if (!(fs.f_flags & ST_NOSUID))
+		return false;
+	for (size_t i = 0; i < N_ELEMENTS(kernel_filled); i++)
+		if ((unsigned long)fs.f_type == kernel_filled[i])
+			return false;
+	return true;
+}
+
+static int refuse_user_filesystem(const struct walk *w, const char *bad, const struct stat *st)
+{
+	err_input(w->err,
+		  "%s: %s%s is on a filesystem mounted nosuid, as a user's disk or FUSE is: its "
+		  "owners are whatever the disk says; passlaunch runs as root and uses it as %s, "
+		  "so it must be on a filesystem root mounted; move it, e.g. to /etc/passlaunch",
+		  w->given, S_ISDIR(st->st_mode) ? "its directory " : "", bad, w->req->what);
+	return -EPERM;
+}
+
 static int fail(const struct walk *w, int code)
 {
 	err_set(w->err, code, "%s: cannot open %s: %s", w->given, w->req->what, strerror(code));
@@ -107,6 +143,10 @@ static int push_dir(struct walk *w, int fd, const char *name)
 		close(fd);
 		return refuse(w, w->shown, &st);
 	}
+	if (w->check && on_user_filesystem(fd)) {
+		close(fd);
+		return refuse_user_filesystem(w, w->shown, &st);
+	}
 	if (w->depth == MAX_DEPTH) {
 		close(fd);
 		return fail(w, ELOOP);
@@ -131,10 +171,10 @@ static int follow_link(struct walk *w, int fd, const struct stat *st, const char
 	ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
 	char *rest;
 
-	if (w->check && st->st_uid != 0) {
+	if (w->check && (st->st_uid != 0 || on_user_filesystem(fd))) {
 		char at[PATH_MAX + 2];
 		snprintf(at, sizeof(at), "%s/%s", w->shown, name);
-		return refuse(w, at, st);
+		return st->st_uid != 0 ? refuse(w, at, st) : refuse_user_filesystem(w, at, st);
 	}
 	if (n < 0)
 		return fail(w, errno);
@@ -188,12 +228,20 @@ static int open_last(struct walk *w, int path_fd, const struct stat *st, const c
 		snprintf(at, sizeof(at), "%s%s%s", w->shown, w->depth > 1 ? "/" : "", name);
 		return refuse(w, at, st);
 	}
+	if (w->check && on_user_filesystem(path_fd)) {
+		char at[PATH_MAX + 2];
+		snprintf(at, sizeof(at), "%s%s%s", w->shown, w->depth > 1 ? "/" : "", name);
+		return refuse_user_filesystem(w, at, st);
+	}
 	if (w->req->flags & O_PATH)
 		return fcntl(path_fd, F_DUPFD_CLOEXEC, 3);
-	fd = openat(w->dir[w->depth - 1], name, flags);
+	/* Non-blocking: a FIFO swapped in since the check must not hang the
+	 * open; it is then not the file checked, and refused. */
+	fd = openat(w->dir[w->depth - 1], name, flags | O_NONBLOCK);
 	if (fd < 0)
 		return fail(w, errno);
-	if (fstat(fd, &used) < 0 || used.st_dev != st->st_dev || used.st_ino != st->st_ino) {
+	if (fstat(fd, &used) < 0 || used.st_dev != st->st_dev || used.st_ino != st->st_ino ||
+	    (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)) {
 		close(fd);
 		return fail(w, ESTALE);
 	}
@@ -278,10 +326,34 @@ static int set_fs_ids(uid_t uid, gid_t gid, const gid_t *groups, int n)
 	return (uid_t)setfsuid((uid_t)-1) == uid && (gid_t)setfsgid((gid_t)-1) == gid ? 0 : -EPERM;
 }
 
+/* The process's capability sets, to clear the effective one and give it back. */
+struct caps {
+	struct __user_cap_header_struct header;
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+};
+
+/* ON: the effective set saved in CAPS back; else CAPS saved and the
+ * effective set emptied (the permitted one stays, to give it back). */
+static int caps_effective(struct caps *caps, bool on)
+{
+	struct caps none;
+
+	if (on)
+		return (int)syscall(SYS_capset, &caps->header, caps->data);
+	caps->header = (struct __user_cap_header_struct){_LINUX_CAPABILITY_VERSION_3, 0};
+	if (syscall(SYS_capget, &caps->header, caps->data) < 0)
+		return -1;
+	none = *caps;
+	for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		none.data[i].effective = 0;
+	return (int)syscall(SYS_capset, &none.header, none.data);
+}
+
 int trust_open_as(const char *path, uid_t uid, gid_t gid, const char *user,
 		  const struct trust_req *req, struct pl_err *err)
 {
 	gid_t groups[MAX_GROUPS], saved[MAX_GROUPS];
+	struct caps caps;
 	int n = MAX_GROUPS, n_saved = getgroups(MAX_GROUPS, saved);
 	int fd, r;
 
@@ -290,8 +362,14 @@ int trust_open_as(const char *path, uid_t uid, gid_t gid, const char *user,
 	if (n_saved < 0 || getgrouplist(user, gid, groups, &n) < 0)
 		return err_set(err, EINVAL, "%s: cannot read the groups of %s", path, user);
 	r = set_fs_ids(uid, gid, groups, n);
+	/* Without root's capabilities too: CAP_SYS_PTRACE alone opens another
+	 * process's /proc/PID/maps whatever the fs ids. */
+	if (r == 0 && caps_effective(&caps, false) < 0)
+		r = -errno;
 	/* As the user: its view of the file system, links and all. */
 	fd = r < 0 ? r : walk_open(path, req, false, err);
+	if (caps_effective(&caps, true) < 0)
+		abort();
 	/* Root setting its own ids back cannot fail; if it did, going on
 	 * with a user's rights would be wrong in ways no caller expects. */
 	if (set_fs_ids(0, 0, saved, n_saved) < 0)

@@ -16,15 +16,10 @@
  * plant). A root shell's own call stays root's. */
 static int drop_to_invoker(struct pl_err *err)
 {
-	const char *from;
-	struct passwd *pw;
-	uid_t uid;
+	struct passwd *pw = invoker_passwd();
 
-	if (!invoker_uid(&uid, &from))
-		return 0;
-	pw = getpwuid(uid);
 	if (!pw)
-		return err_input(err, "%s=%u names no user", from, (unsigned)uid);
+		return 0;
 	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0)
 		return err_set(err, errno, "cannot become %s: %s", pw->pw_name, strerror(errno));

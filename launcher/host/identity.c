@@ -25,7 +25,7 @@ static const struct passwd *invoking_user(void)
 {
 	uid_t uid;
 
-	if (invoker_uid(&uid, NULL) && is_session_user(uid))
+	if (invoker_uid(&uid, NULL) == INVOKER_USER && is_session_user(uid))
 		return getpwuid(uid);
 	return getpwuid(getuid());
 }

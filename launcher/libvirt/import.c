@@ -2,6 +2,7 @@
 
 #include "base/label.h"
 
+#include <ctype.h>
 #include <errno.h>
 
 /* What libvirt adds on its own or keeps for itself: nothing of the VM. */
@@ -63,9 +64,11 @@ bool im_number(const char *s, unsigned long max, unsigned *v)
 		*v = 0;
 		return true;
 	}
+	if (!isdigit((unsigned char)s[0]))
+		return false; /* strtoul would take " 1", "+1" and "-1" */
 	errno = 0;
 	n = strtoul(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-' || n > max)
+	if (errno || *end || n > max)
 		return false;
 	*v = (unsigned)n;
 	return true;
@@ -124,8 +127,9 @@ int import_run(struct import *im, struct pl_err *err)
 	if (r == 0 && im->out.refused.n) {
 		_cleanup_free_ char *keys = strv_join(&im->out.refused, ", ");
 		dx_warn(im->d, im->d->root,
-			"%zu value%s held a line break, another control character or \" ;\", "
-			"which would end or cut their line in the profile: left out (%s)",
+			"%zu value%s held a line break or another control character, a "
+			"comment's ';', or what is not text, which would end, cut or spoil "
+			"their line in the profile: left out (%s)",
 			im->out.refused.n, im->out.refused.n == 1 ? "" : "s", keys);
 	}
 	return r;

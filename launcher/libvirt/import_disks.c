@@ -120,6 +120,14 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 		dx_warn(im->d, disk, "a disk of type %s: give its path (virsh vol-path)", type);
 		return;
 	}
+	if (!cdrom && path && !ini_value_ok(path)) {
+		/* A disk with no source is no disk: the profile would be refused. */
+		dx_use_all(disk);
+		dx_warn(im->d, disk,
+			"a path a profile cannot hold (a control character, a comment's ';', or "
+			"what is not text): left out; rename the file");
+		return;
+	}
 	if (!cdrom && dx_child(disk, "readonly") && bus &&
 	    (streq(bus, "sata") || streq(bus, "ide"))) {
 		/* Never written as writable: what it holds was meant to stay. */

@@ -1,5 +1,7 @@
 #include "ini_out.h"
 
+#include "base/utf8.h"
+
 #include <stdarg.h>
 
 static struct ini_section *section(struct ini_out *o, const char *name)
@@ -39,16 +41,9 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-/* A control character (a line break) would end the value's line; " ;"
- * would begin a comment that cuts it. */
-static bool has_control(const char *s)
+bool ini_value_ok(const char *s)
 {
-	if (strstr(s, " ;"))
-		return true;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
+	return s[0] != ';' && !strstr(s, " ;") && !strstr(s, "\t;") && utf8_is_value(s);
 }
 
 void ini_set(struct ini_out *o, const char *name, const char *key, const char *fmt, ...)
@@ -59,7 +54,7 @@ void ini_set(struct ini_out *o, const char *name, const char *key, const char *f
 	va_start(ap, fmt);
 	value = vformat(fmt, ap);
 	va_end(ap);
-	if (has_control(value)) {
+	if (!ini_value_ok(value)) {
 		strv_pushf(&o->refused, "[%s] %s", name, key);
 		return;
 	}
@@ -74,9 +69,7 @@ void ini_comment(struct ini_out *o, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = vformat(fmt, ap);
 	va_end(ap);
-	for (char *c = text; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
+	utf8_make_value(text);
 	strv_pushf(&section(o, name)->lines, "# %s", text);
 }
 

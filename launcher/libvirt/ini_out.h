@@ -19,8 +19,13 @@ struct ini_out {
 	struct strv refused; /* "[section] key" */
 };
 
-/* KEY = VALUE in SECTION (made when first named); a VALUE with a control
- * character is left out, and its key kept in O->refused. */
+/* Whether S can be a value: a control character (a line break) would end
+ * its line; " ;" or a ';' first would begin a comment that cuts it; what
+ * the parser refuses as text (C1, non-characters, bytes that are not
+ * UTF-8) would make the whole profile unreadable. */
+bool ini_value_ok(const char *s);
+/* KEY = VALUE in SECTION (made when first named); a VALUE that is not
+ * ini_value_ok is left out, and its key kept in O->refused. */
 void ini_set(struct ini_out *o, const char *section, const char *key, const char *fmt, ...)
     _printf_(4, 5);
 /* A comment line in SECTION, before what follows it there. */

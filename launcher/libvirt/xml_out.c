@@ -1,6 +1,7 @@
 #include "xml_out.h"
 
 #include "base/termsafe.h"
+#include "base/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ void xo_comment(xmlNode *parent, const char *fmt, ...)
 	_cleanup_free_ char *text = termsafe_str(raw);
 	xmlNode *c;
 
+	utf8_make_value(text); /* XML refuses U+FFFE, which termsafe_str keeps */
 	/* A comment may hold no "--" and not end with "-". */
 	for (size_t i = 0, n = strlen(text); i < n; i++)
 		if (text[i] == '-' && (i + 1 == n || text[i + 1] == '-'))

@@ -92,6 +92,7 @@ static void free_devices(struct profile *p)
 void profile_free(struct profile *p)
 {
 	free(p->path);
+	free(p->untrusted_why);
 	free(p->vm.name);
 	free(p->vm.user);
 	free(p->vm.state_dir);

@@ -160,6 +160,7 @@ struct key_line {
 struct profile {
 	char *path;
 	bool trusted; /* owned by root (or the caller when not root), not writable by others */
+	char *untrusted_why; /* root's walk refused it: why (NULL: trusted, or not root) */
 
 	struct {
 		char *name;

@@ -446,6 +446,10 @@ static int check_trust(struct check *c)
 	int args = profile_key_line(p, "qemu", "args");
 	bool first_is_args = args && (!extra || args < extra);
 
+	if (p->qemu.extra_args.n && !p->trusted && p->untrusted_why)
+		return check_bad(c, first_is_args ? args : extra,
+				 "%s is allowed only in a trusted profile, and this one is not: %s",
+				 first_is_args ? "args" : "extra_args", p->untrusted_why);
 	if (p->qemu.extra_args.n && !p->trusted)
 		return check_bad(
 		    c, first_is_args ? args : extra,

@@ -61,73 +61,79 @@ static bool file_trusted(const struct stat *st)
 	return owner_ok && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-/* The user behind sudo or pkexec, or NULL. */
-static struct passwd *invoker(void)
+/* PATH opened with the rights of PW alone. Through sudo or pkexec it comes
+ * before root's walk, so that what root sees of a file the user may not
+ * read (whether it exists, its owner) shows in no message. */
+static int open_as(const char *path, const struct passwd *pw, const struct trust_req *req,
+		   struct pl_err *err)
 {
-	uid_t uid;
-	return geteuid() == 0 && invoker_uid(&uid, NULL) ? getpwuid(uid) : NULL;
-}
-
-/* Through sudo or pkexec, root reads only a profile its user could read as
- * well: the errors quote the file, and print shows it. FD is root's open of
- * PATH; the user's own open must reach the same file. */
-static int reopen_as_invoker(int fd, const char *path, const struct passwd *pw,
-			     const struct trust_req *req, struct pl_err *err)
-{
-	_cleanup_close_ int root_fd = fd;
-	_cleanup_close_ int user_fd =
-	    trust_open_as(path, pw->pw_uid, pw->pw_gid, pw->pw_name, req, err);
 	_cleanup_free_ char *shown = absolute_path(path);
-	struct stat a, b;
+	int fd = trust_open_as(path, pw->pw_uid, pw->pw_gid, pw->pw_name, req, err);
 
-	if (user_fd == -EACCES || user_fd == -EPERM) {
-		err_clear(err);
-		return err_input(
-		    err,
-		    "%s: %s may not read it; through sudo or pkexec, passlaunch reads a "
-		    "profile only with the rights of the user behind it as well; make it "
-		    "readable, e.g. chmod 644 %s",
-		    path, pw->pw_name, shown ? shown : path);
-	}
-	if (user_fd < 0)
-		return user_fd;
-	if (fstat(root_fd, &a) < 0 || fstat(user_fd, &b) < 0 || a.st_dev != b.st_dev ||
-	    a.st_ino != b.st_ino)
-		return err_input(err, "%s: it changed while it was opened; try again", path);
-	return steal_fd(&user_fd);
+	if (fd != -EACCES && fd != -EPERM)
+		return fd;
+	err_clear(err);
+	return err_input(err,
+			 "%s: %s may not read it; through sudo or pkexec, passlaunch reads a "
+			 "profile only with the rights of the user behind it as well; make it "
+			 "readable, e.g. chmod 644 %s",
+			 path, pw->pw_name, shown ? shown : path);
 }
 
-static int open_profile(const char *path, bool must_trust, bool *trusted, struct pl_err *err)
+static int same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Root's walk decides whether the profile is trusted (its reason kept in
+ * P->untrusted_why when not); the user behind sudo or pkexec must be able to
+ * read it too, and the two opens must be one file. A profile that is not
+ * root's is read with that user's rights, or nobody's, never root's. */
+static int open_profile(const char *path, bool must_trust, struct profile *p, struct pl_err *err)
 {
 	struct trust_req req = {"the profile", O_RDONLY, TRUST_REG, must_trust};
-	struct passwd *pw = invoker();
-	int fd = trust_open(path, &req, err);
+	struct passwd *pw = geteuid() == 0 ? invoker_passwd() : NULL;
+	_cleanup_close_ int user_fd = pw ? open_as(path, pw, &req, err) : -1;
+	int fd;
 
-	*trusted = fd >= 0;
-	if (fd >= 0 && pw)
-		return reopen_as_invoker(fd, path, pw, &req, err);
-	if (fd != -EPERM || must_trust || geteuid() != 0)
-		return fd;
-	/* Not root's: read with the rights of the user behind sudo or pkexec, else nobody's. */
-	err_clear(err);
-	if (!pw)
+	if (pw && user_fd < 0)
+		return user_fd;
+	fd = trust_open(path, &req, err);
+	p->trusted = fd >= 0;
+	if (fd == -EPERM && !must_trust && geteuid() == 0) {
+		p->untrusted_why = xstrdup(err->msg);
+		err_clear(err);
+		if (user_fd >= 0)
+			return steal_fd(&user_fd);
 		pw = getpwnam("nobody");
-	if (!pw)
-		return err_input(err, "%s: not root's, and there is no user 'nobody' to read it as",
-				 path);
-	return trust_open_as(path, pw->pw_uid, pw->pw_gid, pw->pw_name, &req, err);
+		if (!pw)
+			return err_input(
+			    err, "%s: not root's, and there is no user 'nobody' to read it as",
+			    path);
+		return open_as(path, pw, &req, err);
+	}
+	if (fd < 0 || user_fd < 0)
+		return fd;
+	if (!same_file(fd, user_fd)) {
+		close(fd);
+		return err_input(err, "%s: it changed while it was opened; try again", path);
+	}
+	close(fd);
+	return steal_fd(&user_fd);
 }
 
 int profile_load(const char *path, struct profile *p, bool must_trust, struct pl_err *err)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	struct stat st;
-	bool trusted;
 	int fd, r;
 
 	profile_init_defaults(p);
 	p->path = xstrdup(path);
-	fd = open_profile(path, must_trust, &trusted, err);
+	fd = open_profile(path, must_trust, p, err);
 	if (fd < 0)
 		return fd == -EPERM || fd == -EMEDIUMTYPE
 			   ? fd
@@ -139,7 +145,7 @@ int profile_load(const char *path, struct profile *p, bool must_trust, struct pl
 	}
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "%s: cannot stat: %s", path, strerror(errno));
-	p->trusted = trusted && file_trusted(&st);
+	p->trusted = p->trusted && file_trusted(&st);
 	r = profile_parse_stream(f, path, p, err);
 	if (r < 0)
 		return r;

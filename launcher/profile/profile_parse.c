@@ -5,11 +5,11 @@
 #include "base/log.h"
 #include "base/size.h"
 #include "base/suggest.h"
+#include "base/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <ini.h>
 #include <libgen.h>
 
@@ -169,44 +169,6 @@ static void read_section_header(struct parser *ps, char *text)
 }
 
 /* Text only: UTF-8, no NUL, no control character but tab and CR. */
-/* The character at S (LEN bytes left): its length, with its code point in
- * *CP; 0 when the bytes are not the shortest form of a Unicode scalar value
- * (a decoder that takes "\xe0\x80\xae" reads '.', which no check here saw). */
-static size_t utf8_char(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	static const uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t n = s[0] < 0x80		   ? 1
-		   : (s[0] & 0xE0) == 0xC0 ? 2
-		   : (s[0] & 0xF0) == 0xE0 ? 3
-		   : (s[0] & 0xF8) == 0xF0 ? 4
-					   : 0;
-	uint32_t c;
-
-	if (!n || n > len)
-		return 0;
-	c = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
-	for (size_t k = 1; k < n; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[k] & 0x3F);
-	}
-	if (c < shortest[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-static bool is_control(uint32_t c)
-{
-	return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || (c >= 0x7F && c <= 0x9F);
-}
-
-/* Unicode's non-characters: U+FDD0..U+FDEF and the last two of each plane. */
-static bool is_noncharacter(uint32_t c)
-{
-	return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
-}
-
 static bool line_is_text(struct parser *ps, const char *text, size_t len)
 {
 	for (size_t i = 0; i < len;) {
@@ -225,14 +187,14 @@ static bool line_is_text(struct parser *ps, const char *text, size_t len)
 			     s[0], i + 1);
 			return false;
 		}
-		if (is_control(c)) {
+		if (utf8_is_control(c)) {
 			fail(ps, ps->line,
 			     c < 0x80 ? "control character 0x%02x at column %zu; a profile is text"
 				      : "control character U+%04X at column %zu; a profile is text",
 			     (unsigned)c, i + 1);
 			return false;
 		}
-		if (is_noncharacter(c)) {
+		if (utf8_is_noncharacter(c)) {
 			fail(ps, ps->line,
 			     "U+%04X at column %zu is not a character; a profile is text",
 			     (unsigned)c, i + 1);

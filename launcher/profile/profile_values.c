@@ -458,6 +458,20 @@ int value_hook_names(const char *text, void *field, char *why)
 	return 0;
 }
 
+/* What would undo passlaunch's watch on QEMU or its drop of privileges:
+ * QEMU takes each option with one dash or two. */
+static bool option_forbidden(const char *arg)
+{
+	static const char *const forbidden[] = {"daemonize", "runas", "chroot", "run-with",
+						"sandbox"};
+	const char *name = arg[0] == '-' ? arg + 1 + (arg[1] == '-') : NULL;
+
+	for (size_t i = 0; name && i < N_ELEMENTS(forbidden); i++)
+		if (streq(name, forbidden[i]))
+			return true;
+	return false;
+}
+
 int value_extra_args(const char *text, void *field, char *why)
 {
 	struct strv args = {0};
@@ -466,7 +480,7 @@ int value_extra_args(const char *text, void *field, char *why)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < args.n; i++) {
-		if (streq(args.v[i], "-daemonize") || streq(args.v[i], "-runas")) {
+		if (option_forbidden(args.v[i])) {
 			r = why_set(why,
 				    "%s is never allowed: passlaunch must watch QEMU and drops "
 				    "privileges itself",

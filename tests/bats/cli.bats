@@ -508,3 +508,64 @@ root_only_profile() {
 	# pkexec's own (no SUDO_UID beside it) is the user behind it.
 	prints_secret PKEXEC_UID="$(id -u daemon)" theirs.ini
 }
+
+@test "through sudo, the user's rights are the user's alone: root's capabilities do not open another process's /proc files" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	sleep 60 &
+	local pid=$!
+	# /proc/PID/maps is guarded by ptrace rights (CAP_SYS_PTRACE), not modes.
+	SUDO_UID=65534 run "$PASSLAUNCH" print "/proc/$pid/maps"
+	kill "$pid"
+	assert_failure 2
+	assert_output "passlaunch: error: /proc/$pid/maps: nobody may not read it; through sudo or pkexec, passlaunch reads a profile only with the rights of the user behind it as well; make it readable, e.g. chmod 644 /proc/$pid/maps"
+}
+
+@test "through sudo, a SUDO_UID that names no user reads as nobody, never as root" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	root_only_profile
+	local uid
+	for uid in -1 4294967295 1500abc ' 1500' 4242424; do
+		run env SUDO_UID="$uid" PKEXEC_UID=0 "$PASSLAUNCH" print secret.ini
+		assert_failure 2
+		refute_output --partial secret-token
+	done
+	# Root behind sudo (SUDO_UID=0) is root.
+	prints_secret SUDO_UID=0 secret.ini
+}
+
+@test "a FIFO swapped in for the profile between its check and its open never hangs the launcher" {
+	printf '[qemu]\naccel = tcg\n[memory]\nsize = 128M\n' >reg.ini
+	mkfifo fifo
+	# Each name in turn: the profile, nothing, a FIFO nobody writes, nothing.
+	/usr/bin/python3 -c '
+import os
+while True:
+    for a, b in (("reg.ini", "x.ini"), ("x.ini", "reg.ini"), ("fifo", "x.ini"), ("x.ini", "fifo")):
+        os.rename(a, b)' &
+	local flipper=$! i hung=0
+	for ((i = 0; i < 300; i++)); do
+		timeout 5 "$PASSLAUNCH" print x.ini >/dev/null 2>&1 || (($? != 124)) || hung=$((hung + 1))
+	done
+	kill "$flipper"
+	assert_equal "$hung" 0
+}
+
+@test "through sudo, check tells nothing of files only root may reach: not a ROM's size, not whether a disk exists" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	open_tmp_to_nobody
+	install -d -m 700 private
+	printf '%027d' 0 >private/vbios.rom
+	truncate -s 1M private/there.img
+	printf '%s\n' '[qemu]' 'accel = tcg' '[memory]' 'size = 128M' '[gpu.main]' 'address = 0b:00.0' \
+		"rom = $TMP/private/vbios.rom" '[disk.there]' "source = $TMP/private/there.img" \
+		'[disk.gone]' "source = $TMP/private/gone.img" >probe.ini
+	SUDO_UID=65534 run "$PASSLAUNCH" check probe.ini
+	refute_output --partial "27 bytes"
+	assert_output --partial "$TMP/private/vbios.rom is missing, empty or unreadable"
+	assert_output --partial "$TMP/private/there.img: Permission denied"
+	assert_output --partial "$TMP/private/gone.img: Permission denied"
+	# Root's own check sees them.
+	run "$PASSLAUNCH" check probe.ini
+	assert_output --partial "$TMP/private/vbios.rom (27 bytes)"
+	assert_output --partial "$TMP/private/gone.img: No such file or directory"
+}

@@ -164,8 +164,8 @@ for line in open(sys.argv[1]):
 	assert_equal "${stderr%%: expected*}" "passlaunch export: bad.ini:2: [vm] name = bad name"
 }
 
-@test "export: a profile's path with control bytes or bytes that are not UTF-8 still gives well-formed XML" {
-	local dir=$TMP/$'odd\x01\x1b[2J\xff--dir-'
+@test "export: a profile's path with control bytes, bytes that are not UTF-8 or a non-character still gives well-formed XML" {
+	local dir=$TMP/$'odd\x01\x1b[2J\xff--dir-\xef\xbf\xbe'
 	mkdir -p "$dir"
 	printf '[vm]\nname = odd\n[qemu]\naccel = tcg\n[memory]\nsize = 1G\n' >"$dir/odd.ini"
 	run --separate-stderr "$PASSLAUNCH" export --libvirt "$dir/odd.ini"
@@ -175,7 +175,7 @@ for line in open(sys.argv[1]):
 	assert_success
 	run grep -c $'\x1b' odd.xml
 	assert_output 0
-	run grep -F "from $TMP/odd^A^[[2J\\xFF -dir-/odd.ini-->" odd.xml
+	run grep -F "from $TMP/odd^A^[[2J\\xFF -dir-???/odd.ini-->" odd.xml
 	assert_success
 }
 

@@ -204,6 +204,35 @@ calls() {
 	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/trust"
 }
 
+# on_user_mount DIR COMMAND...: COMMAND with DIR mounted nosuid over itself,
+# as udisks mounts a user's stick and fusermount a user's FUSE: root-owned
+# files there are whoever made the disk's to claim. A mount of its own
+# (unshare), gone with COMMAND.
+on_user_mount() {
+	unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,nosuid "$1" && shift && exec "$@"' _ "$@"
+}
+
+@test "hooks: as root, a hook directory or profile on a filesystem mounted nosuid (a user's stick, a user's FUSE) is not root's: no hook runs, no [qemu] args" {
+	hook 10-stick
+	hooked_vm stick acpi
+	run on_user_mount "$TMP/hooks" timeout -k 5 60 "$PASSLAUNCH" run stick.ini
+	assert_equal "$status" 2
+	assert_output "passlaunch: error: $TMP/hooks: its directory $TMP/hooks is on a filesystem mounted nosuid, as a user's disk or FUSE is: its owners are whatever the disk says; passlaunch runs as root and uses it as a directory of hooks, so it must be on a filesystem root mounted; move it, e.g. to /etc/passlaunch"
+	assert_not_exists calls
+	assert_not_exists "$PASSLAUNCH_RUNTIME_DIR/stick"
+	# A profile there is read, but not trusted: its [qemu] args are refused.
+	mkdir stick
+	printf '[qemu]\naccel = tcg\nargs = -no-user-config\n[memory]\nsize = 128M\n' >stick/args.ini
+	run on_user_mount "$TMP/stick" "$PASSLAUNCH" print stick/args.ini
+	assert_equal "$status" 2
+	assert_output --partial "stick/args.ini:3: args is allowed only in a trusted profile, and this one is not: stick/args.ini: its directory $TMP/stick is on a filesystem mounted nosuid"
+	# A tmpfs mounted nosuid is root's own (only root mounts one): trusted.
+	cp stick/args.ini args.ini
+	run unshare -m sh -c 'mount -t tmpfs -o nosuid,mode=755 tmpfs "$1" && cp "$2" "$1/" && exec "$3" print "$1/args.ini"' _ "$TMP/stick" "$TMP/args.ini" "$PASSLAUNCH"
+	assert_success
+	assert_output --partial -no-user-config
+}
+
 @test "hooks: a shipped hook that is not installed is a clear error; a non-executable file is skipped with a warning" {
 	mkdir shipped
 	export PASSLAUNCH_HOOKS_DIR=$TMP/shipped

@@ -119,9 +119,11 @@ domain_here() {
 	assert_equal "$status" 1
 	refute_output --partial "evil"
 	assert_equal "$(grep -c '^\[qemu\]$' <<<"$output")" 1
-	assert_equal "$stderr" "evil.xml:1: <domain>: 2 values held a line break, another control character or \" ;\", which would end or cut their line in the profile: left out ([disk.disk0] source, [qemu] args)"
+	assert_equal "$stderr" "evil.xml:2: <disk>: a path a profile cannot hold (a control character, a comment's ';', or what is not text): left out; rename the file
+evil.xml:1: <domain>: 1 value held a line break or another control character, a comment's ';', or what is not text, which would end, cut or spoil their line in the profile: left out ([qemu] args)"
 	printf '%s\n' "$output" >evil.ini
 	run --separate-stderr "$PASSLAUNCH" print evil.ini
+	assert_success
 	refute_output --partial "evil"
 }
 
@@ -181,6 +183,10 @@ domain_here() {
 	sed -i 's/0x100000000/0x0/; s/bus="0x0b"/bus="junk"/' pci.xml
 	import_to pci.xml
 	assert_equal "$status" 2
+	# Only digits: strtoul alone would take a sign or a blank first.
+	sed -i 's/bus="junk"/bus="+11"/' pci.xml
+	import_to pci.xml
+	assert_equal "$status" 2
 	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
 		'<hostdev mode="subsystem" type="usb"><source><vendor id="0x1046d"/><product id="0xc52b"/></source></hostdev>' \
 		'</devices><qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0">' \
@@ -217,5 +223,19 @@ usb.xml:4: <arg>: an argument with no value: give it value='...'"
 	assert_equal "$stderr" "zero.xml:3: <disk>: a read-only SATA disk, which QEMU refuses (libvirt cannot start it either): left out; on bus = virtio or scsi it can be read-only"
 	printf '%s\n' "$output" >zero.ini
 	run "$PASSLAUNCH" print zero.ini
+	assert_success
+}
+
+@test "import: a value the profile could not hold as it is (a ';' first, a C1 control, a non-character) is left out and named; a comment with one is made text" {
+	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
+		'<disk type="file" device="disk"><source file="/a&#x85;b.img"/><target dev="vda" bus="virtio"/><alias name="ua-&#xFDD0;x"/></disk>' \
+		'</devices><cpu mode="custom"><model>;Skylake</model></cpu>' \
+		'<qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0"><qemu:arg value=";-foo"/></qemu:commandline></domain>' >odd.xml
+	import_to odd.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "odd.xml:2: <disk>: a path a profile cannot hold (a control character, a comment's ';', or what is not text): left out; rename the file
+odd.xml:1: <domain>: 2 values held a line break or another control character, a comment's ';', or what is not text, which would end, cut or spoil their line in the profile: left out ([cpu] model, [qemu] args)"
+	printf '%s\n' "$output" >odd.ini
+	run "$PASSLAUNCH" print odd.ini
 	assert_success
 }

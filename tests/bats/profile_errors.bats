@@ -559,6 +559,13 @@ expect_error() {
 	extra_args = -daemonize
 	EOF
 	expect_error "bad.ini:2: [qemu] extra_args = -daemonize: -daemonize is never allowed: passlaunch must watch QEMU and drops privileges itself"
+	# QEMU takes two dashes too; -run-with user= and -chroot drop privileges,
+	# -sandbox would replace passlaunch's.
+	local arg
+	for arg in --daemonize --runas -chroot --run-with -run-with -sandbox --sandbox; do
+		printf '[qemu]\nextra_args = %s x\n' "$arg" >bad.ini
+		expect_error "bad.ini:2: [qemu] extra_args = $arg x: $arg is never allowed: passlaunch must watch QEMU and drops privileges itself"
+	done
 }
 
 @test "extra_args with a quote left open" {

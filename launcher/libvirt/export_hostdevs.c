@@ -70,7 +70,8 @@ static void export_gpu(struct export *ex, const struct profile_gpu *g)
 	}
 	for (unsigned fn = 0; fn < 8; fn++)
 		if ((mask >> fn) & 1)
-			pci_hostdev(ex, g->address, fn, profile_gpu_rom(g, fn), g->rombar, 0,
+			pci_hostdev(ex, g->address, fn, profile_gpu_rom(g, fn),
+				    profile_gpu_rombar(g, fn), 0,
 				    fn == g->address.func ? g->ref.label : NULL);
 	if (g->primary)
 		ex_warn(ex, section, "primary", "libvirt has no x-vga: left out");

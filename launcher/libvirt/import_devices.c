@@ -37,25 +37,25 @@ static enum slot_class slot_class(const struct pci_addr *a)
 }
 
 /* <rom file= bar=>: the function's ROM (rom, or rom.N of a GPU's function
- * N) and whether the guest sees it (rombar, once for a GPU). */
+ * N) and whether the guest sees it (rombar, or rombar.N of a GPU's
+ * function when not all its functions hide it). */
 static void write_rom(struct import *im, xmlNode *dev, const char *section, unsigned fn,
-		      bool bar_here)
+		      bool gpu_function, bool all_hidden)
 {
 	xmlNode *rom = dx_child(dev, "rom");
 	_cleanup_free_ char *file = dx_attr(rom, "file");
-	_cleanup_free_ char *bar = dx_attr(rom, "bar");
-
-	char key[8];
+	char key[12];
 
 	snprintf(key, sizeof(key), fn ? "rom.%u" : "rom", fn);
 	if (file)
 		ini_set(&im->out, section, key, "%s", file);
-	if (bar && streq(bar, "off") && bar_here)
-		ini_set(&im->out, section, "rombar", "no");
-	else if (bar && streq(bar, "off"))
-		dx_warn(im->d, rom,
-			"the ROM BAR hidden on one function: rombar = no hides it on "
-			"every function of the GPU");
+	if (!dx_attr_is(rom, "bar", "off") || (all_hidden && fn))
+		return;
+	if (gpu_function && !all_hidden)
+		snprintf(key, sizeof(key), "rombar.%u", fn);
+	else
+		snprintf(key, sizeof(key), "rombar");
+	ini_set(&im->out, section, key, "no");
 }
 
 static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struct pl_err *err)
@@ -75,6 +75,16 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 			       "not a PCI address: domain 0-0xffff, bus 0-0xff, "
 			       "slot 0-0x1f, function 0-7");
 	return 0;
+}
+
+/* Whether every passed function of the slot hides its ROM BAR. */
+static bool all_hidden(const struct slot *s)
+{
+	for (unsigned fn = 0; fn < 8; fn++)
+		if ((s->functions & (1u << fn)) &&
+		    !dx_attr_is(dx_child(s->node[fn], "rom"), "bar", "off"))
+			return false;
+	return true;
 }
 
 static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus)
@@ -103,7 +113,7 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 				    "are passed");
 		for (unsigned fn = 0; fn < 8; fn++)
 			if (s->functions & (1u << fn))
-				write_rom(im, s->node[fn], section, fn, fn == 0);
+				write_rom(im, s->node[fn], section, fn, true, all_hidden(s));
 		strv_free(&list);
 		return;
 	}
@@ -118,7 +128,7 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 		im_section(im, s->node[fn], "pci", fallback, section);
 		ini_set(&im->out, section, "address", "%s", bdf);
 		im_boot(im, s->node[fn], section);
-		write_rom(im, s->node[fn], section, 0, true);
+		write_rom(im, s->node[fn], section, 0, false, false);
 	}
 }
 

@@ -167,6 +167,13 @@ uint64_t profile_looking_glass_size(const struct profile *p)
 	return size;
 }
 
+bool profile_gpu_rombar(const struct profile_gpu *g, unsigned fn)
+{
+	if (fn < 8 && g->function_rombar[fn] != TRI_AUTO)
+		return g->function_rombar[fn] == TRI_YES;
+	return g->rombar;
+}
+
 const char *profile_gpu_rom(const struct profile_gpu *g, unsigned fn)
 {
 	if (fn == g->address.func && g->rom)

@@ -73,9 +73,10 @@ struct profile_gpu {
 	struct section_ref ref;
 	struct pci_addr address;
 	bool all_functions;
-	uint8_t function_mask; /* bit N: function N, when !all_functions */
-	char *rom;	       /* the address's function */
-	char *function_rom[8]; /* rom.N: host function N's */
+	uint8_t function_mask;	/* bit N: function N, when !all_functions */
+	char *rom;		/* the address's function */
+	char *function_rom[8];	/* rom.N: host function N's */
+	int function_rombar[8]; /* rombar.N: enum tristate; auto: rombar's */
 	bool rombar;
 	bool primary;
 	char *host_driver;  /* NULL: auto */
@@ -303,6 +304,8 @@ bool profile_has_sound_card(const struct profile *p);
 uint64_t profile_looking_glass_size(const struct profile *p);
 /* The ROM host function fn of a GPU runs (rom for the address's function,
  * else rom.N), or NULL; and the key that named it ("rom", "rom.1"). */
+/* Whether the guest sees host function FN's ROM: rombar.N, else rombar. */
+bool profile_gpu_rombar(const struct profile_gpu *g, unsigned fn);
 const char *profile_gpu_rom(const struct profile_gpu *g, unsigned fn);
 const char *profile_gpu_rom_key(const struct profile_gpu *g, unsigned fn, char *buf, size_t len);
 /* q35 (PCIe, ICH9) or pc (i440fx: conventional PCI, PIIX4), by QEMU's names

@@ -139,11 +139,19 @@ static int check_memory(struct check *c)
 	return 0;
 }
 
-/* rom.N names a function that goes along, and not the one rom names. */
+/* rom.N and rombar.N name a function that goes along, and rom.N not the
+ * one rom names. */
 static int check_gpu_roms(struct check *c, const struct profile_gpu *g, const char *section)
 {
 	for (unsigned fn = 0; fn < 8; fn++) {
-		char key[8];
+		char key[12];
+		snprintf(key, sizeof(key), "rombar.%u", fn);
+		if (g->function_rombar[fn] != TRI_AUTO && !g->all_functions &&
+		    !(g->function_mask & (1u << fn)))
+			return check_bad(c, check_key_line(c, section, key),
+					 "%s is for function %u, which functions leaves out; add "
+					 "%u to functions or remove %s",
+					 key, fn, fn, key);
 		if (!g->function_rom[fn])
 			continue;
 		snprintf(key, sizeof(key), "rom.%u", fn);

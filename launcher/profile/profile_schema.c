@@ -77,6 +77,8 @@ static const struct choice aios[] = {{"auto", AIO_AUTO},
 				     {"native", AIO_NATIVE},
 				     {"threads", AIO_THREADS},
 				     {NULL, 0}};
+/* rombar.N: yes or no; unset (auto) is rombar's. */
+static const struct choice bools_auto[] = {{"yes", TRI_YES}, {"no", TRI_NO}, {NULL, 0}};
 static const struct choice tristates[] = {
     {"auto", TRI_AUTO}, {"yes", TRI_YES}, {"no", TRI_NO}, {NULL, 0}};
 static const struct choice net_types[] = {{"user", NET_USER}, {"bridge", NET_BRIDGE},
@@ -270,6 +272,14 @@ static const struct key_spec gpu_keys[] = {
     KEY_OPT("rom.6", V_PATH, GPU(function_rom[6])),
     KEY_OPT("rom.7", V_PATH, GPU(function_rom[7])),
     KEY("rombar", V_BOOL, GPU(rombar)),
+    KEY_CHOICE("rombar.0", INT_FIELD(struct profile_gpu, function_rombar[0]), bools_auto),
+    KEY_CHOICE("rombar.1", INT_FIELD(struct profile_gpu, function_rombar[1]), bools_auto),
+    KEY_CHOICE("rombar.2", INT_FIELD(struct profile_gpu, function_rombar[2]), bools_auto),
+    KEY_CHOICE("rombar.3", INT_FIELD(struct profile_gpu, function_rombar[3]), bools_auto),
+    KEY_CHOICE("rombar.4", INT_FIELD(struct profile_gpu, function_rombar[4]), bools_auto),
+    KEY_CHOICE("rombar.5", INT_FIELD(struct profile_gpu, function_rombar[5]), bools_auto),
+    KEY_CHOICE("rombar.6", INT_FIELD(struct profile_gpu, function_rombar[6]), bools_auto),
+    KEY_CHOICE("rombar.7", INT_FIELD(struct profile_gpu, function_rombar[7]), bools_auto),
     KEY("primary", V_BOOL, GPU(primary)),
     KEY_CUSTOM("host_driver", GPU(host_driver), value_driver),
     KEY_CUSTOM("reset_method", GPU(reset_method), value_reset_method),
@@ -364,6 +374,8 @@ static void *open_gpu(struct profile *p, const char *label, int line)
 	struct profile_gpu *gpu = APPEND(p->gpus, p->n_gpus, label, line);
 	gpu->all_functions = true;
 	gpu->rombar = true;
+	for (unsigned fn = 0; fn < 8; fn++)
+		gpu->function_rombar[fn] = TRI_AUTO;
 	return gpu;
 }
 

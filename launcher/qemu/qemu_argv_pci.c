@@ -63,7 +63,7 @@ static void add_gpu(struct argv_builder *b, const struct profile_gpu *g, uint8_t
 					guest_func == 0 && multi ? ",multifunction=on" : "",
 					guest_func == 0 && g->primary ? ",x-vga=on" : "",
 					rom ? ",romfile=" : "", rom ? rom : "",
-					g->rombar ? "" : ",rombar=0"));
+					profile_gpu_rombar(g, fn) ? "" : ",rombar=0"));
 		guest_func++;
 	}
 	if (b->hotplug)

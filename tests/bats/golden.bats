@@ -47,6 +47,7 @@ check_golden() {
 @test "golden: pin-13900k" { check_golden pin-13900k; }
 @test "golden: pin-epyc-2s" { check_golden pin-epyc-2s; }
 @test "golden: apu-roms" { check_golden apu-roms; }
+@test "golden: gpu-rombar" { check_golden gpu-rombar; }
 @test "golden: rebar" { check_golden rebar; }
 @test "golden: looking-glass-kvmfr" { check_golden looking-glass-kvmfr; }
 

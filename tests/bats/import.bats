@@ -104,7 +104,7 @@ domain_here() {
 	run --separate-stderr "$PASSLAUNCH" import handmade-win10.xml
 	assert_line "rom = /srv/vbios.rom"
 	assert_line "rom.1 = /srv/gop.rom"
-	assert_line "rombar = no"
+	assert_line "rombar.0 = no"
 }
 
 @test "import: a value with a line break cannot add a key or a section to the profile; it is left out and named (exit 1)" {

@@ -1140,3 +1140,19 @@ expect_error() {
 	EOF
 	expect_error "bad.ini:4: link applies to type = macvtap"
 }
+
+@test "rombar.N for a function the GPU does not pass, or not yes or no" {
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	functions = 0
+	rombar.1 = no
+	EOF
+	expect_error "bad.ini:4: rombar.1 is for function 1, which functions leaves out; add 1 to functions or remove rombar.1"
+	profile <<-'EOF'
+	[gpu.main]
+	address = 0000:0b:00.0
+	rombar.1 = auto
+	EOF
+	expect_error "bad.ini:3: [gpu.main] rombar.1 = auto: expected one of yes, no"
+}

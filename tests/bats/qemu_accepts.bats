@@ -209,6 +209,7 @@ accepts() {
 @test "QEMU accepts golden: pin-13900k" { accepts "$GOLDEN/pin-13900k.ini"; }
 @test "QEMU accepts golden: pin-epyc-2s" { accepts "$GOLDEN/pin-epyc-2s.ini"; }
 @test "QEMU accepts golden: apu-roms" { accepts "$GOLDEN/apu-roms.ini"; }
+@test "QEMU accepts golden: gpu-rombar" { accepts "$GOLDEN/gpu-rombar.ini"; }
 @test "QEMU accepts golden: rebar" { accepts "$GOLDEN/rebar.ini"; }
 @test "QEMU accepts golden: looking-glass-kvmfr" { accepts "$GOLDEN/looking-glass-kvmfr.ini"; }
 

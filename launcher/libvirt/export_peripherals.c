@@ -89,6 +89,9 @@ static void export_display(struct export *ex)
 			xo_attr(xo_attr(xo_child(g, "listen"), "type", "socket"), "socket", "%s",
 				sock);
 		}
+		for (unsigned i = 0; i < p->display.usb_redirect; i++)
+			xo_attr(xo_attr(xo_child(ex->devices, "redirdev"), "bus", "usb"), "type",
+				"spicevmc");
 	} else if (p->display.type == DISPLAY_GTK) {
 		ex_warn(ex, "display", "type",
 			"gtk: libvirt shows a guest by SPICE or VNC (virt-manager)");
@@ -149,13 +152,8 @@ static void export_small_devices(struct export *ex)
 	static const char *const watchdogs[] = {
 	    [WATCHDOG_I6300ESB] = "i6300esb", [WATCHDOG_ITCO] = "itco"};
 	const struct profile *p = ex->p;
-	bool usb = p->vm.usb == TRI_YES;
+	bool usb = profile_usb_controller(p);
 
-	if (p->vm.usb == TRI_AUTO) {
-		usb = p->n_usbs || (profile_has_sound_card(p) && p->audio.device == SOUND_USB);
-		for (size_t i = 0; i < p->n_inputs; i++)
-			usb |= p->inputs[i].device >= INPUT_USB_KEYBOARD;
-	}
 	xo_attr(xo_attr(xo_child(ex->devices, "controller"), "type", "usb"), "model", "%s",
 		usb ? "qemu-xhci" : "none");
 	if (p->firmware.tpm) {

@@ -61,6 +61,33 @@ static void import_spice_channel(struct import *im, xmlNode *devices)
 		}
 }
 
+/* <redirdev bus='usb' type='spicevmc'>: a channel each for the SPICE
+ * client's USB devices (virt-manager adds two to a SPICE domain). */
+static void import_usb_redirect(struct import *im, xmlNode *devices)
+{
+	bool spice = dx_attr_is(dx_child(devices, "graphics"), "type", "spice");
+	unsigned n = 0;
+
+	for (xmlNode *r = dx_child(devices, "redirdev"); r; r = dx_next(r)) {
+		if (!dx_attr_is(r, "type", "spicevmc") || !spice) {
+			dx_warn(im->d, r,
+				"USB redirection %s: passlaunch redirects a SPICE client's "
+				"devices only",
+				spice ? "over another channel" : "without SPICE graphics");
+			continue;
+		}
+		dx_use_all(r);
+		n++;
+	}
+	if (n > 8) {
+		dx_warn(im->d, dx_child(devices, "redirdev"),
+			"%u USB redirection channels: passlaunch has at most 8", n);
+		n = 8;
+	}
+	if (n)
+		ini_set(&im->out, "display", "usb_redirect", "%u", n);
+}
+
 int import_display(struct import *im, struct pl_err *err)
 {
 	xmlNode *devices = dx_child(im->d->root, "devices");
@@ -69,5 +96,6 @@ int import_display(struct import *im, struct pl_err *err)
 	import_graphics(im, devices);
 	import_video(im, devices);
 	import_spice_channel(im, devices);
+	import_usb_redirect(im, devices);
 	return 0;
 }

@@ -199,3 +199,17 @@ bool machine_is_i440fx(const char *machine)
 {
 	return streq(machine, "pc") || (str_has_prefix(machine, "pc-") && !machine_is_q35(machine));
 }
+
+bool profile_usb_controller(const struct profile *p)
+{
+	bool usb = p->n_usbs || (profile_has_sound_card(p) && p->audio.device == SOUND_USB) ||
+		   p->display.usb_redirect;
+
+	if (p->vm.usb != TRI_AUTO)
+		return p->vm.usb == TRI_YES;
+	for (size_t i = 0; i < p->n_inputs; i++)
+		usb |= p->inputs[i].device == INPUT_USB_KEYBOARD ||
+		       p->inputs[i].device == INPUT_USB_MOUSE ||
+		       p->inputs[i].device == INPUT_USB_TABLET;
+	return usb;
+}

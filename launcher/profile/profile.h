@@ -250,6 +250,7 @@ struct profile {
 		unsigned port;		 /* 0: a unix socket only QEMU's user reaches */
 		char *password_file;	 /* with a port: root's, its first line the password */
 		enum serial_port serial; /* the guest's first serial port */
+		unsigned usb_redirect;	 /* SPICE USB redirection channels */
 	} display;
 	struct {
 		struct strv use;
@@ -292,6 +293,9 @@ void profile_free(struct profile *p);
 /* Line where [section] key was set, 0 when it holds its default. */
 /* Any of vcpu_pin, emulator_pin or iothread_pin is auto. */
 bool profile_pins_auto(const struct profile *p);
+/* Whether the guest has the USB controller: usb, or auto with a device
+ * that needs it (a USB device, input or sound card, SPICE redirection). */
+bool profile_usb_controller(const struct profile *p);
 int profile_key_line(const struct profile *p, const char *section, const char *key);
 int profile_section_line(const struct profile *p, const char *section);
 unsigned profile_vcpus(const struct profile *p);

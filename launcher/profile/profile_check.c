@@ -434,6 +434,14 @@ static int check_display(struct check *c)
 		    "root may read, holding the password); or leave port out for a unix "
 		    "socket only QEMU's user can reach",
 		    p->display.port);
+	if (p->display.usb_redirect && p->display.type != DISPLAY_SPICE)
+		return check_bad(c, check_key_line(c, "display", "usb_redirect"),
+				 "usb_redirect needs type = spice: SPICE's client hands its USB "
+				 "devices over");
+	if (p->display.usb_redirect && p->vm.usb == TRI_NO)
+		return check_bad(c, check_key_line(c, "display", "usb_redirect"),
+				 "usb_redirect needs the guest's USB controller; remove usb = no "
+				 "from [vm]");
 	if (p->display.looking_glass != LG_KVMFR &&
 	    profile_key_line(p, "display", "looking_glass_device"))
 		return check_bad(c, check_key_line(c, "display", "looking_glass_device"),

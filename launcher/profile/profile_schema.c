@@ -236,6 +236,7 @@ static const struct key_spec display_keys[] = {
     KEY_UINT("port", P(display.port), 1, 65535),
     KEY("password_file", V_PATH, P(display.password_file)),
     KEY_CHOICE("serial", INT_FIELD(struct profile, display.serial), serial_ports),
+    KEY_UINT("usb_redirect", P(display.usb_redirect), 0, 8),
     END_KEYS,
 };
 

@@ -156,6 +156,11 @@ static void add_spice(struct argv_builder *b)
 	argv_opt(b, "-device", "virtio-serial-pci,id=vdagent-serial");
 	argv_opt(b, "-chardev", "spicevmc,id=vdagent,name=vdagent");
 	argv_opt(b, "-device", "virtserialport,chardev=vdagent,name=com.redhat.spice.0");
+	/* The client's USB devices, each over a channel of its own. */
+	for (unsigned i = 0; i < b->p->display.usb_redirect; i++) {
+		argv_opt(b, "-chardev", "spicevmc,id=usbredir%u,name=usbredir", i);
+		argv_opt(b, "-device", "usb-redir,chardev=usbredir%u,bus=xhci.0,id=redir%u", i, i);
+	}
 }
 
 static void add_vnc(struct argv_builder *b)

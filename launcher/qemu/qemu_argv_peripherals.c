@@ -16,18 +16,6 @@ static bool on_usb(enum input_device d)
 	return d == INPUT_USB_KEYBOARD || d == INPUT_USB_MOUSE || d == INPUT_USB_TABLET;
 }
 
-static bool needs_xhci(const struct profile *p)
-{
-	bool usb = p->n_usbs || (profile_has_sound_card(p) && p->audio.device == SOUND_USB);
-
-	if (p->vm.usb != TRI_AUTO)
-		return p->vm.usb == TRI_YES;
-
-	for (size_t i = 0; i < p->n_inputs; i++)
-		usb |= on_usb(p->inputs[i].device);
-	return usb;
-}
-
 static void add_input(struct argv_builder *b, const struct profile_input *in)
 {
 	if (in->device != INPUT_EVDEV) {
@@ -44,7 +32,7 @@ void argv_add_usb_input(struct argv_builder *b)
 {
 	const struct profile *p = b->p;
 
-	if (needs_xhci(p))
+	if (profile_usb_controller(p))
 		argv_opt(b, "-device", "qemu-xhci,id=xhci");
 	for (size_t i = 0; i < p->n_usbs; i++) {
 		const struct profile_usb *u = &p->usbs[i];

@@ -1156,3 +1156,20 @@ expect_error() {
 	EOF
 	expect_error "bad.ini:3: [gpu.main] rombar.1 = auto: expected one of yes, no"
 }
+
+@test "usb_redirect without SPICE, or without the USB controller" {
+	profile <<-'EOF'
+	[display]
+	type = vnc
+	usb_redirect = 2
+	EOF
+	expect_error "bad.ini:3: usb_redirect needs type = spice: SPICE's client hands its USB devices over"
+	profile <<-'EOF'
+	[vm]
+	usb = no
+	[display]
+	type = spice
+	usb_redirect = 1
+	EOF
+	expect_error "bad.ini:5: usb_redirect needs the guest's USB controller; remove usb = no from [vm]"
+}

@@ -78,34 +78,44 @@ static int refuse(const struct walk *w, const char *bad, const struct stat *st)
 	return -EPERM;
 }
 
-/* A filesystem mounted nosuid is one a user may have made: udisks mounts a
- * user's disks so, fusermount a user's FUSE. The kernel ignores set-user-ID
- * bits there, and root must not believe the owners it shows either. Those
- * only the kernel fills (tmpfs, /proc, /sys...) are root's own. */
-static bool on_user_filesystem(int fd)
+/* Why a filesystem's owners are not to be believed, or NULL. One mounted
+ * nosuid is one a user may have made: udisks mounts a user's disks so,
+ * fusermount a user's FUSE (the kernel ignores set-user-ID bits there, and
+ * root must not believe the owners it shows either); those only the kernel
+ * fills (tmpfs, /proc, /sys...) are root's own. FAT, exFAT, NTFS and SMB
+ * shares have no owners at all: each file shows the mount's, root's. */
+static const char *owners_unreal(int fd)
 {
 	static const unsigned long kernel_filled[] = {
 	    TMPFS_MAGIC,	RAMFS_MAGIC,	    PROC_SUPER_MAGIC,	 SYSFS_MAGIC,
 	    DEVPTS_SUPER_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, HUGETLBFS_MAGIC};
+	static const unsigned long ownerless[] = {MSDOS_SUPER_MAGIC, 0x2011BAB0 /* exFAT */,
+						  0x7366746e /* NTFS3 */, 0xFF534D42 /* CIFS */,
+						  0xFE534D42 /* SMB2 */};
 	struct statfs fs;
 
 	if (fstatfs(fd, &fs) < 0)
-		return true;
+		return "of a filesystem that cannot be told";
+	for (size_t i = 0; i < N_ELEMENTS(ownerless); i++)
+		if ((unsigned long)fs.f_type == ownerless[i])
+			return "on a filesystem with no owners of its own (FAT, NTFS, SMB), where "
+			       "every file shows the mount's";
 	if (!(fs.f_flags & ST_NOSUID))
-		return false;
+		return NULL;
 	for (size_t i = 0; i < N_ELEMENTS(kernel_filled); i++)
 		if ((unsigned long)fs.f_type == kernel_filled[i])
-			return false;
-	return true;
+			return NULL;
+	return "on a filesystem mounted nosuid, as a user's disk or FUSE is: its owners are "
+	       "whatever the disk says";
 }
 
-static int refuse_user_filesystem(const struct walk *w, const char *bad, const struct stat *st)
+static int refuse_user_filesystem(const struct walk *w, const char *bad, const struct stat *st,
+				  const char *why)
 {
 	err_input(w->err,
-		  "%s: %s%s is on a filesystem mounted nosuid, as a user's disk or FUSE is: its "
-		  "owners are whatever the disk says; passlaunch runs as root and uses it as %s, "
-		  "so it must be on a filesystem root mounted; move it, e.g. to /etc/passlaunch",
-		  w->given, S_ISDIR(st->st_mode) ? "its directory " : "", bad, w->req->what);
+		  "%s: %s%s is %s; passlaunch runs as root and uses it as %s, so it must be on "
+		  "a filesystem root mounted; move it, e.g. to /etc/passlaunch",
+		  w->given, S_ISDIR(st->st_mode) ? "its directory " : "", bad, why, w->req->what);
 	return -EPERM;
 }
 
@@ -132,6 +142,7 @@ static void shown_pop(struct walk *w)
 
 static int push_dir(struct walk *w, int fd, const char *name)
 {
+	const char *why;
 	struct stat st;
 
 	shown_push(w, name);
@@ -143,9 +154,9 @@ static int push_dir(struct walk *w, int fd, const char *name)
 		close(fd);
 		return refuse(w, w->shown, &st);
 	}
-	if (w->check && on_user_filesystem(fd)) {
+	if (w->check && (why = owners_unreal(fd))) {
 		close(fd);
-		return refuse_user_filesystem(w, w->shown, &st);
+		return refuse_user_filesystem(w, w->shown, &st, why);
 	}
 	if (w->depth == MAX_DEPTH) {
 		close(fd);
@@ -171,10 +182,12 @@ static int follow_link(struct walk *w, int fd, const struct stat *st, const char
 	ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
 	char *rest;
 
-	if (w->check && (st->st_uid != 0 || on_user_filesystem(fd))) {
+	const char *why = w->check && st->st_uid == 0 ? owners_unreal(fd) : NULL;
+
+	if (w->check && (st->st_uid != 0 || why)) {
 		char at[PATH_MAX + 2];
 		snprintf(at, sizeof(at), "%s/%s", w->shown, name);
-		return st->st_uid != 0 ? refuse(w, at, st) : refuse_user_filesystem(w, at, st);
+		return st->st_uid != 0 ? refuse(w, at, st) : refuse_user_filesystem(w, at, st, why);
 	}
 	if (n < 0)
 		return fail(w, errno);
@@ -212,6 +225,7 @@ static bool more_names(const struct walk *w)
 static int open_last(struct walk *w, int path_fd, const struct stat *st, const char *name)
 {
 	int flags = w->req->flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+	const char *why;
 	struct stat used;
 	int fd;
 
@@ -228,10 +242,10 @@ static int open_last(struct walk *w, int path_fd, const struct stat *st, const c
 		snprintf(at, sizeof(at), "%s%s%s", w->shown, w->depth > 1 ? "/" : "", name);
 		return refuse(w, at, st);
 	}
-	if (w->check && on_user_filesystem(path_fd)) {
+	if (w->check && (why = owners_unreal(path_fd))) {
 		char at[PATH_MAX + 2];
 		snprintf(at, sizeof(at), "%s%s%s", w->shown, w->depth > 1 ? "/" : "", name);
-		return refuse_user_filesystem(w, at, st);
+		return refuse_user_filesystem(w, at, st, why);
 	}
 	if (w->req->flags & O_PATH)
 		return fcntl(path_fd, F_DUPFD_CLOEXEC, 3);
@@ -368,7 +382,7 @@ int trust_open_as(const char *path, uid_t uid, gid_t gid, const char *user,
 		r = -errno;
 	/* As the user: its view of the file system, links and all. */
 	fd = r < 0 ? r : walk_open(path, req, false, err);
-	if (caps_effective(&caps, true) < 0)
+	if (r == 0 && caps_effective(&caps, true) < 0)
 		abort();
 	/* Root setting its own ids back cannot fail; if it did, going on
 	 * with a user's rights would be wrong in ways no caller expects. */

@@ -1,10 +1,12 @@
 #include "cmd_shortcut.h"
 
+#include "base/invoker.h"
 #include "base/log.h"
 #include "profile/profile_load.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -12,10 +14,26 @@
 #define DATADIR "/usr/local/share"
 #endif
 
-static char *applications_dir(bool system)
+/* The user's own entry is written with the user's rights: through sudo or
+ * pkexec root would otherwise make directories and files wherever the
+ * environment (kept by sudo -E) points, links and all. HOME is that user's
+ * home from passwd. */
+static int become_invoker(const char **home, struct pl_err *err)
+{
+	struct passwd *pw = geteuid() == 0 ? invoker_passwd() : NULL;
+
+	if (!pw)
+		return 0;
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return err_set(err, errno, "cannot become %s: %s", pw->pw_name, strerror(errno));
+	*home = pw->pw_dir;
+	return 0;
+}
+
+static char *applications_dir(bool system, const char *home)
 {
 	const char *env = getenv(system ? "PASSLAUNCH_SYSTEM_APPLICATIONS" : "XDG_DATA_HOME");
-	const char *home = getenv("HOME");
 
 	if (system)
 		return xstrdup(env && *env == '/' ? env : DATADIR "/applications");
@@ -86,6 +104,7 @@ int cmd_shortcut(int argc, char **argv, struct pl_err *err)
 	char self[PATH_MAX];
 	struct profile p = {0};
 	bool system = argc == 3 && streq(argv[2], "--system");
+	const char *home = getenv("HOME");
 	ssize_t n;
 	int r;
 
@@ -94,7 +113,9 @@ int cmd_shortcut(int argc, char **argv, struct pl_err *err)
 	r = profile_resolve(argv[1], &path, err);
 	if (r == 0)
 		r = profile_load(path, &p, false, err);
-	dir = r == 0 ? applications_dir(system) : NULL;
+	if (r == 0 && !system)
+		r = become_invoker(&home, err);
+	dir = r == 0 ? applications_dir(system, home) : NULL;
 	if (r == 0 && !dir)
 		r = err_input(err, "neither XDG_DATA_HOME nor HOME is set: where do your "
 				   "applications go?");

@@ -38,14 +38,20 @@ static int copy_file(int in, int out)
  * leaves a half-copied NVRAM, and an existing one is never replaced. */
 static int copy_template(const char *template, const char *vars, struct pl_err *err)
 {
+	/* As root, only a template on a path only root can change (a link
+	 * planted there would have root copy /etc/shadow to QEMU), and a
+	 * regular file (not a FIFO that hangs, nor a device). */
+	struct trust_req req = {"the OVMF VARS template", O_RDONLY | O_NONBLOCK, TRUST_REG, false};
 	_cleanup_free_ char *tmp = xasprintf("%s.new.%d", vars, (int)getpid());
-	_cleanup_close_ int in = open(template, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int in = trust_open(template, &req, err);
 	_cleanup_close_ int out = -1;
 	int r;
 
 	if (in < 0)
-		return err_set(err, errno, "cannot read the OVMF VARS template %s: %s", template,
-			       strerror(errno));
+		return in == -EPERM || in == -EMEDIUMTYPE
+			   ? in
+			   : err_set(err, -in, "cannot read the OVMF VARS template %s: %s",
+				     template, strerror(-in));
 	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		return err_set(err, errno, "cannot create %s: %s", tmp, strerror(errno));

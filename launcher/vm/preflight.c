@@ -16,6 +16,7 @@
  * and directories in between say. Returns 0 or -errno. */
 static int readable_by(const char *path, const struct identity *id)
 {
+	struct stat st;
 	int status, fd;
 	pid_t pid;
 
@@ -28,8 +29,11 @@ static int readable_by(const char *path, const struct identity *id)
 		if (setgroups(0, NULL) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
 		    setresuid(id->uid, id->uid, id->uid) < 0)
 			_exit(EPERM);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		_exit(fd < 0 ? errno : 0);
+		/* Not blocking: a FIFO there must not hang the launcher. */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0)
+			_exit(errno);
+		_exit(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? 0 : EINVAL);
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;

@@ -115,6 +115,24 @@ attack_vm() {
 	assert_equal "$(stat -c %U "$TMP/home/VARS.fd")" "$ATTACKER"
 }
 
+@test "attack: [firmware] vars_template a link to root's file, or a FIFO as the firmware's code; root copies nothing, never hangs" {
+	attack_vm template deaf
+	as_attacker ln -s "$TMP/decoy" "$TMP/home/VARS.fd"
+	sed -i "s|^type = bios$|type = ovmf\nvars_template = $TMP/home/VARS.fd|" "$VM.ini"
+	run timeout -k 5 30 "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 2
+	assert_output --partial "its directory $TMP/home is owned by uid $(id -u "$ATTACKER")"
+	assert_not_exists "$TMP/state/template/OVMF_VARS.fd"
+	assert_decoy_unchanged
+	# The firmware's code a FIFO nobody writes: checked, not waited on.
+	as_attacker mkfifo "$TMP/home/CODE.fd"
+	sed -i "s|^vars_template = .*|code = $TMP/home/CODE.fd|" "$VM.ini"
+	run timeout -k 5 30 "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 2
+	assert_output --partial "CODE.fd"
+	assert_host_restored
+}
+
 @test "attack: QEMU's user cannot write in state_dir during the run, nor make root chown through it after" {
 	attack_vm statedir deaf
 	sed -i 's/^type = bios$/type = ovmf\ntpm = yes/' "$VM.ini"
@@ -348,6 +366,17 @@ except OSError as e:
 	assert_success
 	assert_decoy_unchanged
 	assert_file_contains "$TMP/home/applications/passlaunch-shortcutvm.desktop" "Exec=pkexec "
+}
+
+@test "attack: through sudo -E, shortcut writes the user's entry with the user's rights, never where a kept XDG_DATA_HOME leads root" {
+	install -d -m 700 "$TMP/private"
+	install -d -o "$ATTACKER" "$TMP/home/data"
+	as_attacker ln -s "$TMP/private" "$TMP/home/data/applications"
+	printf '[vm]\nname = shortcutvm\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n' >"$TMP/sc.ini"
+	SUDO_UID=$(id -u "$OTHER") XDG_DATA_HOME=$TMP/home/data run "$PASSLAUNCH" shortcut "$TMP/sc.ini"
+	assert_failure
+	assert_output "passlaunch: error: cannot write $TMP/home/data/applications/passlaunch-shortcutvm.desktop.new: Permission denied"
+	assert_equal "$(ls -A "$TMP/private")" ""
 }
 
 @test "attack: QEMU's user can neither reach nor replace the launcher's monitor sockets" {

@@ -223,11 +223,11 @@ on_user_mount() {
 	# A profile there is read, but not trusted: its [qemu] args are refused.
 	mkdir stick
 	printf '[qemu]\naccel = tcg\nargs = -no-user-config\n[memory]\nsize = 128M\n' >stick/args.ini
+	cp stick/args.ini args.ini
 	run on_user_mount "$TMP/stick" "$PASSLAUNCH" print stick/args.ini
 	assert_equal "$status" 2
 	assert_output --partial "stick/args.ini:3: args is allowed only in a trusted profile, and this one is not: stick/args.ini: its directory $TMP/stick is on a filesystem mounted nosuid"
 	# A tmpfs mounted nosuid is root's own (only root mounts one): trusted.
-	cp stick/args.ini args.ini
 	run unshare -m sh -c 'mount -t tmpfs -o nosuid,mode=755 tmpfs "$1" && cp "$2" "$1/" && exec "$3" print "$1/args.ini"' _ "$TMP/stick" "$TMP/args.ini" "$PASSLAUNCH"
 	assert_success
 	assert_output --partial -no-user-config

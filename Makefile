@@ -73,8 +73,9 @@ TEST_OBJS  := $(filter-out $(BUILD)/obj/base/paths.o,$(OBJS)) $(BUILD)/obj/base/
 # launcher, which executes it, so that libxml2 never links into the binary
 # that runs as root; it needs no privilege.
 IMPORT_SRCS := $(wildcard launcher/libvirt/import*.c) launcher/libvirt/domain_xml.c launcher/libvirt/ini_out.c
+# It reads what it writes with the profile's own parser (import_check.c).
 IMPORT_OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(IMPORT_SRCS)) \
-              $(addprefix $(BUILD)/obj/base/,util.o strv.o error.o pciaddr.o label.o utf8.o)
+              $(filter $(BUILD)/obj/profile/% $(BUILD)/obj/base/%,$(TEST_OBJS))
 # passlaunch export --libvirt: the same, with the profile's parser.
 EXPORT_SRCS := $(wildcard launcher/libvirt/export*.c) launcher/libvirt/xml_out.c
 # It works out auto pinning on the host it runs on (host/pin_plan.c), and,
@@ -105,7 +106,7 @@ MAN_PAGES  := $(MAN_SRCS:man/%.scd=$(BUILD)/man/%)
 all: $(BIN) $(TEST_BIN) $(IMPORT) $(EXPORT) man
 
 $(IMPORT): $(IMPORT_OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS) $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 $(EXPORT): $(EXPORT_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS) $(shell pkg-config --libs libxml-2.0 2>/dev/null)
@@ -149,7 +150,7 @@ $(PROBE): tests/helpers/syscall-probe.c
 
 $(FUZZ_DIR)/obj/%.o: launcher/%.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_OBJS)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
@@ -278,4 +279,4 @@ uninstall:
 clean:
 	rm -rf build passlaunch passlaunch-test passlaunch-import passlaunch-export
 
--include $(OBJS:.o=.d) $(IMPORT_OBJS:.o=.d) $(EXPORT_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(IMPORT_OBJS:.o=.d) $(EXPORT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_IMPORT_OBJS:.o=.d)

@@ -10,10 +10,20 @@
  * the next line is tried again, and the caller's errno is kept. What a
  * line quotes may come from QEMU, a guest or a file name: its control
  * bytes are shown, never sent to the terminal (base/termsafe.h). */
+static bool quiet;
+
+void log_set_quiet(bool on)
+{
+	quiet = on;
+}
+
 static void log_line(const char *level, const char *fmt, va_list ap)
 {
 	int saved = errno;
 	char *text = NULL, *safe;
+
+	if (quiet)
+		return;
 
 	if (vasprintf(&text, fmt, ap) < 0)
 		die_oom();

@@ -124,6 +124,8 @@ int import_run(struct import *im, struct pl_err *err)
 		import_boot_devices(im);
 	if (r == 0)
 		report_unused(im->d, im->d->root);
+	if (r == 0)
+		r = import_check(im, err);
 	if (r == 0 && im->out.refused.n) {
 		_cleanup_free_ char *keys = strv_join(&im->out.refused, ", ");
 		dx_warn(im->d, im->d->root,

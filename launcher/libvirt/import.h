@@ -40,6 +40,9 @@ int import_peripherals(struct import *im, struct pl_err *err);
 int import_display(struct import *im, struct pl_err *err);
 /* <cpu><numa> and <numatune>: the guest's node and the host's. */
 void import_numa(struct import *im);
+/* The profile written, read as passlaunch reads one: each line it refuses
+ * taken out and named, so that what import writes is always valid. */
+int import_check(struct import *im, struct pl_err *err);
 /* After the devices: <os><boot dev=> as their boot keys. */
 void import_boot_devices(struct import *im);
 

@@ -82,6 +82,39 @@ void ini_write(const struct ini_out *o, FILE *f)
 	}
 }
 
+static void drop_section(struct ini_out *o, size_t i)
+{
+	free(o->v[i].name);
+	strv_free(&o->v[i].lines);
+	memmove(&o->v[i], &o->v[i + 1], (o->n - i - 1) * sizeof(*o->v));
+	o->n--;
+}
+
+int ini_drop_line(struct ini_out *o, int line, char **what)
+{
+	int at = 1;
+
+	for (size_t i = 0; i < o->n; i++) {
+		struct strv *lines = &o->v[i].lines;
+		at += i > 0; /* the blank line between sections */
+		if (at == line) {
+			*what = xasprintf("[%s]", o->v[i].name);
+			drop_section(o, i);
+			return 0;
+		}
+		if (line > at && line <= at + (int)lines->n) {
+			size_t j = (size_t)(line - at - 1);
+			*what = xasprintf("[%s] %s", o->v[i].name, lines->v[j]);
+			free(lines->v[j]);
+			memmove(&lines->v[j], &lines->v[j + 1], (lines->n - j) * sizeof(char *));
+			lines->n--;
+			return 0;
+		}
+		at += 1 + (int)lines->n;
+	}
+	return -1;
+}
+
 void ini_free(struct ini_out *o)
 {
 	for (size_t i = 0; i < o->n; i++) {

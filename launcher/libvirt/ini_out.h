@@ -35,6 +35,10 @@ bool ini_has_section(const struct ini_out *o, const char *section);
 /* Whether a section is labelled LABEL ("KIND.LABEL"), of any kind. */
 bool ini_label_used(const struct ini_out *o, const char *label);
 void ini_write(const struct ini_out *o, FILE *f);
+/* Takes out line LINE (from 1) of what ini_write writes: a key or a
+ * comment, or a whole section at its header. Its text goes to *WHAT (the
+ * caller frees it); -1 when there is no such line. */
+int ini_drop_line(struct ini_out *o, int line, char **what);
 void ini_free(struct ini_out *o);
 
 #endif

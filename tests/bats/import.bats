@@ -239,3 +239,21 @@ odd.xml:1: <domain>: 2 values held a line break or another control character, a 
 	run "$PASSLAUNCH" print odd.ini
 	assert_success
 }
+
+@test "import: every line it writes is read back by passlaunch's own parser; what the parser refuses is left out and named, so the profile is valid" {
+	# A mutated domain: a relative emulator, a name passlaunch refuses, a
+	# disk with a relative path and a serial no disk reports, a bad uuid.
+	printf '%s\n' '<domain type="kvm"><name>-win10</name><uuid>zzz</uuid><memory>1048576</memory><vcpu>1</vcpu><devices><emulator>lead/usr/bin/qemu-system-x86_64</emulator>' \
+		'<disk type="file" device="disk"><source file="rel.img"/><target dev="vda" bus="virtio"/><serial>bad serial!</serial></disk></devices></domain>' >bad.xml
+	import_to bad.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "bad.xml:1: <domain>: [qemu] binary = lead/usr/bin/qemu-system-x86_64: expected an absolute path (starting with /): left out
+bad.xml:1: <domain>: [vm] name = -win10: expected 1 to 64 letters, digits, '_', '-' or '.', not starting with '.' or '-': left out
+bad.xml:1: <domain>: [disk.disk0] source = rel.img: expected an absolute path (starting with /): left out
+bad.xml:1: <domain>: [disk.disk0] serial = bad serial!: expected at most 20 letters, digits, '.', '_' or '-', as disks report them, e.g. WD-WX12A3456789: left out
+bad.xml:1: <domain>: [disk.disk0] has no source; add e.g. source = /dev/disk/by-id/nvme-XXXX: left out ([disk.disk0] and its keys)
+bad.xml:1: <domain>: system_uuid = zzz is not a UUID; expected e.g. 43d5b292-4f5c-4b1e-9d59-3c0b6b7e1a21: left out"
+	printf '%s\n' "$output" >bad.ini
+	run "$PASSLAUNCH" print bad.ini
+	assert_success
+}

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <grp.h>
 #include <errno.h>
 #include <limits.h>
 
@@ -56,4 +57,18 @@ struct passwd *invoker_passwd(void)
 	default:
 		return nobody();
 	}
+}
+
+int invoker_become(const char **home, struct pl_err *err)
+{
+	struct passwd *pw = geteuid() == 0 ? invoker_passwd() : NULL;
+
+	if (!pw)
+		return 0;
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return err_set(err, errno, "cannot become %s: %s", pw->pw_name, strerror(errno));
+	if (home)
+		*home = pw->pw_dir;
+	return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef PASSLAUNCH_INVOKER_H
 #define PASSLAUNCH_INVOKER_H
 
+#include "error.h"
+
 #include <pwd.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -23,5 +25,9 @@ enum invoker invoker_uid(uid_t *uid, const char **from);
  * a variable is set but names no user of this host (never root's rights
  * for a value that cannot be read). */
 struct passwd *invoker_passwd(void);
+/* As root: becomes the user behind sudo or pkexec for good (groups, gid,
+ * uid), that user's home from passwd in *HOME when given; nothing when
+ * root is behind it. */
+int invoker_become(const char **home, struct pl_err *err);
 
 #endif

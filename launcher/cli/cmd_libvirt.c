@@ -6,28 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
-
-/* Run through pkexec or sudo, the programs read and write with the rights
- * of the user behind them: they need none of root's, and their input is
- * that user's to name (a link to a file only root may read is theirs to
- * plant). A root shell's own call stays root's. */
-static int drop_to_invoker(struct pl_err *err)
-{
-	struct passwd *pw = invoker_passwd();
-
-	if (!pw)
-		return 0;
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0)
-		return err_set(err, errno, "cannot become %s: %s", pw->pw_name, strerror(errno));
-	return 0;
-}
 
 /* PROGRAM beside this binary: installed together, built together. Root
- * runs only what root owns, as for QEMU's binary. */
+ * runs only what root owns, as for QEMU's binary. Run through pkexec or
+ * sudo, the programs read and write with the rights of the user behind
+ * them: they need none of root's, and their input is that user's to name
+ * (a link to a file only root may read is theirs to plant). A root
+ * shell's own call stays root's. */
 static int exec_beside(const char *program, char **argv, struct pl_err *err)
 {
 	_cleanup_free_ char *exe = path_self_exe();
@@ -45,7 +31,7 @@ static int exec_beside(const char *program, char **argv, struct pl_err *err)
 		return err_set(err, errno,
 			       "cannot run %s: %s (make install puts it beside passlaunch)", path,
 			       strerror(errno));
-	if (geteuid() == 0 && drop_to_invoker(err) < 0)
+	if (geteuid() == 0 && invoker_become(NULL, err) < 0)
 		return -EPERM;
 	argv[0] = path;
 	fexecve(fd, argv, environ);

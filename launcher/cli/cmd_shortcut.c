@@ -6,30 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <sys/stat.h>
 
 #ifndef DATADIR
 #define DATADIR "/usr/local/share"
 #endif
-
-/* The user's own entry is written with the user's rights: through sudo or
- * pkexec root would otherwise make directories and files wherever the
- * environment (kept by sudo -E) points, links and all. HOME is that user's
- * home from passwd. */
-static int become_invoker(const char **home, struct pl_err *err)
-{
-	struct passwd *pw = geteuid() == 0 ? invoker_passwd() : NULL;
-
-	if (!pw)
-		return 0;
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0)
-		return err_set(err, errno, "cannot become %s: %s", pw->pw_name, strerror(errno));
-	*home = pw->pw_dir;
-	return 0;
-}
 
 static char *applications_dir(bool system, const char *home)
 {
@@ -114,7 +96,7 @@ int cmd_shortcut(int argc, char **argv, struct pl_err *err)
 	if (r == 0)
 		r = profile_load(path, &p, false, err);
 	if (r == 0 && !system)
-		r = become_invoker(&home, err);
+		r = invoker_become(&home, err); /* the user's entry, the user's rights */
 	dir = r == 0 ? applications_dir(system, home) : NULL;
 	if (r == 0 && !dir)
 		r = err_input(err, "neither XDG_DATA_HOME nor HOME is set: where do your "

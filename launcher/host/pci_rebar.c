@@ -142,6 +142,13 @@ static char *saved_path(const char *bdf)
 	return xasprintf("%s.rebar", driver);
 }
 
+bool pci_rebar_saved(const char *bdf)
+{
+	_cleanup_free_ char *path = saved_path(bdf);
+
+	return access(path, F_OK) == 0;
+}
+
 int pci_rebar_save(const char *bdf, const struct rebar_sizes *target, struct pl_err *err)
 {
 	_cleanup_free_ char *path = saved_path(bdf);

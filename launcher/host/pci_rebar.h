@@ -19,6 +19,8 @@ int pci_rebar_resolve(const char *bdf, const struct rebar_sizes *want, const cha
 /* The bytes of the 64-bit prefetchable BARs of bdf, those in sizes (may be
  * NULL) counted as they will be: what OVMF's 64-bit window must hold. */
 uint64_t pci_bars64_bytes(const char *bdf, const struct rebar_sizes *sizes);
+/* Whether sizes kept by pci_rebar_save wait for pci_rebind_restoring. */
+bool pci_rebar_saved(const char *bdf);
 /* Keeps the sizes the BARs in target have now, for pci_rebind_restoring;
  * a second call before that keeps the first sizes. */
 int pci_rebar_save(const char *bdf, const struct rebar_sizes *target, struct pl_err *err);

@@ -360,49 +360,6 @@ int hooks_notify(struct hooks *h, const char *phase)
 	return failed;
 }
 
-static const char *env_value(char *const *env, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (size_t i = 0; env && env[i]; i++)
-		if (!strncmp(env[i], name, len) && env[i][len] == '=')
-			return env[i] + len + 1;
-	return NULL;
-}
-
-/* Anything in DIR but empty regular files (a symlink or a directory
- * counts: the release decides what it means). */
-static bool records_anything(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	bool found = false;
-
-	if (!d)
-		return errno != ENOENT;
-	while (!found && (e = readdir(d))) {
-		struct stat st;
-		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
-			continue;
-		found = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-			!S_ISREG(st.st_mode) || st.st_size > 0;
-	}
-	closedir(d);
-	return found;
-}
-
-bool hooks_release_is_noop(const char *name, const char *path, char *const *env)
-{
-	static const char *const state_only[] = {"display-manager", "vtconsole", "framebuffer"};
-	_cleanup_free_ char *shipped = xasprintf("%s/%s", hooks_shipped_dir(), name);
-	const char *dir = env_value(env, "PASSLAUNCH_STATE_DIR");
-	bool listed = false;
-
-	for (size_t i = 0; i < N_ELEMENTS(state_only); i++)
-		listed = listed || streq(name, state_only[i]);
-	return listed && streq(path, shipped) && dir && !records_anything(dir);
-}
-
 void hooks_env_set_run(struct strv *env, pid_t qemu, int exit_status)
 {
 	char text[32];

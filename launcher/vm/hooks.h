@@ -56,12 +56,14 @@ int hooks_notify(struct hooks *h, const char *phase);
  * environment of the journal replay that releases them. */
 void hooks_env_set_run(struct strv *env, pid_t qemu, int exit_status);
 /* Whether the release of hook NAME at PATH, with ENV (its journaled
- * environment), has nothing to do: NAME is a shipped hook whose release
- * undoes only what its state directory records (display-manager,
- * vtconsole, framebuffer), PATH is that hook, and the directory holds no
- * file with content. Its release is then not started: each process is
- * time the host's display stays dark. */
-bool hooks_release_is_noop(const char *name, const char *path, char *const *env);
+ * environment), has nothing to do. PATH must be the shipped hook NAME, and
+ * either NAME undoes only what its state directory records (display-manager,
+ * vtconsole, framebuffer) and the directory holds no file with content, or
+ * NAME is vfio and the run's journal already gave every device it passed its
+ * driver back (or the run keeps it, release = vfio). Its release is then not
+ * started: each process is time the host's display stays dark. Returns why,
+ * or NULL when the release must run. */
+const char *hooks_release_needless(const char *name, const char *path, char *const *env);
 /* The directory of the shipped hooks. */
 const char *hooks_shipped_dir(void);
 void hooks_free(struct hooks *h);

@@ -144,6 +144,7 @@ static int undo_hook(char **f, size_t n, char *const *extra_env)
 {
 	struct strv env = {0};
 	struct pl_err err = {0};
+	const char *needless;
 	unsigned timeout;
 	int r;
 
@@ -156,8 +157,9 @@ static int undo_hook(char **f, size_t n, char *const *extra_env)
 		_cleanup_free_ char *name = xstrndup(extra_env[i], (size_t)(eq - extra_env[i]));
 		strv_set_env(&env, name, eq + 1);
 	}
-	if (hooks_release_is_noop(f[0], f[1], env.v)) {
-		log_info("%s: hook %s: its prepare recorded nothing to undo", f[2], f[0]);
+	needless = hooks_release_needless(f[0], f[1], env.v);
+	if (needless) {
+		log_info("%s: hook %s: not started for its release: %s", f[2], f[0], needless);
 		strv_free(&env);
 		return 0;
 	}

@@ -80,3 +80,45 @@ entry() {
 	run cat "$PASSLAUNCH_RUNTIME_DIR/$VM.lock"
 	assert_output --regexp '^[0-9]+ [0-9]+$'
 }
+
+# A stand-in for the shipped vfio hook that records its calls, and one GPU
+# function in a stand-in sysfs bound to DRIVER.
+vfio_release_entry() {
+	mkdir -p shipped "sys/bus/pci/devices/0000:0b:00.0" sys/bus/pci/drivers/{amdgpu,vfio-pci} \
+		"$PASSLAUNCH_RUNTIME_DIR/devices" "$PASSLAUNCH_RUNTIME_DIR/$VM"
+	printf '#!/bin/sh\necho "vfio $*" >>"%s/calls"\n' "$TMP" >shipped/vfio
+	chmod 755 shipped/vfio
+	ln -sfn "../../drivers/$1" sys/bus/pci/devices/0000:0b:00.0/driver
+	: >"$JOURNAL"
+	entry hook vfio "${2:-$TMP/shipped/vfio}" "$VM" 10 "PASSLAUNCH_GPUS=0000:0b:00.0" \
+		"PASSLAUNCH_GPUS_KEPT=${3:-}" "PASSLAUNCH_STATE_DIR=$TMP/state"
+	rm -f calls
+	PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_HOOKS_DIR=$TMP/shipped run "$PASSLAUNCH" recover "$VM"
+	assert_success
+}
+
+@test "recover: the vfio hook's release is started only while a device it passed is not back on its driver, or passlaunch keeps something of it" {
+	# Back on amdgpu, nothing kept: no process in the dark time.
+	vfio_release_entry amdgpu
+	assert_line "passlaunch: $VM: hook vfio: not started for its release: every device it passed is on its driver again, or kept on vfio-pci (release = vfio)"
+	assert_not_exists calls
+	# Still on vfio-pci: gpu attach has work to do.
+	vfio_release_entry vfio-pci
+	assert_line "passlaunch: $VM: hook vfio: release"
+	assert_equal "$(cat calls)" "vfio $VM release"
+	# A BAR's size or a driver still kept for it: likewise.
+	for kept in 0000:0b:00.0.rebar 0000:0b:00.0; do
+		: >"$PASSLAUNCH_RUNTIME_DIR/devices/$kept"
+		vfio_release_entry amdgpu
+		assert_equal "$(cat calls)" "vfio $VM release"
+		rm "$PASSLAUNCH_RUNTIME_DIR/devices/$kept"
+	done
+	# Kept on vfio-pci by release = vfio: nothing to do.
+	vfio_release_entry vfio-pci "" 0000:0b:00.0
+	assert_not_exists calls
+	# An own hook of the same name always runs.
+	mkdir -p own
+	cp shipped/vfio own/vfio
+	vfio_release_entry amdgpu "$TMP/own/vfio"
+	assert_equal "$(cat calls)" "vfio $VM release"
+}

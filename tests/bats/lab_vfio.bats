@@ -155,7 +155,8 @@ load lab
 	assert_success
 	assert_line "after the first run: drivers vfio-pci vfio-pci, journal gone"
 	assert_line --partial "first: passlaunch: hook vfio: vfio: 0000:01:00.0 from bochs-drm to vfio-pci"
-	assert_line --partial "first: passlaunch: hook vfio: 0000:01:00.0 stays on vfio-pci (release = vfio)"
+	assert_line --partial "first: passlaunch: 0000:01:00.0 stays on vfio-pci (release = vfio); passlaunch gpu attach 0000:01:00.0 gives it back"
+	assert_line "first: passlaunch: keep: hook vfio: not started for its release: every device it passed is on its driver again, or kept on vfio-pci (release = vfio)"
 	assert_line "first: passlaunch: keep: host restored"
 	assert_line "after the second run: drivers vfio-pci vfio-pci, journal gone"
 	assert_line --partial "second: passlaunch: hook vfio: vfio: 0000:01:00.0 is on vfio-pci already"

@@ -131,7 +131,21 @@ static const char *const written[] = {
     "input repeat",
     "input grab_all",
     "input grab_toggle",
+    "smbios source",
+    "smbios bios_vendor",
+    "smbios bios_version",
+    "smbios bios_date",
+    "smbios system_manufacturer",
+    "smbios system_product",
+    "smbios system_version",
+    "smbios system_serial",
+    "smbios system_sku",
+    "smbios system_family",
     "smbios system_uuid",
+    "smbios board_manufacturer",
+    "smbios board_product",
+    "smbios board_version",
+    "smbios board_serial",
 };
 
 static bool is_written(const char *section, const char *key)

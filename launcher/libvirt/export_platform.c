@@ -12,6 +12,40 @@ static bool hyperv_time(const struct profile *p)
 	return p->cpu.hyperv && (!list || strstr(list, "hv-time"));
 }
 
+/* <os><smbios> and <sysinfo>: the names the guest reads of its machine.
+ * libvirt copies the host's blocks or writes its own, never both. */
+static void export_smbios(struct export *ex, xmlNode *os)
+{
+	static const char *const blocks[] = {"bios", "system", "baseBoard"};
+	const struct profile *p = ex->p;
+	xmlNode *sysinfo = NULL, *block[N_ELEMENTS(blocks)] = {0};
+
+	if (p->smbios.from_host) {
+		xo_attr(xo_child(os, "smbios"), "mode", "host");
+		ex_warn(ex, "smbios", "source",
+			"host: libvirt copies the host's BIOS and system names, not the board's");
+	}
+	for (size_t i = 0; i < SMBIOS_FIELDS; i++) {
+		const struct smbios_field *f = &smbios_fields[i];
+		if (!p->smbios.field[i] || i == SMBIOS_system_uuid)
+			continue;
+		if (p->smbios.from_host) {
+			ex_warn(ex, "smbios", f->key,
+				"libvirt copies the host's names or writes its own, not both: left "
+				"out");
+			continue;
+		}
+		if (!sysinfo) {
+			sysinfo = xo_attr(xo_child(ex->root, "sysinfo"), "type", "smbios");
+			xo_attr(xo_child(os, "smbios"), "mode", "sysinfo");
+		}
+		if (!block[f->type])
+			block[f->type] = xo_child(sysinfo, blocks[f->type]);
+		xo_attr(xo_text(block[f->type], "entry", "%s", p->smbios.field[i]), "name", "%s",
+			f->qemu);
+	}
+}
+
 /* <os>: the machine, the firmware (OVMF as libvirt picks it by its
  * features, or the code named), the NVRAM, the boot menu. */
 static void export_os(struct export *ex)
@@ -23,6 +57,7 @@ static void export_os(struct export *ex)
 
 	xo_attr(type, "arch", "x86_64");
 	xo_attr(type, "machine", "%s", p->qemu.machine);
+	export_smbios(ex, os);
 	if (p->firmware.type == FW_BIOS)
 		goto menu;
 	if (p->firmware.code) {

@@ -115,6 +115,8 @@ int import_run(struct import *im, struct pl_err *err)
 	if (r == 0)
 		r = import_platform(im, err);
 	if (r == 0)
+		import_smbios(im);
+	if (r == 0)
 		r = import_devices(im, err);
 	if (r == 0)
 		r = import_peripherals(im, err);

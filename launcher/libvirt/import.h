@@ -43,6 +43,8 @@ void import_numa(struct import *im);
 /* The profile written, read as passlaunch reads one: each line it refuses
  * taken out and named, so that what import writes is always valid. */
 int import_check(struct import *im, struct pl_err *err);
+/* <os><smbios> and <sysinfo>: the guest's machine names, as [smbios] keys. */
+void import_smbios(struct import *im);
 /* After the devices: <os><boot dev=> as their boot keys. */
 void import_boot_devices(struct import *im);
 

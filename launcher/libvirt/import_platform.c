@@ -139,10 +139,6 @@ static void import_os(struct import *im)
 				"OVMF as a ROM, which keeps no settings: passlaunch "
 				"runs it as flash with its NVRAM");
 	}
-	if (dx_attr_is(dx_child(os, "smbios"), "mode", "host")) {
-		ini_set(&im->out, "smbios", "source", "host");
-		dx_use(dx_child(os, "smbios"));
-	}
 	dx_use(loader);
 	if (nvram) {
 		_cleanup_free_ char *vars = dx_text(nvram);

@@ -31,7 +31,7 @@ domain_here() {
 	import_to handmade-win10.xml
 	# libvirt's network is written as user-mode NAT, and said so.
 	assert_equal "$status" 1
-	assert_equal "$stderr" "handmade-win10.xml:70: <interface>: libvirt's network: written as user-mode NAT; for the network's bridge write type = bridge and bridge = its name (virbr0)"
+	assert_equal "$stderr" "handmade-win10.xml:72: <interface>: libvirt's network: written as user-mode NAT; for the network's bridge write type = bridge and bridge = its name (virbr0)"
 	printf '%s\n' "$output" >win10.ini
 	run --separate-stderr "$PASSLAUNCH" print win10.ini
 	assert_success
@@ -43,7 +43,12 @@ domain_here() {
 	assert_line "4,sockets=1,cores=2,threads=2"
 	assert_line "host,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,hv-synic,hv-stimer,hv-time,kvm=off,hv-vendor-id=whatever,topoext=on"
 	assert_line --partial "memory-backend-memfd,id=mem,size=8G,hugetlb=on,hugetlbsize=2M"
-	assert_line "type=1,uuid=4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
+	# <sysinfo>, as the board's own names; the system's UUID is the domain's.
+	run --separate-stderr "$PASSLAUNCH" print win10.ini
+	assert_output --partial "-smbios 'type=0,vendor=American Megatrends Inc.,version=F21,date=05/12/2023'"
+	assert_output --partial "-smbios 'type=1,manufacturer=Gigabyte Technology Co.,, Ltd.,product=X570 AORUS ELITE,serial=Default string,family=X570 MB,uuid=4dea22b3-1d52-d8f3-2516-782e98ab3fa0'"
+	assert_output --partial "-smbios 'type=2,manufacturer=Gigabyte Technology Co.,, Ltd.,product=X570 AORUS ELITE'"
+	run cat cmd
 	assert_line "input-linux,id=in0,evdev=/dev/input/by-id/usb-Logitech-event-kbd,grab_all=on,repeat=on,grab-toggle=ctrl-ctrl"
 	assert_line "tpm-crb,tpmdev=tpm0"
 	assert_line "opt/ovmf/X-PciMmio64Mb,string=65536"
@@ -51,12 +56,27 @@ domain_here() {
 	assert_line "base=localtime,driftfix=slew"
 }
 
+@test "import: <sysinfo> is read only with <os><smbios mode='sysinfo'/>, as libvirt reads it; mode='host' is source = host" {
+	domain_here handmade-win10
+	sed -i "s|<smbios mode='sysinfo'/>|<smbios mode='host'/>|; s|type='network'|type='bridge'|; s|<source network='default'/>|<source bridge='br0'/>|" handmade-win10.xml
+	import_to handmade-win10.xml
+	assert_success
+	assert_line "source = host"
+	refute_line --partial "bios_vendor"
+	assert_line --regexp "^# <sysinfo type='smbios'> \(line [0-9]+\) is not used without <os><smbios mode='sysinfo'/>, by libvirt either: left out$"
+	sed -i "/<smbios mode='host'\/>/d" handmade-win10.xml
+	import_to handmade-win10.xml
+	assert_success
+	refute_line "source = host"
+	refute_line --partial "bios_vendor"
+}
+
 @test "import: an element it cannot carry over is named with its line and exit 1; the profile is still valid" {
 	domain_here handmade-win10
 	sed -i "s|<memballoon model='none'/>|<filesystem type='mount'><source dir='/srv'/><target dir='share'/></filesystem>\n    <memballoon model='none'/>|; s|type='network'|type='bridge'|; s|<source network='default'/>|<source bridge='br0'/>|" handmade-win10.xml
 	import_to handmade-win10.xml
 	assert_equal "$status" 1
-	assert_equal "$stderr" "handmade-win10.xml:99: <filesystem>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
+	assert_equal "$stderr" "handmade-win10.xml:101: <filesystem>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
 	printf '%s\n' "$output" >win10.ini
 	run "$PASSLAUNCH" print win10.ini
 	assert_success
@@ -67,7 +87,7 @@ domain_here() {
 	run --separate-stderr "$PASSLAUNCH" import --name gaming - <handmade-win10.xml
 	assert_equal "$status" 1
 	assert_line "name = gaming"
-	assert_equal "$stderr" "-:70: <interface>: libvirt's network: written as user-mode NAT; for the network's bridge write type = bridge and bridge = its name (virbr0)"
+	assert_equal "$stderr" "-:72: <interface>: libvirt's network: written as user-mode NAT; for the network's bridge write type = bridge and bridge = its name (virbr0)"
 }
 
 @test "import: not XML, not a domain, a DOCTYPE, a PCI device without its address: FILE:LINE, exit 2, no profile" {

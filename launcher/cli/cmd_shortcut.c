@@ -2,6 +2,7 @@
 
 #include "base/invoker.h"
 #include "base/log.h"
+#include "base/paths.h"
 #include "profile/profile_load.h"
 
 #include <errno.h>
@@ -15,7 +16,10 @@
 
 static char *applications_dir(bool system, const char *home)
 {
-	const char *env = getenv(system ? "PASSLAUNCH_SYSTEM_APPLICATIONS" : "XDG_DATA_HOME");
+	/* Root writes the system's entry: only a test build takes a test's
+	 * directory; the user's own is written with the user's rights. */
+	const char *env =
+	    system ? path_test_override("PASSLAUNCH_SYSTEM_APPLICATIONS") : getenv("XDG_DATA_HOME");
 
 	if (system)
 		return xstrdup(env && *env == '/' ? env : DATADIR "/applications");

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "base/sigpipe.h"
+#include "vm/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +103,7 @@ int main(int argc, char **argv)
 	 * goes away (| head -1) must not kill it while the host is changed. */
 	sigpipe_ignore();
 	std_fds_open();
+	notify_claim_ready_fd();
 	setlocale(LC_ALL, "C");
 	if (argc < 2) {
 		usage(stderr);

@@ -154,14 +154,6 @@ int hooks_collect(const struct profile *p, struct hooks *h, struct pl_err *err)
 	return r;
 }
 
-static void pass(struct strv *env, const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v)
-		strv_set_env(env, name, v);
-}
-
 /* The list as one word list for a hook's environment; the list is freed. */
 static char *join_free(struct strv *list)
 {
@@ -241,12 +233,13 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	strv_set_env(&h->env, "PASSLAUNCH_HOST_CPUS", host_cpus ? host_cpus : "");
 	strv_set_env(&h->env, "PASSLAUNCH_USER", id->name);
 	strv_set_env(&h->env, "PASSLAUNCH_BIN", self);
-	/* The roots a test gives passlaunch hold for the hooks' own calls to it. */
-	pass(&h->env, "PASSLAUNCH_SYSFS");
-	pass(&h->env, "PASSLAUNCH_PROCFS");
-	pass(&h->env, "PASSLAUNCH_DEVFS");
-	pass(&h->env, "PASSLAUNCH_RUNTIME_DIR");
-	pass(&h->env, "PASSLAUNCH_HOOKS_DIR");
+	/* The launcher's own roots, never the caller's: root's shipped hooks
+	 * write where these lead. Only a test build takes a test's roots. */
+	strv_set_env(&h->env, "PASSLAUNCH_SYSFS", path_sysfs());
+	strv_set_env(&h->env, "PASSLAUNCH_PROCFS", path_procfs());
+	strv_set_env(&h->env, "PASSLAUNCH_DEVFS", path_devfs());
+	strv_set_env(&h->env, "PASSLAUNCH_RUNTIME_DIR", path_runtime());
+	strv_set_env(&h->env, "PASSLAUNCH_HOOKS_DIR", hooks_shipped_dir());
 	free(host_cpus);
 }
 

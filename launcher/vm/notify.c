@@ -3,8 +3,12 @@
 #include "base/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 static void notify_systemd(const char *message)
@@ -27,20 +31,42 @@ static void notify_systemd(const char *message)
 		log_warn("cannot notify systemd through %s: %s", path, strerror(errno));
 }
 
-void notify_ready(const char *vm)
-{
-	const char *fd_text = getenv("PASSLAUNCH_READY_FD");
-	_cleanup_free_ char *status = xasprintf("READY=1\nSTATUS=%s: guest running", vm);
-	int fd;
+/* The pipe `passlaunch start` gave, claimed before the launcher opens a
+ * descriptor of its own: a number read later could name its lock or its
+ * journal, whatever the environment (sudo -E keeps it) says. */
+static int ready_fd = -1;
 
-	notify_systemd(status);
-	if (fd_text && sscanf(fd_text, "%d", &fd) == 1 && fd > 2) {
-		if (write(fd, "ready\n", 6) != 6)
-			log_warn("cannot tell passlaunch start that %s runs: %s", vm,
-				 strerror(errno));
-		close(fd);
+void notify_claim_ready_fd(void)
+{
+	const char *text = getenv("PASSLAUNCH_READY_FD");
+	struct stat st;
+	char *end;
+	long fd;
+	int flags;
+
+	if (text) {
+		errno = 0;
+		fd = strtol(text, &end, 10);
+		if (!errno && *text && !*end && fd > 2 && fd < INT_MAX &&
+		    fstat((int)fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    (flags = fcntl((int)fd, F_GETFL)) >= 0 && (flags & O_ACCMODE) == O_WRONLY &&
+		    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
+			ready_fd = (int)fd;
 	}
 	unsetenv("PASSLAUNCH_READY_FD");
+}
+
+void notify_ready(const char *vm)
+{
+	_cleanup_free_ char *status = xasprintf("READY=1\nSTATUS=%s: guest running", vm);
+
+	notify_systemd(status);
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, "ready\n", 6) != 6)
+		log_warn("cannot tell passlaunch start that %s runs: %s", vm, strerror(errno));
+	close(ready_fd);
+	ready_fd = -1;
 }
 
 void notify_stopping(void)

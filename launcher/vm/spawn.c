@@ -96,11 +96,13 @@ _noreturn_ static void child(char *const argv[], const struct child_setup *s, pi
 	sigpipe_default();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setsid() < 0)
 		child_fail(report, "signals and session");
-	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0)
 		child_fail(report, "stdin");
-	/* Its messages go through the launcher, which shows them escaped: never
-	 * a descriptor of root's terminal or log in its hands. */
+	/* Its messages go through the launcher, which shows them escaped, or
+	 * nowhere: never a descriptor of root's terminal or log in its hands. */
+	if (s->output <= 0 && (dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0))
+		child_fail(report, "stdout and stderr");
 	if (s->output > 0 &&
 	    (dup2(s->output, STDOUT_FILENO) < 0 || dup2(s->output, STDERR_FILENO) < 0))
 		child_fail(report, "stdout and stderr");

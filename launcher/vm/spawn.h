@@ -23,7 +23,7 @@ struct child_setup {
 	const struct sock_fprog *seccomp; /* NULL: none */
 	const int *fds;			  /* handed to the program as 3, 4, ... */
 	size_t n_fds;			  /* at most SPAWN_MAX_FDS */
-	int output;			  /* > 0: its stdout and stderr; else the launcher's */
+	int output;			  /* > 0: its stdout and stderr; else /dev/null */
 };
 
 #define SPAWN_MAX_FDS 64

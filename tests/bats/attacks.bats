@@ -308,6 +308,52 @@ stage_injector() {
 	assert_output --partial evil-code.fd
 }
 
+# A root shipped hook writes where these roots lead (framebuffer's unbind,
+# vtconsole's bind): the installed binary gives its hooks its own.
+@test "attack: through sudo -E, hooks get the installed binary's own roots, never the PASSLAUNCH_* roots the environment brings" {
+	install -d -m 755 hooks
+	printf '#!/bin/sh\n[ "$2" = prepare ] || exit 0\nenv | grep -E "^PASSLAUNCH_(SYSFS|PROCFS|DEVFS|RUNTIME_DIR|HOOKS_DIR)=" | sort >"%s/hook.env"\nexit 1\n' "$TMP" >hooks/10-env
+	chmod 755 hooks/10-env
+	printf '[vm]\nuser = %s\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 64M\n[hooks]\ndir = %s/hooks\n' "$ATTACKER" "$TMP" >henv.ini
+	local kind
+	for kind in SYSFS PROCFS DEVFS RUNTIME_DIR HOOKS_DIR; do
+		export "PASSLAUNCH_$kind=$TMP/home/$kind"
+	done
+	run "$ROOT/passlaunch" run henv.ini
+	unset PASSLAUNCH_SYSFS PASSLAUNCH_PROCFS PASSLAUNCH_DEVFS PASSLAUNCH_RUNTIME_DIR PASSLAUNCH_HOOKS_DIR
+	assert_output --partial "hook 10-env failed in prepare"
+	assert_output --partial "henv: host restored"
+	run cat hook.env
+	assert_line "PASSLAUNCH_SYSFS=/sys"
+	assert_line "PASSLAUNCH_PROCFS=/proc"
+	assert_line "PASSLAUNCH_DEVFS=/dev"
+	assert_line "PASSLAUNCH_RUNTIME_DIR=/run/passlaunch"
+	assert_line "PASSLAUNCH_HOOKS_DIR=$ROOT/hooks.d"
+	refute_output --partial "$TMP/home"
+}
+
+# passlaunch start hands its detached run a pipe as descriptor 3 and names
+# it in PASSLAUNCH_READY_FD; sudo -E brings the caller's value instead. The
+# run's own lock is its descriptor 4, its journal 5: "ready" written into
+# the journal, or the lock closed, would leave the host not given back, or
+# the VM beyond stop and status.
+@test "attack: through sudo -E, PASSLAUNCH_READY_FD naming the launcher's own lock or journal spoils neither" {
+	local fd
+	for fd in 4 5; do
+		attack_vm readyfd deaf
+		PASSLAUNCH_READY_FD=$fd start_vm
+		wait_for_log 'guest running'
+		run "$PASSLAUNCH" status readyfd
+		assert_output --partial "readyfd: running"
+		"$PASSLAUNCH" stop readyfd --force
+		finish_vm
+		run cat "$TMP/$VM.log"
+		refute_output --partial "could not undo"
+		assert_output --partial "readyfd: host restored"
+		assert_host_restored
+	done
+}
+
 # connects_to PATH: a line the server sent on a unix socket, or the error.
 connects_to() {
 	/usr/bin/python3 -c 'import socket, sys
@@ -366,6 +412,18 @@ except OSError as e:
 	assert_success
 	assert_decoy_unchanged
 	assert_file_contains "$TMP/home/applications/passlaunch-shortcutvm.desktop" "Exec=pkexec "
+}
+
+@test "attack: through sudo -E, the installed binary writes a --system shortcut only where it is installed, never where PASSLAUNCH_SYSTEM_APPLICATIONS leads" {
+	install -d -m 700 "$TMP/rootonly"
+	printf '[vm]\nname = sysappsvm\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n' >"$TMP/home/sys.ini"
+	chown "$ATTACKER" "$TMP/home/sys.ini"
+	SUDO_UID=$(id -u "$ATTACKER") SUDO_GID=$(id -g "$ATTACKER") SUDO_USER=$ATTACKER \
+		PASSLAUNCH_SYSTEM_APPLICATIONS=$TMP/rootonly/autostart run "$ROOT/passlaunch" shortcut "$TMP/home/sys.ini" --system
+	rm -f /usr/local/share/applications/passlaunch-sysappsvm.desktop
+	assert_success
+	refute_output --partial "$TMP/rootonly"
+	assert_not_exists "$TMP/rootonly/autostart"
 }
 
 @test "attack: through sudo -E, shortcut writes the user's entry with the user's rights, never where a kept XDG_DATA_HOME leads root" {
@@ -498,6 +556,23 @@ wait_for_ready() {
 	run "$PASSLAUNCH" print $'x\e]0;owned\ay\nz.ini'
 	assert_failure 2
 	assert_output 'passlaunch: error: x^[]0;owned^Gy^Jz.ini: cannot open the profile: No such file or directory'
+}
+
+@test "attack: swtpm, QEMU's user's too, holds no descriptor of root's terminal or log" {
+	attack_vm tpmfds deaf
+	sed -i 's/^type = bios$/type = bios\ntpm = yes/' "$VM.ini"
+	start_vm
+	wait_for_log 'guest running'
+	local swtpm
+	swtpm=$(pgrep -f "swtpm socket .*/tpmfds/" | head -1)
+	[[ -n $swtpm ]] || fail "no swtpm: $(cat "$TMP/$VM.log")"
+	run readlink "/proc/$swtpm/fd/1" "/proc/$swtpm/fd/2"
+	refute_output --partial "$TMP/$VM.log"
+	assert_output "/dev/null
+/dev/null"
+	"$PASSLAUNCH" stop tpmfds --force
+	finish_vm
+	assert_host_restored
 }
 
 @test "attack: QEMU holds no descriptor of root's terminal or log; what it writes arrives escaped" {

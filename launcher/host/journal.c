@@ -137,15 +137,17 @@ int journal_driver(struct journal *j, const char *bdf, const char *driver, struc
 	return append(j, "driver", bdf, driver, err);
 }
 
-int journal_chown(struct journal *j, const char *path, const struct stat *st, struct pl_err *err)
+int journal_chown(struct journal *j, const char *path, const struct stat *st, const char *acl_hex,
+		  struct pl_err *err)
 {
-	char file[64], owner[64];
-	const char *fields[] = {path, file, owner};
+	char file[64], owner[64], mode[16];
+	const char *fields[] = {path, file, owner, mode, acl_hex ? acl_hex : "-"};
 
 	snprintf(file, sizeof(file), "%llu:%llu", (unsigned long long)st->st_dev,
 		 (unsigned long long)st->st_ino);
 	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)st->st_uid, (unsigned)st->st_gid);
-	return append_fields(j, "chown", fields, 3, err);
+	snprintf(mode, sizeof(mode), "%o", (unsigned)(st->st_mode & 07777));
+	return append_fields(j, "chown", fields, N_ELEMENTS(fields), err);
 }
 
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err)

@@ -36,9 +36,12 @@ int journal_governor(struct journal *j, const char *path, const char *old, const
  * replay takes it out, and gives the host back its CPUs when it is the last. */
 int journal_isolation(struct journal *j, const char *vm, struct pl_err *err);
 /* Records the owner a device node (or file) has before it changes, with
- * the file it is (device and inode, ST's): replay gives it back only to
- * that same file, reached by a path only root can change. */
-int journal_chown(struct journal *j, const char *path, const struct stat *st, struct pl_err *err);
+ * the file it is (device and inode, ST's), its mode and its ACL (ACL_HEX:
+ * the system.posix_acl_access value in hex, or NULL for none): replay gives
+ * them back only to that same file, reached by a path only root can change.
+ * Its owner for the run may have changed the mode and the ACL. */
+int journal_chown(struct journal *j, const char *path, const struct stat *st, const char *acl_hex,
+		  struct pl_err *err);
 /* Records a process passlaunch started; replay ends it if it still runs. */
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
 /* Records a bridge passlaunch is about to create; replay removes it when

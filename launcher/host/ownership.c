@@ -1,5 +1,7 @@
 #include "ownership.h"
 
+#include "node_access.h"
+
 #include "base/paths.h"
 #include "base/trust.h"
 #include "profile/vmpath.h"
@@ -15,6 +17,7 @@ static int give_node(const char *path, const struct identity *id, struct journal
 {
 	struct trust_req req = {"a device node", O_PATH, TRUST_CHR, false};
 	_cleanup_close_ int fd = trust_open(path, &req, err);
+	_cleanup_free_ char *acl = NULL;
 	struct stat st;
 	int r;
 
@@ -28,7 +31,8 @@ static int give_node(const char *path, const struct identity *id, struct journal
 		return err_set(err, errno, "%s: %s", path, strerror(errno));
 	if (st.st_uid == id->uid && st.st_gid == id->gid)
 		return 0;
-	r = journal_chown(j, path, &st, err);
+	acl = node_acl_hex(fd);
+	r = journal_chown(j, path, &st, acl, err);
 	if (r == 0 && fchownat(fd, "", id->uid, id->gid, AT_EMPTY_PATH) < 0)
 		return err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
 			       strerror(errno));

@@ -7,6 +7,7 @@
 #include "host/bridge.h"
 #include "host/isolation.h"
 #include "host/macvtap.h"
+#include "host/node_access.h"
 #include "host/journal.h"
 #include "host/pci_rebar.h"
 #include "host/pci_rebind.h"
@@ -43,14 +44,15 @@ static int undo_isolation(const char *vm)
 	return r;
 }
 
-/* "chown PATH DEV:INO UID:GID": the owner back, on the same file only. An
+/* "chown PATH DEV:INO UID:GID MODE ACL": the owner back, then the mode and
+ * ACL its owner for the run may have changed, on the same file only. An
  * entry of an older passlaunch (no DEV:INO) named its file by a path that
  * QEMU's user could change: it is dropped with a warning. */
 static int undo_chown(char **f, size_t n)
 {
 	struct trust_req req = {"a device node", O_PATH, TRUST_CHR | TRUST_BLK | TRUST_REG, false};
 	unsigned long long dev, ino;
-	unsigned uid, gid;
+	unsigned uid, gid, mode;
 	struct pl_err err = {0};
 	_cleanup_close_ int fd = -1;
 	struct stat st;
@@ -77,7 +79,11 @@ static int undo_chown(char **f, size_t n)
 			 f[0]);
 		return 0;
 	}
-	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+		return -errno;
+	if (n < 5 || sscanf(f[3], "%o", &mode) != 1)
+		return 0; /* an entry of an older passlaunch: the owner only */
+	return node_access_restore(fd, mode, f[4]);
 }
 
 /* "hugepages PATH N": N pages fewer than the pool holds now (never below 0). */

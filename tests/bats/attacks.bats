@@ -558,6 +558,48 @@ wait_for_ready() {
 	assert_output 'passlaunch: error: x^[]0;owned^Gy^Jz.ini: cannot open the profile: No such file or directory'
 }
 
+# An evdev node is QEMU's user's for the run. As its owner, that user can
+# change its mode and ACL, which the owner's return alone would keep: a
+# keyboard every user could read after the run.
+@test "attack: a device node QEMU's user owned for the run comes back with its mode and ACL, not the ones that user gave it" {
+	install -d -m 755 "$TMP/dev"
+	mknod -m 640 "$TMP/dev/event-kbd" c 1 3
+	chgrp "$(id -g nobody)" "$TMP/dev/event-kbd"
+	cat >"$TMP/opener" <<-SH
+	#!/bin/sh
+	# As QEMU's user, the node's owner now: open to all, and an ACL entry.
+	chmod 666 "$TMP/dev/event-kbd"
+	/usr/bin/python3 -c 'import os, struct, sys
+	entry = lambda tag, perm, who=0xffffffff: struct.pack("<HHI", tag, perm, who)
+	os.setxattr(sys.argv[1], "system.posix_acl_access", struct.pack("<I", 2) + entry(1, 6)
+	    + entry(2, 6, int(sys.argv[2])) + entry(4, 6) + entry(0x10, 6) + entry(0x20, 6))' "$TMP/dev/event-kbd" "\$(id -u)"
+	echo "opener: \$(stat -c '%a %U' "$TMP/dev/event-kbd") acl \$(getfattr -n system.posix_acl_access "$TMP/dev/event-kbd" >/dev/null 2>&1 && echo set || echo none)" >&2
+	exit 1
+	SH
+	chmod 755 "$TMP/opener"
+	stage_for_qemu "$TMP/opener"
+	attack_vm nodemode deaf "[input.kbd]" "evdev = $TMP/dev/event-kbd"
+	sed -i "s|^accel = tcg$|accel = tcg\nbinary = $QEMU_STAGE/opener|" "$VM.ini"
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_output --partial "opener: 666 $ATTACKER"
+	assert_equal "$(stat -c '%a %U:%G' "$TMP/dev/event-kbd")" "640 root:$(id -gn nobody)"
+	run /usr/bin/python3 -c 'import os, sys; print(os.listxattr(sys.argv[1]))' "$TMP/dev/event-kbd"
+	assert_output "[]"
+	# A node with an ACL of its own (logind's uaccess gives the seat's user
+	# one) gets exactly that one back.
+	local acl='import os, struct, sys
+entry = lambda tag, perm, who=0xffffffff: struct.pack("<HHI", tag, perm, who)
+if len(sys.argv) > 2:
+    os.setxattr(sys.argv[1], "system.posix_acl_access", struct.pack("<I", 2) + entry(1, 6)
+        + entry(2, 4, 1000) + entry(4, 4) + entry(0x10, 4) + entry(0x20, 0))
+print(os.getxattr(sys.argv[1], "system.posix_acl_access").hex(), oct(os.stat(sys.argv[1]).st_mode))'
+	local before
+	before=$(/usr/bin/python3 -c "$acl" "$TMP/dev/event-kbd" set)
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_output --partial "opener: 666 $ATTACKER"
+	assert_equal "$(/usr/bin/python3 -c "$acl" "$TMP/dev/event-kbd")" "$before"
+}
+
 @test "attack: swtpm, QEMU's user's too, holds no descriptor of root's terminal or log" {
 	attack_vm tpmfds deaf
 	sed -i 's/^type = bios$/type = bios\ntpm = yes/' "$VM.ini"

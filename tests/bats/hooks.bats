@@ -395,7 +395,10 @@ gpu_users_hook() {
 		PASSLAUNCH_GPUS="0000:0b:00.0 0000:0b:00.1" run "$ROOT/hooks.d/gpu-users" vm "$1"
 }
 
-@test "gpu-users hook: the units holding the GPU are stopped, system and user alike, and started again in reverse" {
+# Started again: the system's units first, in reverse, waited for; then the
+# users' own, queued: a user's unit whose start never ends holds back no
+# system service, and no later recover.
+@test "gpu-users hook: the units holding the GPU are stopped, system and user alike; started again, the system's first and waited for, the users' queued" {
 	printf 'system\t-\tnvidia-persistenced.service\t401\tnvidia-persiste\t/dev/nvidia0\n' >holders
 	printf 'user\talice\tpipewire.service\t1201\tpipewire\t/dev/snd/controlC1\n' >>holders
 	printf 'user\talice\tpipewire.service\t1202\tpipewire\t/dev/snd/pcmC1D3p\n' >>holders
@@ -409,8 +412,8 @@ gpu_users_hook() {
 	run cat calls
 	assert_output "systemctl stop nvidia-persistenced.service
 systemctl --user --machine=alice@ stop pipewire.service
-systemctl --user --machine=alice@ start pipewire.service
-systemctl start nvidia-persistenced.service"
+systemctl start nvidia-persistenced.service
+systemctl --user --machine=alice@ start --no-block pipewire.service"
 	assert_not_exists state/units
 }
 

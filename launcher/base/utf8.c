@@ -36,6 +36,11 @@ bool utf8_is_noncharacter(uint32_t c)
 	return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
+bool utf8_is_bidi_control(uint32_t c)
+{
+	return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
 bool utf8_is_value(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -44,7 +49,8 @@ bool utf8_is_value(const char *s)
 	for (size_t i = 0; i < len;) {
 		uint32_t c = 0;
 		size_t n = utf8_char(u + i, len - i, &c);
-		if (!n || c == '\r' || c == '\n' || utf8_is_control(c) || utf8_is_noncharacter(c))
+		if (!n || c == '\r' || c == '\n' || utf8_is_control(c) || utf8_is_noncharacter(c) ||
+		    utf8_is_bidi_control(c))
 			return false;
 		i += n;
 	}
@@ -59,7 +65,7 @@ void utf8_make_value(char *s)
 	for (size_t i = 0; i < len;) {
 		uint32_t c = 0;
 		size_t n = utf8_char(u + i, len - i, &c);
-		if (!n || utf8_is_noncharacter(c))
+		if (!n || utf8_is_noncharacter(c) || utf8_is_bidi_control(c))
 			memset(u + i, '?', n ? n : 1);
 		else if (c == '\r' || c == '\n' || utf8_is_control(c))
 			memset(u + i, ' ', n);

@@ -17,10 +17,14 @@ size_t utf8_char(const unsigned char *s, size_t len, uint32_t *cp);
 bool utf8_is_control(uint32_t c);
 /* U+FDD0..U+FDEF and the last two of each plane (XML refuses U+FFFE). */
 bool utf8_is_noncharacter(uint32_t c);
+/* U+202A..U+202E and U+2066..U+2069: embeddings, overrides and isolates,
+ * which show a line in another order than it is read ("Trojan Source"). */
+bool utf8_is_bidi_control(uint32_t c);
 /* S is text a profile line may hold, a line break not included. */
 bool utf8_is_value(const char *s);
 /* S made such text in place: a control character (a line break too) as a
- * space, each byte of what is not UTF-8 or not a character as '?'. */
+ * space, each byte of what is not UTF-8, not a character or a bidirectional
+ * control as '?'. */
 void utf8_make_value(char *s);
 
 #endif

@@ -200,6 +200,13 @@ static bool line_is_text(struct parser *ps, const char *text, size_t len)
 			     (unsigned)c, i + 1);
 			return false;
 		}
+		if (utf8_is_bidi_control(c)) {
+			fail(ps, ps->line,
+			     "U+%04X at column %zu reorders how the line is shown, not how it is "
+			     "read; a profile is text",
+			     (unsigned)c, i + 1);
+			return false;
+		}
 		i += n;
 	}
 	return true;

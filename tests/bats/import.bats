@@ -246,15 +246,15 @@ usb.xml:4: <arg>: an argument with no value: give it value='...'"
 	assert_success
 }
 
-@test "import: a value the profile could not hold as it is (a ';' first, a C1 control, a non-character) is left out and named; a comment with one is made text" {
+@test "import: a value the profile could not hold as it is (a ';' first, a C1 control, a non-character, a bidirectional override) is left out and named; a comment with one is made text" {
 	printf '%s\n' '<domain type="kvm"><name>x</name><memory>1048576</memory><vcpu>1</vcpu><devices>' \
 		'<disk type="file" device="disk"><source file="/a&#x85;b.img"/><target dev="vda" bus="virtio"/><alias name="ua-&#xFDD0;x"/></disk>' \
-		'</devices><cpu mode="custom"><model>;Skylake</model></cpu>' \
+		'</devices><cpu mode="custom"><model>;Skylake</model></cpu><sysinfo type="smbios"><system><entry name="product">&#x202E;ABCD</entry></system></sysinfo><os><smbios mode="sysinfo"/></os>' \
 		'<qemu:commandline xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0"><qemu:arg value=";-foo"/></qemu:commandline></domain>' >odd.xml
 	import_to odd.xml
 	assert_equal "$status" 1
 	assert_equal "$stderr" "odd.xml:2: <disk>: a path a profile cannot hold (a control character, a comment's ';', or what is not text): left out; rename the file
-odd.xml:1: <domain>: 2 values held a line break or another control character, a comment's ';', or what is not text, which would end, cut or spoil their line in the profile: left out ([cpu] model, [qemu] args)"
+odd.xml:1: <domain>: 3 values held a line break or another control character, a comment's ';', or what is not text, which would end, cut or spoil their line in the profile: left out ([cpu] model, [smbios] system_product, [qemu] args)"
 	printf '%s\n' "$output" >odd.ini
 	run "$PASSLAUNCH" print odd.ini
 	assert_success

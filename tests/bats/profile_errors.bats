@@ -278,7 +278,7 @@ expect_error() {
 	expect_error "bad.ini:2: expected 'key = value', a [section] or a comment (';' or '#')"
 }
 
-@test "a profile that is not text: a NUL byte, bytes that are not UTF-8 (overlong forms, surrogates), a control character (C1 too), a non-character" {
+@test "a profile that is not text: a NUL byte, bytes that are not UTF-8 (overlong forms, surrogates), a control character (C1 too), a non-character, a bidirectional override" {
 	profile < <(printf '[vm]\nname = a\0b\n')
 	expect_error "bad.ini:2: a NUL byte: a profile is text; save it as UTF-8 text"
 	profile < <(printf '[vm]\n; caf\xe9\nname = a\n')
@@ -302,6 +302,12 @@ expect_error() {
 	expect_error "bad.ini:2: control character U+009B at column 3; a profile is text"
 	profile < <(printf '[vm]\n; \xef\xbf\xbe\n')
 	expect_error "bad.ini:2: U+FFFE at column 3 is not a character; a profile is text"
+	# A bidirectional override or isolate shows the line in another order
+	# than passlaunch reads it ("Trojan Source"): a path that looks harmless.
+	profile < <(printf '[disk.a]\nsource = /srv/\xe2\x80\xaegmi.ksid\n')
+	expect_error "bad.ini:2: U+202E at column 15 reorders how the line is shown, not how it is read; a profile is text"
+	profile < <(printf '[vm]\n; \xe2\x81\xa6x\n')
+	expect_error "bad.ini:2: U+2066 at column 3 reorders how the line is shown, not how it is read; a profile is text"
 	# UTF-8 itself, tabs and CRLF line ends are text; so are the last
 	# characters of each length.
 	profile ok.ini < <(printf '[vm]\r\n; caf\xc3\xa9 \xe2\x82\xac \xdf\xbf \xef\xbf\xbd \xf4\x8f\xbf\xbd\r\nname\t= ok\r\n')

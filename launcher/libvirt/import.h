@@ -7,16 +7,20 @@
 #include "domain_xml.h"
 #include "ini_out.h"
 
-struct import {
-	struct domain_xml *d;
-	struct ini_out out;
-	const char *name; /* --name, or NULL */
-};
-
 /* "KIND.LABEL" in OUT (at least IM_SECTION_LEN bytes): LABEL from DEV's user
  * alias (<alias name='ua-LABEL'/>, which passlaunch export writes) when it
  * is a valid label no other section has, else FALLBACK, made unique. */
 #define IM_SECTION_LEN 48
+
+struct import {
+	struct domain_xml *d;
+	struct ini_out out;
+	const char *name; /* --name, or NULL */
+	/* The sections of the first disk, CD-ROM and interface written, which
+	 * <os><boot dev='hd|cdrom|network'> boots: "" when none. */
+	char first_disk[IM_SECTION_LEN], first_cdrom[IM_SECTION_LEN], first_net[IM_SECTION_LEN];
+};
+
 void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out);
 /* A number as libvirt writes it (0x... or decimal) up to MAX, in *V; an
  * absent one is 0. False for anything else, never cut to fit. */

@@ -16,7 +16,7 @@ static int first_error(const struct ini_out *out, struct pl_err *err)
 	struct profile p = {0};
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	int r, line = 0;
+	int r, line = 0, end = 0;
 
 	if (!f)
 		die_oom();
@@ -37,7 +37,9 @@ static int first_error(const struct ini_out *out, struct pl_err *err)
 	profile_free(&p);
 	if (r == 0)
 		return 0;
-	if (sscanf(err->msg, CHECK_NAME ":%d:", &line) != 1 || line <= 0)
+	/* "imported:LINE: why"; "imported: 7 SATA devices" names no line. */
+	if (sscanf(err->msg, CHECK_NAME ":%d%n", &line, &end) != 1 || err->msg[end] != ':' ||
+	    err->msg[sizeof(CHECK_NAME)] == ' ' || line <= 0)
 		return -1;
 	return line;
 }

@@ -36,6 +36,12 @@ static enum slot_class slot_class(const struct pci_addr *a)
 	return !strncmp(class, "0x03", 4) ? CLASS_DISPLAY : CLASS_OTHER;
 }
 
+/* <rom bar='off'> or <rom enabled='no'>: the guest sees no ROM. */
+static bool rom_hidden(xmlNode *rom)
+{
+	return dx_attr_is(rom, "bar", "off") || dx_attr_is(rom, "enabled", "no");
+}
+
 /* <rom file= bar=>: the function's ROM (rom, or rom.N of a GPU's function
  * N) and whether the guest sees it (rombar, or rombar.N of a GPU's
  * function when not all its functions hide it). */
@@ -49,7 +55,11 @@ static void write_rom(struct import *im, xmlNode *dev, const char *section, unsi
 	snprintf(key, sizeof(key), fn ? "rom.%u" : "rom", fn);
 	if (file)
 		ini_set(&im->out, section, key, "%s", file);
-	if (!dx_attr_is(rom, "bar", "off") || (all_hidden && fn))
+	if (dx_attr_is(rom, "enabled", "no"))
+		dx_warn(im->d, rom,
+			"no ROM at all: passlaunch has no key that skips it; written as the ROM "
+			"BAR hidden (rombar = no), which keeps it from the guest too");
+	if (!rom_hidden(rom) || (all_hidden && fn))
 		return;
 	if (gpu_function && !all_hidden)
 		snprintf(key, sizeof(key), "rombar.%u", fn);
@@ -81,8 +91,7 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 static bool all_hidden(const struct slot *s)
 {
 	for (unsigned fn = 0; fn < 8; fn++)
-		if ((s->functions & (1u << fn)) &&
-		    !dx_attr_is(dx_child(s->node[fn], "rom"), "bar", "off"))
+		if ((s->functions & (1u << fn)) && !rom_hidden(dx_child(s->node[fn], "rom")))
 			return false;
 	return true;
 }
@@ -111,9 +120,14 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 			ini_comment(&im->out, section,
 				    "a GPU, guessed: not on this host, and its functions 0 and 1 "
 				    "are passed");
-		for (unsigned fn = 0; fn < 8; fn++)
-			if (s->functions & (1u << fn))
-				write_rom(im, s->node[fn], section, fn, true, all_hidden(s));
+		for (unsigned fn = 0; fn < 8; fn++) {
+			if (!(s->functions & (1u << fn)))
+				continue;
+			write_rom(im, s->node[fn], section, fn, true, all_hidden(s));
+			if (dx_child(s->node[fn], "boot"))
+				dx_warn(im->d, dx_child(s->node[fn], "boot"),
+					"boot from a GPU: [gpu] has no boot key; boot from a disk");
+		}
 		strv_free(&list);
 		return;
 	}

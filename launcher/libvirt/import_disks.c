@@ -1,5 +1,7 @@
 #include "import.h"
 
+#include "profile/profile.h"
+
 /* The <controller type='scsi'> a disk's <address type='drive'> names (its
  * index, 0 when the disk names none). */
 static xmlNode *scsi_controller_of(struct import *im, xmlNode *disk)
@@ -99,8 +101,16 @@ static void import_driver(struct import *im, xmlNode *driver, const char *sectio
 		discard && streq(discard, "unmap") ? "yes" : "no");
 }
 
+/* One more SATA device: false when the ports are all taken (libvirt adds
+ * a controller; passlaunch has one). */
+static bool sata_port_free(unsigned *n_sata)
+{
+	return ++*n_sata <= SATA_PORTS;
+}
+
 /* <disk>: a file or block device on a bus, with its driver's options. */
-static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, unsigned *n_cdroms)
+static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, unsigned *n_cdroms,
+			unsigned *n_sata)
 {
 	_cleanup_free_ char *device = dx_attr(disk, "device");
 	_cleanup_free_ char *type = dx_attr(disk, "type");
@@ -108,6 +118,7 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 	_cleanup_free_ char *path =
 	    dx_attr(dx_child(disk, "source"), type && streq(type, "block") ? "dev" : "file");
 	_cleanup_free_ char *bus = dx_attr(dx_child(disk, "target"), "bus");
+	_cleanup_free_ char *format = dx_attr(driver, "type");
 	_cleanup_free_ char *iothread = NULL;
 	bool cdrom = device && streq(device, "cdrom");
 	char section[IM_SECTION_LEN], fallback[16];
@@ -128,6 +139,15 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 			"what is not text): left out; rename the file");
 		return;
 	}
+	if (!cdrom && format && !streq(format, "raw") && !streq(format, "qcow2")) {
+		/* As format = auto it would be opened raw, and written over. */
+		dx_use_all(disk);
+		dx_warn(im->d, disk,
+			"a %s image, which passlaunch does not open (raw and qcow2 only): left "
+			"out; convert it: qemu-img convert -O qcow2 FILE FILE.qcow2",
+			format);
+		return;
+	}
 	if (!cdrom && dx_child(disk, "readonly") && bus &&
 	    (streq(bus, "sata") || streq(bus, "ide"))) {
 		/* Never written as writable: what it holds was meant to stay. */
@@ -137,9 +157,21 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 			"either): left out; on bus = virtio or scsi it can be read-only");
 		return;
 	}
+	if (cdrom && !sata_port_free(n_sata)) {
+		dx_use_all(disk);
+		dx_warn(im->d, disk,
+			"a CD-ROM past the %d SATA ports passlaunch's CD-ROMs and SATA disks "
+			"share: left out; move a SATA disk to virtio",
+			SATA_PORTS);
+		return;
+	}
 	snprintf(fallback, sizeof(fallback), cdrom ? "cd%u" : "disk%u",
 		 cdrom ? (*n_cdroms)++ : (*n_disks)++);
 	im_section(im, disk, cdrom ? "cdrom" : "disk", fallback, section);
+	if (cdrom && !im->first_cdrom[0])
+		snprintf(im->first_cdrom, sizeof(im->first_cdrom), "%s", section);
+	if (!cdrom && !im->first_disk[0])
+		snprintf(im->first_disk, sizeof(im->first_disk), "%s", section);
 	dx_use_children(disk,
 			(const char *const[]){"driver", "source", "target", "serial", "boot",
 					      "readonly", "blockio", "vendor", "product", NULL});
@@ -153,10 +185,17 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 	}
 	if (!path)
 		dx_warn(im->d, disk, "a disk with no source: give it one");
-	if (driver)
-		import_driver(im, driver, section);
-	if (bus)
+	/* No <driver>: QEMU's defaults all the same, not passlaunch's. */
+	import_driver(im, driver, section);
+	if (bus && (streq(bus, "sata") || streq(bus, "ide")) && !sata_port_free(n_sata)) {
+		dx_warn(im->d, disk,
+			"a SATA disk past the %d SATA ports passlaunch has: written on virtio "
+			"(the guest needs its driver)",
+			SATA_PORTS);
+		ini_set(&im->out, section, "bus", "virtio");
+	} else if (bus) {
 		ini_set(&im->out, section, "bus", "%s", streq(bus, "ide") ? "sata" : bus);
+	}
 	if (bus && streq(bus, "scsi"))
 		import_scsi_controller(im, disk);
 	iothread = im_disk_iothread(im, disk);
@@ -169,8 +208,8 @@ static void import_disk(struct import *im, xmlNode *disk, unsigned *n_disks, uns
 
 void import_disks(struct import *im, xmlNode *devices)
 {
-	unsigned n_disks = 0, n_cdroms = 0;
+	unsigned n_disks = 0, n_cdroms = 0, n_sata = 0;
 
 	for (xmlNode *d = dx_child(devices, "disk"); d; d = dx_next(d))
-		import_disk(im, d, &n_disks, &n_cdroms);
+		import_disk(im, d, &n_disks, &n_cdroms, &n_sata);
 }

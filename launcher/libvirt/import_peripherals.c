@@ -45,6 +45,27 @@ static void import_input(struct import *im, xmlNode *in, unsigned *n)
 	dx_use_all(in);
 }
 
+/* <driver name= queues=>: vhost-net asked for by name (libvirt falls back to
+ * QEMU's own without it; passlaunch refuses a host without it), and
+ * multiqueue. Its other tuning is left to QEMU. */
+static void import_nic_driver(struct import *im, xmlNode *nic, const char *section)
+{
+	xmlNode *driver = dx_child(nic, "driver");
+	_cleanup_free_ char *name = dx_attr(driver, "name");
+	_cleanup_free_ char *queues = dx_attr(driver, "queues");
+	unsigned n;
+
+	if (!driver)
+		return;
+	dx_use_all(driver);
+	if (name)
+		ini_set(&im->out, section, "vhost", "%s", streq(name, "vhost") ? "yes" : "no");
+	if (queues && im_number(queues, 16, &n) && n > 1)
+		ini_set(&im->out, section, "queues", "%u", n);
+	else if (queues && (!im_number(queues, 16, &n) || !n))
+		dx_warn(im->d, driver, "queues='%s': passlaunch's NICs have 1 to 16", queues);
+}
+
 /* <interface>: a bridge, macvtap, or libvirt's NAT network as user mode. */
 static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 {
@@ -65,9 +86,17 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 		ini_set(&im->out, section, "bridge", "%s", bridge ? bridge : "br0");
 	} else if (type && streq(type, "direct")) {
 		_cleanup_free_ char *dev = dx_attr(src, "dev");
+		_cleanup_free_ char *mode = dx_attr(src, "mode");
 		ini_set(&im->out, section, "type", "macvtap");
 		if (dev)
 			ini_set(&im->out, section, "link", "%s", dev);
+		/* libvirt's default is vepa, which sends guests' traffic to each
+		 * other out through the switch. */
+		if (!mode || !streq(mode, "bridge"))
+			dx_warn(im->d, src,
+				"macvtap in %s mode: passlaunch's macvtap is in bridge mode, where "
+				"the host's guests reach each other directly",
+				mode ? mode : "vepa (libvirt's default)");
 	} else if (type && (streq(type, "network") || streq(type, "user"))) {
 		ini_set(&im->out, section, "type", "user");
 		if (streq(type, "network"))
@@ -79,12 +108,17 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 			type ? type : "none");
 		return;
 	}
+	if (!im->first_net[0])
+		snprintf(im->first_net, sizeof(im->first_net), "%s", section);
 	if (model)
 		ini_set(&im->out, section, "model", "%s",
 			!strncmp(model, "virtio", 6) ? "virtio" : model);
 	if (mac)
 		ini_set(&im->out, section, "mac", "%s", mac);
-	dx_use_children(nic, (const char *const[]){"source", "model", "mac", "target", NULL});
+	import_nic_driver(im, nic, section);
+	im_boot(im, nic, section);
+	dx_use_children(nic,
+			(const char *const[]){"source", "model", "mac", "target", "boot", NULL});
 	if (dx_attr_is(dx_child(nic, "link"), "state", "up"))
 		dx_use(dx_child(nic, "link"));
 }
@@ -115,6 +149,22 @@ static void import_small_devices(struct import *im, xmlNode *devices)
 
 	if (tpm) {
 		_cleanup_free_ char *model = dx_attr(tpm, "model");
+		xmlNode *backend = dx_child(tpm, "backend");
+		_cleanup_free_ char *type = dx_attr(backend, "type");
+		_cleanup_free_ char *version = dx_attr(backend, "version");
+		/* passlaunch's TPM is swtpm's TPM 2.0. */
+		if (type && !streq(type, "emulator"))
+			dx_warn(im->d, backend,
+				"the host's own TPM (%s): written as an emulated TPM 2.0 (swtpm); "
+				"what the guest sealed with the host's TPM stays sealed",
+				type);
+		else if (version && !streq(version, "2.0"))
+			dx_warn(im->d, backend,
+				"a TPM %s: written as TPM 2.0, which passlaunch emulates; the "
+				"guest sees another TPM",
+				version);
+		if (model && !streq(model, "tpm-crb") && !streq(model, "tpm-tis"))
+			dx_warn(im->d, tpm, "a %s TPM: written as tpm-tis", model);
 		ini_set(&im->out, "firmware", "tpm", "yes");
 		ini_set(&im->out, "firmware", "tpm_interface", "%s",
 			model && streq(model, "tpm-crb") ? "crb" : "tis");

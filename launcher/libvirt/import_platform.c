@@ -191,9 +191,10 @@ static bool devices_have_boot_order(xmlNode *devices)
  * names for the first of each. */
 void import_boot_devices(struct import *im)
 {
-	static const struct {
+	const struct {
 		const char *dev, *section;
-	} firsts[] = {{"hd", "disk.disk0"}, {"cdrom", "cdrom.cd0"}, {"network", "net.net0"}};
+	} firsts[] = {
+	    {"hd", im->first_disk}, {"cdrom", im->first_cdrom}, {"network", im->first_net}};
 	xmlNode *os = dx_child(im->d->root, "os");
 	unsigned order = 0;
 
@@ -207,7 +208,9 @@ void import_boot_devices(struct import *im)
 		for (size_t i = 0; dev && i < N_ELEMENTS(firsts); i++)
 			if (streq(dev, firsts[i].dev))
 				section = firsts[i].section;
-		if (section && ini_has_section(&im->out, section))
+		/* None of its kind written: none in the domain (libvirt boots
+		 * the next), or one left out, with a warning of its own. */
+		if (section && *section)
 			ini_set(&im->out, section, "boot", "%u", order);
 		else if (!section)
 			dx_warn(im->d, b,

@@ -12,6 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The SATA ports CD-ROMs and bus = sata disks share (q35's AHCI; IDE on
+ * i440fx holds as many). */
+#define SATA_PORTS 6
+
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 enum fw_type { FW_OVMF, FW_OVMF_SECBOOT, FW_BIOS };
 enum clock_base { CLOCK_LOCALTIME, CLOCK_UTC };

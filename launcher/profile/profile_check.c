@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdarg.h>
 
-#define SATA_PORTS 6
 #define MEMORY_MIN (64 * MiB)
 
 int check_bad(struct check *c, int line, const char *fmt, ...)

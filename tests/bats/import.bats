@@ -277,3 +277,86 @@ bad.xml:1: <domain>: system_uuid = zzz is not a UUID; expected e.g. 43d5b292-4f5
 	run "$PASSLAUNCH" print bad.ini
 	assert_success
 }
+
+# domain_with FILE ELEMENT...: a minimal q35 domain with these devices.
+domain_with() {
+	local file=$1
+	shift
+	{
+		printf '%s\n' "<domain type='kvm'>" "<name>d</name><memory>1048576</memory><vcpu>1</vcpu>" \
+			"<os><type arch='x86_64' machine='q35'>hvm</type>${OS_BOOT:-}</os>" "<devices>"
+		printf '%s\n' "$@"
+		printf '%s\n' "</devices>" "</domain>"
+	} >"$file"
+}
+
+@test "import: <os><boot dev> boots the first disk, CD-ROM and interface written, whatever their labels" {
+	OS_BOOT="<boot dev='cdrom'/><boot dev='network'/><boot dev='hd'/>" domain_with boot.xml \
+		"<disk type='file' device='disk'><source file='/srv/a.img'/><target dev='vda' bus='virtio'/><alias name='ua-system'/></disk>" \
+		"<disk type='file' device='cdrom'><source file='/srv/w.iso'/><target dev='sda' bus='sata'/><alias name='ua-install'/></disk>" \
+		"<interface type='bridge'><source bridge='br0'/><model type='virtio'/><mac address='52:54:00:00:00:01'/><alias name='ua-lan'/></interface>"
+	import_to boot.xml
+	assert_success
+	printf '%s\n' "$output" >boot.ini
+	run "$PASSLAUNCH" print boot.ini
+	assert_success
+	assert_output --partial "id=install,bootindex=1"
+	assert_output --partial "mac=52:54:00:00:00:01,id=lan,bootindex=2"
+	assert_output --partial "id=system,bootindex=3"
+}
+
+@test "import: a disk without <driver> runs with QEMU's defaults, as libvirt runs it; an image passlaunch does not open is left out, never opened raw" {
+	domain_with disks.xml \
+		"<disk type='file' device='disk'><source file='/srv/a.img'/><target dev='vda' bus='virtio'/></disk>" \
+		"<disk type='file' device='disk'><driver name='qemu' type='vmdk'/><source file='/srv/b.vmdk'/><target dev='vdb' bus='virtio'/></disk>"
+	import_to disks.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "disks.xml:6: <disk>: a vmdk image, which passlaunch does not open (raw and qcow2 only): left out; convert it: qemu-img convert -O qcow2 FILE FILE.qcow2"
+	assert_output --partial "[disk.disk0]
+source = /srv/a.img
+cache = writeback
+aio = threads
+discard = no"
+	refute_output --partial "b.vmdk"
+}
+
+@test "import: SATA devices past passlaunch's six ports: a disk goes on virtio, a CD-ROM is left out, each named" {
+	local -a devs=() i
+	for i in 0 1 2 3 4 5; do
+		devs+=("<disk type='file' device='disk'><source file='/srv/d$i.img'/><target dev='sd$i' bus='sata'/></disk>")
+	done
+	devs+=("<disk type='file' device='disk'><source file='/srv/d6.img'/><target dev='sdg' bus='sata'/></disk>")
+	devs+=("<disk type='file' device='cdrom'><source file='/srv/w.iso'/><target dev='sdh' bus='sata'/></disk>")
+	domain_with sata.xml "${devs[@]}"
+	import_to sata.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "sata.xml:11: <disk>: a SATA disk past the 6 SATA ports passlaunch has: written on virtio (the guest needs its driver)
+sata.xml:12: <disk>: a CD-ROM past the 6 SATA ports passlaunch's CD-ROMs and SATA disks share: left out; move a SATA disk to virtio"
+	printf '%s\n' "$output" >sata.ini
+	run "$PASSLAUNCH" print sata.ini
+	assert_success
+	assert_output --partial "virtio-blk-pci,drive=drive.disk6,id=disk6"
+	refute_output --partial "w.iso"
+}
+
+@test "import: an interface's boot order, vhost-net and queues are carried over; what the profile cannot mean is named (macvtap not in bridge mode, a GPU's boot order, a ROM off altogether, a TPM that is not an emulated 2.0)" {
+	domain_with devs.xml \
+		"<interface type='bridge'><source bridge='br0'/><model type='virtio'/><driver name='vhost' queues='4'/><boot order='1'/></interface>" \
+		"<interface type='direct'><source dev='eth0'/><model type='virtio'/></interface>" \
+		"<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x0b' slot='0x00' function='0x0'/></source><rom enabled='no'/><boot order='2'/></hostdev>" \
+		"<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x0b' slot='0x00' function='0x1'/></source></hostdev>" \
+		"<tpm model='tpm-tis'><backend type='passthrough'><device path='/dev/tpm0'/></backend></tpm>"
+	import_to devs.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "devs.xml:7: <rom>: no ROM at all: passlaunch has no key that skips it; written as the ROM BAR hidden (rombar = no), which keeps it from the guest too
+devs.xml:7: <boot>: boot from a GPU: [gpu] has no boot key; boot from a disk
+devs.xml:6: <source>: macvtap in vepa (libvirt's default) mode: passlaunch's macvtap is in bridge mode, where the host's guests reach each other directly
+devs.xml:9: <backend>: the host's own TPM (passthrough): written as an emulated TPM 2.0 (swtpm); what the guest sealed with the host's TPM stays sealed"
+	assert_output --partial "[net.net0]
+type = bridge
+bridge = br0
+model = virtio
+vhost = yes
+queues = 4
+boot = 1"
+}

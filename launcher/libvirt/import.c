@@ -18,7 +18,31 @@ static bool dropped_silently(const xmlNode *n)
 	return false;
 }
 
-void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out)
+static void remember_origin(struct import *im, const char *section, xmlNode *dev)
+{
+	im->origins = xreallocarray(im->origins, im->n_origins + 1, sizeof(*im->origins));
+	snprintf(im->origins[im->n_origins].section, IM_SECTION_LEN, "%s", section);
+	im->origins[im->n_origins++].node = dev;
+}
+
+xmlNode *im_origin(const struct import *im, const char *section)
+{
+	for (size_t i = 0; i < im->n_origins; i++)
+		if (streq(im->origins[i].section, section))
+			return im->origins[i].node;
+	return im->d->root;
+}
+
+void import_free(struct import *im)
+{
+	ini_free(&im->out);
+	free(im->origins);
+	im->origins = NULL;
+	im->n_origins = 0;
+}
+
+static void label_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback,
+			  char *out)
 {
 	_cleanup_free_ char *alias = dx_attr(dx_child(dev, "alias"), "name");
 	const char *label = alias && !strncmp(alias, "ua-", 3) ? alias + 3 : NULL;
@@ -36,6 +60,12 @@ void im_section(struct import *im, xmlNode *dev, const char *kind, const char *f
 		ini_comment(&im->out, out, "its alias %s is %s: labelled %s", alias,
 			    label_valid(label) ? "another device's label" : "not a valid label",
 			    unique);
+}
+
+void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out)
+{
+	label_section(im, dev, kind, fallback, out);
+	remember_origin(im, out, dev);
 }
 
 /* Every element neither carried over nor dropped on purpose: a warning

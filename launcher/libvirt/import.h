@@ -19,7 +19,18 @@ struct import {
 	/* The sections of the first disk, CD-ROM and interface written, which
 	 * <os><boot dev='hd|cdrom|network'> boots: "" when none. */
 	char first_disk[IM_SECTION_LEN], first_cdrom[IM_SECTION_LEN], first_net[IM_SECTION_LEN];
+	/* The element each device section was made from, to name it. */
+	struct im_origin {
+		char section[IM_SECTION_LEN];
+		xmlNode *node;
+	} * origins;
+	size_t n_origins;
 };
+
+/* The element SECTION ("KIND.LABEL") was made from; the domain for the
+ * others. */
+xmlNode *im_origin(const struct import *im, const char *section);
+void import_free(struct import *im);
 
 void im_section(struct import *im, xmlNode *dev, const char *kind, const char *fallback, char *out);
 /* A number as libvirt writes it (0x... or decimal) up to MAX, in *V; an

@@ -53,6 +53,18 @@ static const char *after_line(const char *msg)
 	return colon && colon[1] == ' ' ? colon + 2 : msg;
 }
 
+/* The element the line "[SECTION] ..." (or "[SECTION]") came from. */
+static xmlNode *origin_of(const struct import *im, const char *what)
+{
+	const char *end = strchr(what, ']');
+	char section[IM_SECTION_LEN];
+
+	if (what[0] != '[' || !end || (size_t)(end - what - 1) >= sizeof(section))
+		return im->d->root;
+	snprintf(section, sizeof(section), "%.*s", (int)(end - what - 1), what + 1);
+	return im_origin(im, section);
+}
+
 int import_check(struct import *im, struct pl_err *err)
 {
 	/* Each round takes one line out; a profile has far fewer. */
@@ -67,10 +79,10 @@ int import_check(struct import *im, struct pl_err *err)
 			return err_input(err, "the profile made from %s is not valid: %s",
 					 im->d->file, found.msg);
 		if (what[strlen(what) - 1] == ']')
-			dx_warn(im->d, im->d->root, "%s: left out (%s and its keys)",
+			dx_warn(im->d, origin_of(im, what), "%s: left out (%s and its keys)",
 				after_line(found.msg), what);
 		else
-			dx_warn(im->d, im->d->root, "%s: left out", after_line(found.msg));
+			dx_warn(im->d, origin_of(im, what), "%s: left out", after_line(found.msg));
 	}
 	return err_input(err, "the profile made from %s is not valid", im->d->file);
 }

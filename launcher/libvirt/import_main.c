@@ -31,7 +31,7 @@ static int run(int argc, char **argv, struct pl_err *err)
 		r = import_run(&im, err);
 	if (r == 0)
 		ini_write(&im.out, stdout);
-	ini_free(&im.out);
+	import_free(&im);
 	domain_xml_free(&d);
 	xmlCleanupParser();
 	if (r < 0)

@@ -258,6 +258,19 @@ static void import_channels(struct import *im, xmlNode *devices)
 	}
 }
 
+/* The <audio> the card plays into: the one its <audio id> names, else the
+ * first (libvirt's default). */
+static xmlNode *sound_audio(xmlNode *devices, xmlNode *sound)
+{
+	_cleanup_free_ char *id = dx_attr(dx_child(sound, "audio"), "id");
+	xmlNode *first = dx_child(devices, "audio");
+
+	for (xmlNode *a = first; id && a; a = dx_next(a))
+		if (dx_attr_is(a, "id", id))
+			return a;
+	return first;
+}
+
 /* <sound> and <audio>: the guest's card and where its sound goes. */
 static void import_sound(struct import *im, xmlNode *devices)
 {
@@ -265,7 +278,7 @@ static void import_sound(struct import *im, xmlNode *devices)
 	static const char *const backends[] = {"none", "pulseaudio", "pipewire",
 					       "alsa", "jack",	     "spice"};
 	xmlNode *sound = dx_child(devices, "sound");
-	xmlNode *audio = dx_child(devices, "audio");
+	xmlNode *audio = sound_audio(devices, sound);
 	_cleanup_free_ char *model = dx_attr(sound, "model");
 	_cleanup_free_ char *backend = dx_attr(audio, "type");
 	_cleanup_free_ char *codec = dx_attr(dx_child(sound, "codec"), "type");
@@ -336,9 +349,38 @@ static void push_arg(struct strv *line, const char *word)
 		strv_pushf(line, strchr(word, '\'') ? "\"%s\"" : "'%s'", word);
 }
 
+/* An option and its values: a word that starts with '-' and a letter
+ * begins the next. */
+static bool starts_option(const char *word)
+{
+	return word[0] == '-' && ((word[1] >= 'a' && word[1] <= 'z') || word[1] == '-');
+}
+
+/* One option as one [qemu] args line: a line the profile refuses (-daemonize)
+ * takes only its own option with it. "-set device.ID..." names a device by
+ * libvirt's own alias, which passlaunch's command line has not. */
+static void flush_option(struct import *im, xmlNode *at, struct strv *option, struct strv *line)
+{
+	if (!option->n)
+		return;
+	if (streq(option->v[0], "-set") && option->n > 1 && !strncmp(option->v[1], "device.", 7)) {
+		dx_warn(im->d, at,
+			"-set %s: it names a device by libvirt's alias, which passlaunch's command "
+			"line has not: left out (for x-vga on a GPU: [gpu] primary = yes)",
+			option->v[1]);
+	} else {
+		_cleanup_free_ char *joined = strv_join(line, " ");
+		ini_set(&im->out, "qemu", "args", "%s", joined);
+	}
+	strv_free(option);
+	strv_free(line);
+}
+
 static void import_commandline(struct import *im)
 {
-	struct strv line = {0};
+	struct strv option = {0}, line = {0};
+	xmlNode *option_at = NULL;
+	bool any = false;
 
 	for (xmlNode *c = im->d->root->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || !c->ns ||
@@ -361,16 +403,19 @@ static void import_commandline(struct import *im)
 					"a word with both quote characters: write it by hand");
 				continue;
 			}
+			if (starts_option(value)) {
+				flush_option(im, option_at, &option, &line);
+				option_at = a;
+			}
+			strv_push(&option, value);
 			push_arg(&line, value);
+			any = true;
 		}
 	}
-	if (line.n) {
-		_cleanup_free_ char *joined = strv_join(&line, " ");
-		ini_set(&im->out, "qemu", "args", "%s", joined);
+	flush_option(im, option_at ? option_at : im->d->root, &option, &line);
+	if (any)
 		ini_comment(&im->out, "qemu",
 			    "from <qemu:commandline>: check each option is needed");
-	}
-	strv_free(&line);
 }
 
 int import_peripherals(struct import *im, struct pl_err *err)

@@ -260,7 +260,7 @@ odd.xml:1: <domain>: 3 values held a line break or another control character, a 
 	assert_success
 }
 
-@test "import: every line it writes is read back by passlaunch's own parser; what the parser refuses is left out and named, so the profile is valid" {
+@test "import: every line it writes is read back by passlaunch's own parser; what the parser refuses is left out and named at the element it came from, so the profile is valid" {
 	# A mutated domain: a relative emulator, a name passlaunch refuses, a
 	# disk with a relative path and a serial no disk reports, a bad uuid.
 	printf '%s\n' '<domain type="kvm"><name>-win10</name><uuid>zzz</uuid><memory>1048576</memory><vcpu>1</vcpu><devices><emulator>lead/usr/bin/qemu-system-x86_64</emulator>' \
@@ -269,9 +269,9 @@ odd.xml:1: <domain>: 3 values held a line break or another control character, a 
 	assert_equal "$status" 1
 	assert_equal "$stderr" "bad.xml:1: <domain>: [qemu] binary = lead/usr/bin/qemu-system-x86_64: expected an absolute path (starting with /): left out
 bad.xml:1: <domain>: [vm] name = -win10: expected 1 to 64 letters, digits, '_', '-' or '.', not starting with '.' or '-': left out
-bad.xml:1: <domain>: [disk.disk0] source = rel.img: expected an absolute path (starting with /): left out
-bad.xml:1: <domain>: [disk.disk0] serial = bad serial!: expected at most 20 letters, digits, '.', '_' or '-', as disks report them, e.g. WD-WX12A3456789: left out
-bad.xml:1: <domain>: [disk.disk0] has no source; add e.g. source = /dev/disk/by-id/nvme-XXXX: left out ([disk.disk0] and its keys)
+bad.xml:2: <disk>: [disk.disk0] source = rel.img: expected an absolute path (starting with /): left out
+bad.xml:2: <disk>: [disk.disk0] serial = bad serial!: expected at most 20 letters, digits, '.', '_' or '-', as disks report them, e.g. WD-WX12A3456789: left out
+bad.xml:2: <disk>: [disk.disk0] has no source; add e.g. source = /dev/disk/by-id/nvme-XXXX: left out ([disk.disk0] and its keys)
 bad.xml:1: <domain>: system_uuid = zzz is not a UUID; expected e.g. 43d5b292-4f5c-4b1e-9d59-3c0b6b7e1a21: left out"
 	printf '%s\n' "$output" >bad.ini
 	run "$PASSLAUNCH" print bad.ini
@@ -359,4 +359,34 @@ model = virtio
 vhost = yes
 queues = 4
 boot = 1"
+}
+
+@test "import: the sound card plays into the <audio> its <audio id> names, not the first" {
+	domain_with aud.xml "<sound model='ich9'><audio id='2'/></sound>" "<audio id='1' type='none'/>" \
+		"<audio id='2' type='pulseaudio' serverName='/run/user/1000/pulse/native'/>"
+	import_to aud.xml
+	assert_output --partial "[audio]
+device = ich9
+backend = pulseaudio
+server = /run/user/1000/pulse/native"
+}
+
+@test "import: <qemu:commandline> is one [qemu] args line an option, so a refused option goes alone; -set on libvirt's device aliases is named" {
+	printf '%s\n' "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>" \
+		"<name>a</name><memory>1048576</memory><vcpu>1</vcpu>" "<qemu:commandline>" \
+		"<qemu:arg value='-fw_cfg'/>" "<qemu:arg value='opt/ovmf/X-PciMmio64Mb,string=65536'/>" \
+		"<qemu:arg value='-daemonize'/>" "<qemu:arg value='-set'/>" "<qemu:arg value='device.hostdev0.x-vga=on'/>" \
+		"<qemu:arg value='-global'/>" "<qemu:arg value='ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off'/>" \
+		"</qemu:commandline>" "</domain>" >args.xml
+	import_to args.xml
+	assert_equal "$status" 1
+	assert_equal "$stderr" "args.xml:7: <arg>: -set device.hostdev0.x-vga=on: it names a device by libvirt's alias, which passlaunch's command line has not: left out (for x-vga on a GPU: [gpu] primary = yes)
+args.xml:1: <domain>: [qemu] args = -daemonize: -daemonize is never allowed: passlaunch must watch QEMU and drops privileges itself: left out"
+	assert_output --partial "args = -fw_cfg opt/ovmf/X-PciMmio64Mb,string=65536
+args = -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+	printf '%s\n' "$output" >args.ini
+	run "$PASSLAUNCH" print args.ini
+	assert_success
+	assert_output --partial "-fw_cfg opt/ovmf/X-PciMmio64Mb,string=65536 \\
+    -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
 }

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (null)
 			fclose(null);
 	}
-	ini_free(&im.out);
+	import_free(&im);
 	domain_xml_free(&d);
 	return 0;
 }

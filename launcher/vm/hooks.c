@@ -5,6 +5,7 @@
 #include "base/paths.h"
 #include "runstate.h"
 #include "base/trust.h"
+#include "host/display_manager.h"
 #include "profile/vmpath.h"
 
 #include <dirent.h>
@@ -233,6 +234,11 @@ void hooks_env_build(struct hooks *h, const struct profile *p, const struct host
 	strv_set_env(&h->env, "PASSLAUNCH_HOST_CPUS", host_cpus ? host_cpus : "");
 	strv_set_env(&h->env, "PASSLAUNCH_USER", id->name);
 	strv_set_env(&h->env, "PASSLAUNCH_BIN", self);
+	if (strv_contains(&p->hooks.use, "display-manager")) {
+		_cleanup_free_ char *dm = display_manager_running();
+		if (dm)
+			strv_set_env(&h->env, "PASSLAUNCH_DISPLAY_MANAGER", dm);
+	}
 	/* The launcher's own roots, never the caller's: root's shipped hooks
 	 * write where these lead. Only a test build takes a test's roots. */
 	strv_set_env(&h->env, "PASSLAUNCH_SYSFS", path_sysfs());

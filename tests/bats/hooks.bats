@@ -660,3 +660,37 @@ systemctl --user --machine=alice@ stop passlaunch-looking-glass-lg.service"
 	assert_line --partial "lgc: hook looking-glass-client: stopped"
 	assert_host_restored
 }
+
+# A run whose stand-in display-manager hook records what passlaunch told it
+# of the display manager, then fails its prepare: the run ends there.
+dm_told() {
+	rm -f seen
+	printf '[vm]\nuser = nobody\nstate_dir = %s/state/dm\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 64M\n[hooks]\nuse = display-manager\ntimeout = 10\n' "$TMP" >dm.ini
+	PASSLAUNCH_SYSTEMD_CONFIG=$TMP/etc PASSLAUNCH_SYSFS=$TMP/sys PASSLAUNCH_HOOKS_DIR=$TMP/shipped \
+		run "$PASSLAUNCH" run dm.ini
+	assert_output --partial "hook display-manager failed in prepare"
+	cat seen
+}
+
+@test "hooks: passlaunch tells the display-manager hook the unit that runs (the alias's link, processes in its cgroup), sparing a systemctl; else the hook asks systemctl" {
+	local cg=sys/fs/cgroup/system.slice
+	mkdir -p sys/devices/system/cpu
+	echo 0-1 >sys/devices/system/cpu/online
+	mkdir -p shipped etc "$cg/gdm.service" "$cg/sddm.service" "$cg/x;y.service"
+	hook display-manager '[ "$2" != prepare ] || { echo "dm=${PASSLAUNCH_DISPLAY_MANAGER:-unset}" >>'"$TMP/seen"'; exit 1; }'
+	mv hooks/display-manager shipped/
+	echo 1234 >"$cg/gdm.service/cgroup.procs"
+	: >"$cg/sddm.service/cgroup.procs"
+	echo 1234 >"$cg/x;y.service/cgroup.procs"
+	ln -s /usr/lib/systemd/system/gdm.service etc/display-manager.service
+	run dm_told
+	assert_output "dm=gdm.service"
+	# Stopped (no process in its cgroup), a name systemd would not make, or
+	# no link: systemctl says.
+	for target in /usr/lib/systemd/system/sddm.service 'x;y.service' ''; do
+		rm etc/display-manager.service
+		[[ -z $target ]] || ln -s "$target" etc/display-manager.service
+		run dm_told
+		assert_output "dm=unset"
+	done
+}

@@ -54,7 +54,7 @@ load lab
 	assert_line "dm holds card0: 1"
 	assert_line "during: dm inactive holder inactive consoles dummy_device=1 drivers vfio-pci vfio-pci"
 	assert_line "after: dm active holder active consoles dummy_device=0 frame_buffer_device=1 drivers bochs-drm snd_hda_intel"
-	assert_line --partial "log: passlaunch: hook display-manager: stopping lab-dm.service"
+	assert_line --partial "log: passlaunch: hook display-manager: stopping lab-dm.service (running, as its cgroup shows)"
 	assert_line --partial "log: passlaunch: hook gpu-users: stopping lab-holder.service"
 	assert_line --partial "log: passlaunch: hook gpu-users: the GPU's devices are free"
 	assert_line --partial "log: passlaunch: hook vtconsole: unbinding vtcon1 ((M) frame buffer device)"

@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "host/journal.h"
+#include "profile/profile_values.h"
 #include "base/log.h"
 #include "base/paths.h"
 #include "host/holders.h"
@@ -137,15 +138,17 @@ static int wait_vfio_node(int group, struct pl_err *err)
 }
 
 /* Inside a run (a hook), the run's journal learns each driver too, so that
- * `recover` gives the devices back after a crash. */
+ * `recover` gives the devices back after a crash. PASSLAUNCH_VM may come
+ * from a caller's environment (sudo -E): only a VM's name, so the journal
+ * is in root's run directory, and only root's regular file. */
 static void open_run_journal(struct journal *j)
 {
 	const char *vm = getenv("PASSLAUNCH_VM");
-	_cleanup_free_ char *path = vm ? vmpath_journal(vm) : NULL;
+	_cleanup_free_ char *path = vm && vm_name_valid(vm) ? vmpath_journal(vm) : NULL;
 	struct pl_err ignored = {0};
 
 	*j = (struct journal){.fd = -1};
-	if (path && access(path, W_OK) == 0)
+	if (path)
 		journal_open_append(j, path, &ignored);
 }
 

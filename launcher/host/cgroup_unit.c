@@ -11,7 +11,8 @@ bool unit_name_valid(const char *name, const char *suffix)
 {
 	size_t len = strlen(name), slen = strlen(suffix);
 
-	if (len <= slen || len > 255 || strcmp(name + len - slen, suffix) != 0)
+	/* A leading '-' would make systemctl read the name as its option. */
+	if (len <= slen || len > 255 || strcmp(name + len - slen, suffix) != 0 || name[0] == '-')
 		return false;
 	for (const char *c = name; *c; c++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_.@-\\",

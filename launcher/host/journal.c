@@ -66,11 +66,19 @@ int journal_open(struct journal *j, const char *path, const char *vm, struct pl_
 
 int journal_open_append(struct journal *j, const char *path, struct pl_err *err)
 {
+	struct stat st;
+
 	*j = (struct journal){.fd = -1};
-	j->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	/* Never a link, a FIFO (which would block) or another's file. */
+	j->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (j->fd < 0)
 		return err_set(err, errno, "cannot open the undo journal %s: %s", path,
 			       strerror(errno));
+	if (fstat(j->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		close(j->fd);
+		j->fd = -1;
+		return err_set(err, EPERM, "%s is not root's undo journal", path);
+	}
 	j->path = xstrdup(path);
 	return 0;
 }

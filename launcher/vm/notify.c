@@ -18,13 +18,13 @@ static void notify_systemd(const char *message)
 	_cleanup_close_ int fd = -1;
 	size_t len;
 
-	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(addr.sun_path))
+	/* systemd's own socket, under root's /run/systemd: a caller's
+	 * environment (sudo -E) names no other. */
+	if (!path || strncmp(path, "/run/systemd/", 13) != 0 || strstr(path, "/..") ||
+	    strlen(path) >= sizeof(addr.sun_path))
 		return;
 	len = strlen(path);
 	memcpy(addr.sun_path, path, len);
-	/* An abstract socket: its name starts with a NUL byte. */
-	if (path[0] == '@')
-		addr.sun_path[0] = '\0';
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || sendto(fd, message, strlen(message), MSG_NOSIGNAL, (struct sockaddr *)&addr,
 			     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)

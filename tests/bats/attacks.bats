@@ -354,6 +354,35 @@ stage_injector() {
 	done
 }
 
+# gpu detach, run by the vfio hook, journals into the run named by
+# PASSLAUNCH_VM; sudo -E brings the caller's value instead.
+@test "attack: through sudo -E, PASSLAUNCH_VM leads gpu detach to no journal outside root's run directory" {
+	install -d -o "$ATTACKER" "$TMP/home/x"
+	as_attacker mkfifo "$TMP/home/x/journal"
+	SUDO_UID=$(id -u "$ATTACKER") SUDO_GID=$(id -g "$ATTACKER") SUDO_USER=$ATTACKER \
+		PASSLAUNCH_VM=../..$TMP/home/x run timeout 10 "$ROOT/passlaunch" gpu detach 0000:00:02.0
+	((status != 124)) || fail "gpu detach hung on the FIFO the caller named"
+	refute_output --partial "$TMP/home/x"
+}
+
+@test "attack: through sudo -E, NOTIFY_SOCKET sends root's READY=1 to no socket of the caller's" {
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(30)
+try: print("received:", s.recv(256).decode().splitlines()[0])
+except OSError: print("received nothing")' "$TMP/home/notify" >"$TMP/notified" &
+	local listener=$! i
+	for ((i = 0; i < 50; i++)); do [[ -S $TMP/home/notify ]] && break; sleep 0.1; done
+	attack_vm notifyvm deaf
+	NOTIFY_SOCKET=$TMP/home/notify start_vm
+	wait_for_log 'guest running'
+	"$PASSLAUNCH" stop notifyvm --force
+	finish_vm
+	kill "$listener" 2>/dev/null || true
+	wait "$listener" || true
+	run cat "$TMP/notified"
+	refute_output --partial "READY=1"
+}
+
 # connects_to PATH: a line the server sent on a unix socket, or the error.
 connects_to() {
 	/usr/bin/python3 -c 'import socket, sys

@@ -410,10 +410,10 @@ gpu_users_hook() {
 	gpu_users_hook release
 	assert_success
 	run cat calls
-	assert_output "systemctl stop nvidia-persistenced.service
-systemctl --user --machine=alice@ stop pipewire.service
-systemctl start nvidia-persistenced.service
-systemctl --user --machine=alice@ start --no-block pipewire.service"
+	assert_output "systemctl stop -- nvidia-persistenced.service
+systemctl --user --machine=alice@ stop -- pipewire.service
+systemctl start -- nvidia-persistenced.service
+systemctl --user --machine=alice@ start --no-block -- pipewire.service"
 	assert_not_exists state/units
 }
 

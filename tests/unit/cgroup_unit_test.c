@@ -58,6 +58,9 @@ static void paths_a_user_made(void **state)
 	expect("/user.slice/user-1000.slice/user@1000.service/app.slice/$(reboot).service",
 	       UNIT_NONE, 0, "");
 	expect("/user.slice/user-1000.slice/user@1000.service/a b.service", UNIT_NONE, 0, "");
+	/* A name systemctl would read as its option (-H: ssh to a host). */
+	expect("/user.slice/user-1000.slice/user@1000.service/app.slice/-Hx.service", UNIT_NONE, 0,
+	       "");
 	expect("/system.slice/../system.slice/sddm.service", UNIT_NONE, 0, "");
 	expect("/user.slice/user-1000.slice/user@1000.service/x;y.slice/z.service", UNIT_NONE, 0,
 	       "");

@@ -239,7 +239,7 @@ check: deps
 	$(MAKE) -j$(JOBS) $(UNIT_BINS) $(PROBE)
 	$(MAKE) -j$(JOBS) SANITIZE=1 all sanitized-units
 	$(MAKE) -j$(JOBS) $(FUZZ_BINS)
-	PASSLAUNCH_SANITIZED=$(CURDIR)/build/sanitize PASSLAUNCH_FUZZ_TIME=10 tests/run $(UNIT_BINS)
+	PASSLAUNCH_SANITIZED=$(CURDIR)/build/sanitize PASSLAUNCH_FUZZ_TIME=5 tests/run $(UNIT_BINS)
 endif
 
 sanitized-units: $(UNIT_BINS)

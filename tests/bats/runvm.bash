@@ -65,7 +65,7 @@ vm() {
 	stop_timeout = ${STOP_TIMEOUT:-60}
 	[qemu]
 	accel = tcg
-	extra_args = -kernel $LAB/vmlinux -initrd $LAB/initramfs.gz -append 'console=ttyS0 quiet lpj=4000000 lab.guest=$guest'
+	extra_args = -kernel $LAB/vmlinux -initrd $LAB/initramfs.gz -append 'console=ttyS0 quiet lpj=4000000 no_timer_check lab.guest=$guest'
 	[firmware]
 	type = bios
 	[cpu]

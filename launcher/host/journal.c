@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 /* One entry a line: ACTION TAB ARG TAB ARG..., each field %-escaped. */
 
@@ -156,6 +157,14 @@ int journal_chown(struct journal *j, const char *path, const struct stat *st, co
 	snprintf(owner, sizeof(owner), "%u:%u", (unsigned)st->st_uid, (unsigned)st->st_gid);
 	snprintf(mode, sizeof(mode), "%o", (unsigned)(st->st_mode & 07777));
 	return append_fields(j, "chown", fields, N_ELEMENTS(fields), err);
+}
+
+int journal_input_reprobe(struct journal *j, dev_t rdev, const char *devpath, struct pl_err *err)
+{
+	char node[32];
+
+	snprintf(node, sizeof(node), "%u:%u", major(rdev), minor(rdev));
+	return append(j, "reprobe", node, devpath, err);
 }
 
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err)

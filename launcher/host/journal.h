@@ -42,6 +42,10 @@ int journal_isolation(struct journal *j, const char *vm, struct pl_err *err);
  * Its owner for the run may have changed the mode and the ACL. */
 int journal_chown(struct journal *j, const char *path, const struct stat *st, const char *acl_hex,
 		  struct pl_err *err);
+/* Records that the input node RDEV, DEVPATH's (host/input_reprobe.h), is
+ * lent for the run; replay has DEVPATH's driver probe it again, which ends
+ * every descriptor opened on it meanwhile. */
+int journal_input_reprobe(struct journal *j, dev_t rdev, const char *devpath, struct pl_err *err);
 /* Records a process passlaunch started; replay ends it if it still runs. */
 int journal_process(struct journal *j, pid_t pid, const char *what, struct pl_err *err);
 /* Records a bridge passlaunch is about to create; replay removes it when

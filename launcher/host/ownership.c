@@ -1,7 +1,9 @@
 #include "ownership.h"
 
+#include "input_reprobe.h"
 #include "node_access.h"
 
+#include "base/log.h"
 #include "base/paths.h"
 #include "base/trust.h"
 #include "profile/vmpath.h"
@@ -12,8 +14,29 @@
 #include <libgen.h>
 #include <sys/stat.h>
 
-static int give_node(const char *path, const struct identity *id, struct journal *j,
-		     struct pl_err *err)
+/* An input device lent to QEMU's user is probed again at the end of the
+ * run, which ends what that user opened on it meanwhile. One that cannot be
+ * is lent only when its profile allows it (vm/preflight.c says so first). */
+static int journal_input(const struct profile_input *in, dev_t rdev, struct journal *j,
+			 struct pl_err *err)
+{
+	_cleanup_free_ char *devpath = NULL;
+	int r = input_revocable(rdev, &devpath);
+
+	if (r == 0)
+		return journal_input_reprobe(j, rdev, devpath, err);
+	if (!in->allow_unrevocable)
+		return err_input(err, "[input.%s] evdev = %s: %s", in->ref.label, in->evdev,
+				 input_revocable_reason(r));
+	log_warn("[input.%s] evdev = %s: %s; lent all the same (allow_unrevocable = yes): what "
+		 "QEMU's user opens on it may outlive the run",
+		 in->ref.label, in->evdev, input_revocable_reason(r));
+	return 0;
+}
+
+/* PATH to QEMU's user for the run; IN: the input section it is the evdev of. */
+static int give_node(const char *path, const struct profile_input *in, const struct identity *id,
+		     struct journal *j, struct pl_err *err)
 {
 	struct trust_req req = {"a device node", O_PATH, TRUST_CHR, false};
 	_cleanup_close_ int fd = trust_open(path, &req, err);
@@ -32,7 +55,9 @@ static int give_node(const char *path, const struct identity *id, struct journal
 	if (st.st_uid == id->uid && st.st_gid == id->gid)
 		return 0;
 	acl = node_acl_hex(fd);
-	r = journal_chown(j, path, &st, acl, err);
+	r = in ? journal_input(in, st.st_rdev, j, err) : 0;
+	if (r == 0)
+		r = journal_chown(j, path, &st, acl, err);
 	if (r == 0 && fchownat(fd, "", id->uid, id->gid, AT_EMPTY_PATH) < 0)
 		return err_set(err, errno, "cannot give %s to %s: %s", path, id->name,
 			       strerror(errno));
@@ -54,7 +79,7 @@ static int give_vfio_group(const struct pci_addr *addr, const struct identity *i
 		return 0; /* no IOMMU group: QEMU will say so */
 	target[n] = '\0';
 	node = xasprintf("%s/vfio/%s", path_devfs(), basename(target));
-	return give_node(node, id, j, err);
+	return give_node(node, NULL, id, j, err);
 }
 
 static int give_devices(const struct profile *p, const struct identity *id, struct journal *j,
@@ -64,10 +89,10 @@ static int give_devices(const struct profile *p, const struct identity *id, stru
 
 	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
 		if (p->inputs[i].evdev)
-			r = give_node(p->inputs[i].evdev, id, j, err);
+			r = give_node(p->inputs[i].evdev, &p->inputs[i], id, j, err);
 	if (r == 0 && p->display.looking_glass == LG_KVMFR) {
 		_cleanup_free_ char *kvmfr = vmpath_kvmfr(p->display.kvmfr);
-		r = give_node(kvmfr, id, j, err);
+		r = give_node(kvmfr, NULL, id, j, err);
 	}
 	return r;
 }

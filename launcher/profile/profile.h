@@ -154,6 +154,9 @@ struct profile_input {
 	bool repeat;
 	bool grab_all;
 	char *grab_toggle;
+	/* Lent all the same when no driver can probe it again at the end of
+	 * the run (host/input_reprobe.h). */
+	bool allow_unrevocable;
 };
 
 struct key_line {

@@ -115,7 +115,8 @@ static bool is_keyboard(enum input_device d)
 static int check_input(struct check *c, const struct profile_input *in)
 {
 	_cleanup_free_ char *section = xasprintf("input.%s", in->ref.label);
-	static const char *const evdev_keys[] = {"evdev", "repeat", "grab_all", "grab_toggle"};
+	static const char *const evdev_keys[] = {"evdev", "repeat", "grab_all", "grab_toggle",
+						 "allow_unrevocable"};
 
 	if (in->device == INPUT_EVDEV)
 		return 0;

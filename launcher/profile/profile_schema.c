@@ -351,6 +351,7 @@ static const struct key_spec input_keys[] = {
     KEY("repeat", V_BOOL, INPUT(repeat)),
     KEY("grab_all", V_BOOL, INPUT(grab_all)),
     KEY_CUSTOM("grab_toggle", INPUT(grab_toggle), value_grab_toggle),
+    KEY("allow_unrevocable", V_BOOL, INPUT(allow_unrevocable)),
     END_KEYS,
 };
 

@@ -3,6 +3,7 @@
 #include "base/trust.h"
 #include "base/paths.h"
 #include "base/size.h"
+#include "host/input_reprobe.h"
 #include "host/kvmfr.h"
 #include "profile/vmpath.h"
 
@@ -130,6 +131,31 @@ static int check_kvmfr(const struct profile *p, struct pl_err *err)
 	return 0;
 }
 
+/* An evdev device lent to QEMU's user must be one passlaunch can take back
+ * at the end of the run (host/input_reprobe.h), unless the profile allows
+ * it; said before anything changes. host/ownership.c decides again on the
+ * node it lends. */
+static int check_evdev(const struct profile *p, const struct profile_input *in,
+		       const struct identity *id, struct pl_err *err)
+{
+	_cleanup_free_ char *section = xasprintf("input.%s", in->ref.label);
+	_cleanup_free_ char *devpath = NULL;
+	struct stat st;
+	int r;
+
+	if (!id->drop || in->allow_unrevocable || stat(in->evdev, &st) < 0 || st.st_uid == id->uid)
+		return 0;
+	r = input_revocable(st.st_rdev, &devpath);
+	if (r == 0)
+		return 0;
+	return err_input(err,
+			 "%s:%d: evdev = %s: %s, so what QEMU's user opens on it during the run "
+			 "could outlive the run (a keyboard read after it); pass the physical "
+			 "device, or set allow_unrevocable = yes in [%s] to lend it all the same",
+			 p->path, profile_key_line(p, section, "evdev"), in->evdev,
+			 input_revocable_reason(r), section);
+}
+
 int preflight_files(const struct profile *p, const struct firmware *fw, const struct identity *id,
 		    struct pl_err *err)
 {
@@ -139,6 +165,9 @@ int preflight_files(const struct profile *p, const struct firmware *fw, const st
 		r = check_gpu_roms(p, &p->gpus[i], id, err);
 	if (r == 0 && p->display.looking_glass == LG_KVMFR)
 		r = check_kvmfr(p, err);
+	for (size_t i = 0; r == 0 && i < p->n_inputs; i++)
+		if (p->inputs[i].evdev)
+			r = check_evdev(p, &p->inputs[i], id, err);
 	for (size_t i = 0; r == 0 && i < p->n_pcis; i++)
 		if (p->pcis[i].rom)
 			r = check_rom(p, "pci", p->pcis[i].ref.label, "rom", p->pcis[i].rom, id,

@@ -5,6 +5,7 @@
 #include "hook_exec.h"
 #include "hooks.h"
 #include "host/bridge.h"
+#include "host/input_reprobe.h"
 #include "host/isolation.h"
 #include "host/macvtap.h"
 #include "host/node_access.h"
@@ -209,6 +210,8 @@ static int undo_entry(const char *action, char **f, size_t n, char *const *extra
 		return undo_chown(f, n);
 	if (streq(action, "driver"))
 		return undo_driver(a, b);
+	if (streq(action, "reprobe"))
+		return input_reprobe(a, b);
 	if (streq(action, "bridge"))
 		return bridge_remove_unused(a);
 	if (streq(action, "macvtap"))

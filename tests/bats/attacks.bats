@@ -526,7 +526,7 @@ wait_for_ready() {
 	# characters), where the test sees it is ready for the power button.
 	GUEST_LOG=$LAB/g.log
 	install -m 666 /dev/null "$GUEST_LOG"
-	sed -i "s|^extra_args = .*|extra_args = -kernel $LAB/vmlinux -initrd $LAB/initramfs.gz -append 'console=ttyS1 lpj=4000000 lab.guest=acpi' -serial file:$GUEST_LOG|" "$VM.ini"
+	sed -i "s|^extra_args = .*|extra_args = -kernel $LAB/vmlinux -initrd $LAB/initramfs.gz -append 'console=ttyS1 lpj=4000000 no_timer_check lab.guest=acpi' -serial file:$GUEST_LOG|" "$VM.ini"
 	# SIGPIPE as a shell at a terminal leaves it, whatever bats left it as;
 	# the subshell waits for both ends of the pipe.
 	(
@@ -607,7 +607,9 @@ wait_for_ready() {
 	SH
 	chmod 755 "$TMP/opener"
 	stage_for_qemu "$TMP/opener"
-	attack_vm nodemode deaf "[input.kbd]" "evdev = $TMP/dev/event-kbd"
+	# A stand-in node (that of /dev/null): no driver can take it back, so
+	# it is lent only as the profile allows (below).
+	attack_vm nodemode deaf "[input.kbd]" "evdev = $TMP/dev/event-kbd" "allow_unrevocable = yes"
 	sed -i "s|^accel = tcg$|accel = tcg\nbinary = $QEMU_STAGE/opener|" "$VM.ini"
 	run "$PASSLAUNCH" run "$VM.ini"
 	assert_output --partial "opener: 666 $ATTACKER"
@@ -627,6 +629,21 @@ print(os.getxattr(sys.argv[1], "system.posix_acl_access").hex(), oct(os.stat(sys
 	run "$PASSLAUNCH" run "$VM.ini"
 	assert_output --partial "opener: 666 $ATTACKER"
 	assert_equal "$(/usr/bin/python3 -c "$acl" "$TMP/dev/event-kbd")" "$before"
+}
+
+# What QEMU's user opens on a lent evdev node must end with the run: its
+# driver probes it again (lab_input.bats shows it on a real keyboard). A node
+# no driver serves (a uinput device, or no input device at all) could not be
+# taken back: refused, unless the profile allows it.
+@test "attack: an evdev node passlaunch could not take back after the run is refused before anything changes" {
+	install -d -m 755 "$TMP/dev"
+	mknod -m 600 "$TMP/dev/event-kbd" c 1 3
+	attack_vm unrevocable deaf "[input.kbd]" "evdev = $TMP/dev/event-kbd"
+	run --separate-stderr "$PASSLAUNCH" run "$VM.ini"
+	assert_equal "$status" 2
+	assert_equal "$stderr" "passlaunch: error: $VM.ini:$(grep -n '^evdev' "$VM.ini" | cut -d: -f1): evdev = $TMP/dev/event-kbd: it is not an input device's node (/dev/input/eventN), so what QEMU's user opens on it during the run could outlive the run (a keyboard read after it); pass the physical device, or set allow_unrevocable = yes in [input.kbd] to lend it all the same"
+	assert_equal "$(stat -c '%a %U' "$TMP/dev/event-kbd")" "600 root"
+	[[ ! -e $PASSLAUNCH_RUNTIME_DIR/$VM/journal ]] || fail "a journal was left: $(cat "$PASSLAUNCH_RUNTIME_DIR/$VM/journal")"
 }
 
 @test "attack: swtpm, QEMU's user's too, holds no descriptor of root's terminal or log" {

@@ -122,3 +122,48 @@ vfio_release_entry() {
 	vfio_release_entry amdgpu "$TMP/own/vfio"
 	assert_equal "$(cat calls)" "vfio $VM release"
 }
+
+# A stand-in sysfs with a keyboard at 13:67 (event3 of input3) on a serio
+# port whose driver is atkbd, and a node 13:68 of a virtual device.
+input_sysfs() {
+	local sys=$TMP/sys dev=$TMP/sys/devices/platform/i8042/serio0
+	mkdir -p "$dev/input/input3/event3" "$sys/bus/serio/drivers/atkbd" "$sys/dev/char" \
+		"$sys/devices/virtual/input/input4/event4"
+	: >"$sys/bus/serio/drivers/atkbd/unbind"
+	: >"$sys/bus/serio/drivers/atkbd/bind"
+	ln -s ../../../../bus/serio/drivers/atkbd "$dev/driver"
+	ln -s ../../devices/platform/i8042/serio0/input/input3/event3 "$sys/dev/char/13:67"
+	ln -s ../../devices/virtual/input/input4/event4 "$sys/dev/char/13:68"
+}
+
+@test "recover: a lent input device's driver lets it go and probes it again, only while its node is still that device's" {
+	input_sysfs
+	entry reprobe 13:67 devices/platform/i8042/serio0
+	run env PASSLAUNCH_SYSFS="$TMP/sys" "$PASSLAUNCH" recover "$VM"
+	assert_success
+	assert_equal "$(cat "$TMP/sys/bus/serio/drivers/atkbd/unbind")" serio0
+	assert_equal "$(cat "$TMP/sys/bus/serio/drivers/atkbd/bind")" serio0
+	# The node now belongs to another device: nothing is probed.
+	: >"$TMP/sys/bus/serio/drivers/atkbd/unbind"
+	mkdir -p "${JOURNAL%/*}"
+	entry reprobe 13:68 devices/platform/i8042/serio0
+	run env PASSLAUNCH_SYSFS="$TMP/sys" "$PASSLAUNCH" recover "$VM"
+	assert_success
+	assert_equal "$(cat "$TMP/sys/bus/serio/drivers/atkbd/unbind")" ""
+	# A bind that failed in an earlier replay left the device with no
+	# driver, and its node gone: its bus probes it.
+	rm "$TMP/sys/dev/char/13:67" "$TMP/sys/devices/platform/i8042/serio0/driver"
+	ln -s ../../../../bus/serio "$TMP/sys/devices/platform/i8042/serio0/subsystem"
+	: >"$TMP/sys/bus/serio/drivers_probe"
+	mkdir -p "${JOURNAL%/*}"
+	entry reprobe 13:67 devices/platform/i8042/serio0
+	run env PASSLAUNCH_SYSFS="$TMP/sys" "$PASSLAUNCH" recover "$VM"
+	assert_success
+	assert_equal "$(cat "$TMP/sys/bus/serio/drivers_probe")" serio0
+	# A path that climbs out of sysfs is refused.
+	mkdir -p "${JOURNAL%/*}"
+	entry reprobe 13:67 devices/../../../etc
+	run env PASSLAUNCH_SYSFS="$TMP/sys" "$PASSLAUNCH" recover "$VM"
+	assert_equal "$status" 6
+	assert_line --partial "could not undo: reprobe 13:67 devices/../../../etc"
+}

@@ -108,6 +108,16 @@ xmlNode *dx_child(xmlNode *n, const char *name)
 	return NULL;
 }
 
+xmlNode *dx_qemu_child(xmlNode *n, const char *name)
+{
+	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->ns &&
+		    xmlStrEqual(c->ns->href, BAD_CAST QEMU_NS) &&
+		    xmlStrEqual(c->name, BAD_CAST name))
+			return c;
+	return NULL;
+}
+
 xmlNode *dx_next(xmlNode *n)
 {
 	for (xmlNode *c = n->next; c; c = c->next)

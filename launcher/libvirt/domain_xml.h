@@ -10,6 +10,8 @@
 #include <libxml/tree.h>
 
 #define DOMAIN_XML_MAX_BYTES (16 * 1024 * 1024)
+/* libvirt's namespace for what it passes to QEMU as it is. */
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
 struct domain_xml {
 	const char *file; /* as named in messages; "-" is standard input */
@@ -29,6 +31,8 @@ void domain_xml_free(struct domain_xml *d);
 
 /* The first child element of N named NAME (in no namespace), or NULL. */
 xmlNode *dx_child(xmlNode *n, const char *name);
+/* The first child element of N named NAME in QEMU_NS, or NULL. */
+xmlNode *dx_qemu_child(xmlNode *n, const char *name);
 /* The next sibling element of N named like N, or NULL. */
 xmlNode *dx_next(xmlNode *n);
 /* Attribute NAME of N, or NULL; the caller frees it. */

@@ -1,11 +1,10 @@
 #include "export.h"
 
 #include "base/termsafe.h"
+#include "domain_xml.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-
-#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
 void ex_warn(struct export *ex, const char *section, const char *key, const char *fmt, ...)
 {
@@ -27,6 +26,41 @@ void ex_alias(xmlNode *dev, const char *label)
 	xo_attr(xo_child(dev, "alias"), "name", "ua-%s", label);
 }
 
+static xmlNs *qemu_ns(struct export *ex)
+{
+	xmlNs *ns = xmlSearchNsByHref(ex->doc, ex->root, BAD_CAST QEMU_NS);
+
+	if (!ns)
+		ns = xmlNewNs(ex->root, BAD_CAST QEMU_NS, BAD_CAST "qemu");
+	if (!ns)
+		die_oom();
+	return ns;
+}
+
+static xmlNode *qemu_child(xmlNode *parent, xmlNs *ns, const char *name)
+{
+	xmlNode *n = xmlNewChild(parent, ns, BAD_CAST name, NULL);
+
+	if (!n)
+		die_oom();
+	return n;
+}
+
+void ex_override_on(struct export *ex, const char *label, const char *property)
+{
+	xmlNs *ns = qemu_ns(ex);
+	xmlNode *device, *prop;
+
+	if (!ex->override)
+		ex->override = qemu_child(ex->root, ns, "override");
+	device = qemu_child(ex->override, ns, "device");
+	xo_attr(device, "alias", "ua-%s", label);
+	prop = qemu_child(qemu_child(device, ns, "frontend"), ns, "property");
+	xo_attr(prop, "name", "%s", property);
+	xo_attr(prop, "type", "bool");
+	xo_attr(prop, "value", "true");
+}
+
 /* [qemu] args as <qemu:commandline>, word by word. */
 static void export_commandline(struct export *ex)
 {
@@ -35,16 +69,10 @@ static void export_commandline(struct export *ex)
 
 	if (!ex->p->qemu.extra_args.n)
 		return;
-	ns = xmlNewNs(ex->root, BAD_CAST QEMU_NS, BAD_CAST "qemu");
-	cmd = xmlNewChild(ex->root, ns, BAD_CAST "commandline", NULL);
-	if (!ns || !cmd)
-		die_oom();
-	for (size_t i = 0; i < ex->p->qemu.extra_args.n; i++) {
-		xmlNode *arg = xmlNewChild(cmd, ns, BAD_CAST "arg", NULL);
-		if (!arg)
-			die_oom();
-		xo_attr(arg, "value", "%s", ex->p->qemu.extra_args.v[i]);
-	}
+	ns = qemu_ns(ex);
+	cmd = qemu_child(ex->root, ns, "commandline");
+	for (size_t i = 0; i < ex->p->qemu.extra_args.n; i++)
+		xo_attr(qemu_child(cmd, ns, "arg"), "value", "%s", ex->p->qemu.extra_args.v[i]);
 }
 
 void export_run(struct export *ex)

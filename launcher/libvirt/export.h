@@ -20,6 +20,7 @@ struct export
 	const struct pin_plan *plan;
 	xmlDoc *doc;
 	xmlNode *root, *devices;
+	xmlNode *override; /* <qemu:override>, once a device needs it */
 	unsigned warnings;
 };
 
@@ -35,6 +36,10 @@ void export_outside(struct export *ex);
 /* <alias name='ua-LABEL'/> under DEV: the section's label, which passlaunch
  * import takes back. */
 void ex_alias(xmlNode *dev, const char *label);
+/* <qemu:property name=PROPERTY type='bool' value='true'/> in <qemu:override>
+ * for the device aliased ua-LABEL: a QEMU property libvirt has no element
+ * for (libvirt 8.2 and later). */
+void ex_override_on(struct export *ex, const char *label, const char *property);
 /* The I/O threads: the disks' own and [cpu] iothreads. */
 unsigned ex_iothreads(const struct profile *p);
 /* "PROFILE:LINE: [SECTION] KEY: MESSAGE" on standard error; a warning. */

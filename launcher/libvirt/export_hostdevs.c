@@ -74,7 +74,7 @@ static void export_gpu(struct export *ex, const struct profile_gpu *g)
 				    profile_gpu_rombar(g, fn), 0,
 				    fn == g->address.func ? g->ref.label : NULL);
 	if (g->primary)
-		ex_warn(ex, section, "primary", "libvirt has no x-vga: left out");
+		ex_override_on(ex, g->ref.label, "x-vga");
 	if (g->rebar.n || g->rebar.max)
 		ex_warn(ex, section, "rebar",
 			"libvirt resizes no BAR; and OVMF's 64-bit window passlaunch sizes for it "

@@ -75,6 +75,11 @@ static const char *const written[] = {
     "audio backend",
     "audio device",
     "audio server",
+    "audio output",
+    "audio input",
+    "audio latency",
+    "audio mixing",
+    "audio client_name",
     "display type",
     "display video",
     "display looking_glass",
@@ -158,7 +163,8 @@ static bool is_written(const char *section, const char *key)
 		    streq(space + 1, key))
 			return true;
 	}
-	return !strncmp(key, "rom.", 4) && !strncmp(section, "gpu.", 4);
+	return (!strncmp(key, "rom.", 4) || !strncmp(key, "rombar.", 7)) &&
+	       !strncmp(section, "gpu.", 4);
 }
 
 static const char *outside_way(const char *section, const char *key)

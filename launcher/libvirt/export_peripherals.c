@@ -110,6 +110,36 @@ static void export_display(struct export *ex)
 	}
 }
 
+/* <input> or <output> of <audio>: the endpoint by the backend's own
+ * attribute (a sink's or source's name, an ALSA device, JACK's ports), JACK's
+ * client name, the latency (playback's), QEMU's mixing off. */
+static void audio_channel(struct export *ex, xmlNode *audio, const char *direction,
+			  const char *endpoint, unsigned latency)
+{
+	static const char *const endpoint_attrs[] = {[AUDIO_PIPEWIRE] = "name",
+						     [AUDIO_PULSEAUDIO] = "name",
+						     [AUDIO_ALSA] = "dev",
+						     [AUDIO_JACK] = "connectPorts"};
+	const struct profile *p = ex->p;
+	const char *attr =
+	    p->audio.backend < N_ELEMENTS(endpoint_attrs) ? endpoint_attrs[p->audio.backend] : NULL;
+	const char *client = p->audio.backend == AUDIO_JACK ? p->audio.client_name : NULL;
+	bool pulse = p->audio.backend == AUDIO_PULSEAUDIO || p->audio.backend == AUDIO_PIPEWIRE;
+	xmlNode *channel;
+
+	if (!(endpoint && attr) && !client && !(latency && pulse) && p->audio.mixing)
+		return;
+	channel = xo_child(audio, direction);
+	if (endpoint && attr)
+		xo_attr(channel, attr, "%s", endpoint);
+	if (client)
+		xo_attr(channel, "clientName", "%s", client);
+	if (latency && pulse)
+		xo_attr(channel, "latency", "%u", latency);
+	if (!p->audio.mixing)
+		xo_attr(channel, "mixingEngine", "no");
+}
+
 /* <sound> and <audio>: the card and where its sound goes. */
 static void export_audio(struct export *ex)
 {
@@ -143,6 +173,8 @@ static void export_audio(struct export *ex)
 	if (p->audio.server &&
 	    (p->audio.backend == AUDIO_PULSEAUDIO || p->audio.backend == AUDIO_PIPEWIRE))
 		xo_attr(audio, "serverName", "%s", p->audio.server);
+	audio_channel(ex, audio, "input", p->audio.input, 0);
+	audio_channel(ex, audio, "output", p->audio.output, p->audio.latency);
 }
 
 /* The small devices: TPM, balloon, random numbers, watchdog, the guest

@@ -87,6 +87,34 @@ static int read_hostdev(struct import *im, xmlNode *h, struct pci_addr *a, struc
 	return 0;
 }
 
+/* <qemu:override> setting x-vga on the <hostdev> H, by its alias (how
+ * libvirt 8.2 and later pass a property it has no element for): the GPU is
+ * the guest's primary display. */
+static bool x_vga_override(struct import *im, xmlNode *h)
+{
+	_cleanup_free_ char *alias = dx_attr(dx_child(h, "alias"), "name");
+	xmlNode *o = dx_qemu_child(im->d->root, "override");
+
+	for (; alias && o; o = dx_next(o))
+		for (xmlNode *dev = dx_qemu_child(o, "device"); dev; dev = dx_next(dev)) {
+			xmlNode *fe = dx_qemu_child(dev, "frontend");
+			if (!dx_attr_is(dev, "alias", alias) || !fe)
+				continue;
+			for (xmlNode *pr = dx_qemu_child(fe, "property"); pr; pr = dx_next(pr))
+				if (dx_attr_is(pr, "name", "x-vga") &&
+				    dx_attr_is(pr, "type", "bool") &&
+				    (dx_attr_is(pr, "value", "true") ||
+				     dx_attr_is(pr, "value", "on"))) {
+					dx_use(o);
+					dx_use(dev);
+					dx_use(fe);
+					dx_use(pr);
+					return true;
+				}
+		}
+	return false;
+}
+
 /* Whether every passed function of the slot hides its ROM BAR. */
 static bool all_hidden(const struct slot *s)
 {
@@ -116,6 +144,8 @@ static void write_slot(struct import *im, const struct slot *s, unsigned *n_gpus
 				strv_pushf(&list, "%u", fn);
 		joined = strv_join(&list, ",");
 		ini_set(&im->out, section, "functions", "%s", joined);
+		if (x_vga_override(im, s->node[s->first.func]))
+			ini_set(&im->out, section, "primary", "yes");
 		if (class == CLASS_UNKNOWN)
 			ini_comment(&im->out, section,
 				    "a GPU, guessed: not on this host, and its functions 0 and 1 "

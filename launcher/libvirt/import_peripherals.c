@@ -1,7 +1,5 @@
 #include "import.h"
 
-#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-
 static void import_input(struct import *im, xmlNode *in, unsigned *n)
 {
 	_cleanup_free_ char *type = dx_attr(in, "type");
@@ -271,6 +269,87 @@ static xmlNode *sound_audio(xmlNode *devices, xmlNode *sound)
 	return first;
 }
 
+/* The attribute of <input> or <output> that names the endpoint for BACKEND:
+ * a sink's or source's name, an ALSA device, JACK's ports. */
+static const char *endpoint_attr(const char *backend)
+{
+	static const char *const attrs[][2] = {{"pulseaudio", "name"},
+					       {"pipewire", "name"},
+					       {"alsa", "dev"},
+					       {"jack", "connectPorts"}};
+
+	for (size_t i = 0; i < N_ELEMENTS(attrs); i++)
+		if (streq(backend, attrs[i][0]))
+			return attrs[i][1];
+	return NULL;
+}
+
+/* Whether passlaunch has a key for attribute NAME of <DIRECTION> with BACKEND. */
+static bool channel_attr_known(const char *name, const char *direction, const char *backend)
+{
+	const char *endpoint = endpoint_attr(backend);
+	bool pulse = streq(backend, "pulseaudio") || streq(backend, "pipewire");
+
+	return streq(name, "mixingEngine") || (endpoint && streq(name, endpoint)) ||
+	       (streq(name, "clientName") && streq(backend, "jack")) ||
+	       (streq(name, "latency") && pulse && streq(direction, "output"));
+}
+
+/* <input> or <output> of <audio> as [audio] keys; what passlaunch has no
+ * key for is named. Returns whether it turns QEMU's mixing off. */
+static bool import_audio_channel(struct import *im, xmlNode *audio, const char *direction,
+				 const char *backend)
+{
+	xmlNode *channel = dx_child(audio, direction);
+	const char *endpoint = endpoint_attr(backend);
+
+	if (!channel)
+		return false;
+	for (xmlAttr *a = channel->properties; a; a = a->next) {
+		_cleanup_free_ char *value = dx_attr(channel, (const char *)a->name);
+		const char *name = (const char *)a->name;
+		if (!channel_attr_known(name, direction, backend))
+			dx_warn(im->d, channel,
+				"%s='%s': passlaunch has no [audio] key for it: left out", name,
+				value ? value : "");
+		else if (endpoint && streq(name, endpoint))
+			ini_set(&im->out, "audio", direction, "%s", value);
+		else if (streq(name, "latency"))
+			ini_set(&im->out, "audio", "latency", "%s", value);
+	}
+	if (dx_child(channel, "settings"))
+		dx_warn(im->d, dx_child(channel, "settings"),
+			"fixed stream settings: passlaunch has no [audio] key for them: left out");
+	dx_use(channel);
+	return dx_attr_is(channel, "mixingEngine", "no");
+}
+
+/* QEMU's mixing, one [audio] key for both ways: off when a way turns it
+ * off; named when the other keeps it. */
+static void import_audio_channels(struct import *im, xmlNode *audio, const char *backend)
+{
+	bool in = import_audio_channel(im, audio, "input", backend);
+	bool out = import_audio_channel(im, audio, "output", backend);
+	_cleanup_free_ char *in_client = dx_attr(dx_child(audio, "input"), "clientName");
+	_cleanup_free_ char *out_client = dx_attr(dx_child(audio, "output"), "clientName");
+
+	/* JACK's client name, one key for both ways too. */
+	if (in_client && out_client && !streq(in_client, out_client))
+		dx_warn(im->d, dx_child(audio, "input"),
+			"clientName='%s': passlaunch's [audio] client_name is both ways; "
+			"written as the output's",
+			in_client);
+	if (streq(backend, "jack") && (out_client || in_client))
+		ini_set(&im->out, "audio", "client_name", "%s",
+			out_client ? out_client : in_client);
+	if (in || out)
+		ini_set(&im->out, "audio", "mixing", "no");
+	if (in != out)
+		dx_warn(im->d, dx_child(audio, in ? "input" : "output"),
+			"QEMU's mixing on one way only: passlaunch's [audio] mixing is both "
+			"ways; written as mixing = no");
+}
+
 /* <sound> and <audio>: the guest's card and where its sound goes. */
 static void import_sound(struct import *im, xmlNode *devices)
 {
@@ -307,6 +386,7 @@ static void import_sound(struct import *im, xmlNode *devices)
 			ini_set(&im->out, "audio", "backend", "%s", backend);
 			if (server)
 				ini_set(&im->out, "audio", "server", "%s", server);
+			import_audio_channels(im, audio, backend);
 			dx_use(audio);
 		}
 	if (!audio) {

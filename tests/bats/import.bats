@@ -37,8 +37,10 @@ domain_here() {
 	assert_success
 	printf '%s\n' "$output" | tr ' ' '\n' >cmd
 	run cat cmd
-	assert_line "vfio-pci,host=0000:0b:00.0,id=gpu0,bus=rp.gpu0,addr=00.0,multifunction=on"
-	assert_line "vfio-pci,host=0000:0b:00.1,id=gpu0.1,bus=rp.gpu0,addr=00.1"
+	# The GPU's label is its alias (ua-gpu); its <qemu:override> makes it
+	# the guest's primary display.
+	assert_line "vfio-pci,host=0000:0b:00.0,id=gpu,bus=rp.gpu,addr=00.0,multifunction=on,x-vga=on"
+	assert_line "vfio-pci,host=0000:0b:00.1,id=gpu.1,bus=rp.gpu,addr=00.1"
 	assert_line "vfio-pci,host=0000:0d:00.0,id=dev0d000,bus=rp.dev0d000,bootindex=1"
 	assert_line "4,sockets=1,cores=2,threads=2"
 	assert_line "host,hv-relaxed,hv-vapic,hv-spinlocks=0x1fff,hv-vpindex,hv-synic,hv-stimer,hv-time,kvm=off,hv-vendor-id=whatever,topoext=on"
@@ -76,7 +78,7 @@ domain_here() {
 	sed -i "s|<memballoon model='none'/>|<filesystem type='mount'><source dir='/srv'/><target dir='share'/></filesystem>\n    <memballoon model='none'/>|; s|type='network'|type='bridge'|; s|<source network='default'/>|<source bridge='br0'/>|" handmade-win10.xml
 	import_to handmade-win10.xml
 	assert_equal "$status" 1
-	assert_equal "$stderr" "handmade-win10.xml:101: <filesystem>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
+	assert_equal "$stderr" "handmade-win10.xml:102: <filesystem>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
 	printf '%s\n' "$output" >win10.ini
 	run "$PASSLAUNCH" print win10.ini
 	assert_success
@@ -389,4 +391,55 @@ args = -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
 	assert_success
 	assert_output --partial "-fw_cfg opt/ovmf/X-PciMmio64Mb,string=65536 \\
     -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+}
+
+@test "import: <qemu:override> setting x-vga on a GPU's alias is primary = yes; another property is named and left out" {
+	printf '%s\n' "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>" \
+		"<name>a</name><memory>1048576</memory><vcpu>1</vcpu><devices>" \
+		"<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0' bus='0x0b' slot='0' function='0'/></source><alias name='ua-gpu'/></hostdev>" \
+		"<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0' bus='0x0b' slot='0' function='1'/></source></hostdev>" \
+		"</devices><qemu:override><qemu:device alias='ua-gpu'><qemu:frontend>" \
+		"<qemu:property name='x-vga' type='bool' value='true'/>" \
+		"<qemu:property name='x-igd-opregion' type='bool' value='true'/>" \
+		"</qemu:frontend></qemu:device></qemu:override>" "</domain>" >override.xml
+	import_to override.xml
+	assert_equal "$status" 1
+	assert_output --partial "[gpu.gpu]
+address = 0000:0b:00.0
+functions = 0,1
+primary = yes"
+	assert_equal "$stderr" "override.xml:7: <property>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
+}
+
+@test "import: <audio>'s input and output give the sink and source, JACK's ports and client, the latency and the mixing; what [audio] has no key for is named" {
+	printf '%s\n' "<domain type='kvm'>" "<name>a</name><memory>1048576</memory><vcpu>1</vcpu><devices>" \
+		"<sound model='ich9'><audio id='1'/></sound>" \
+		"<audio id='1' type='pulseaudio'><input name='mic' mixingEngine='no'/>" \
+		"<output name='speakers' latency='20000' mixingEngine='no' streamName='win'/></audio>" \
+		"</devices></domain>" >pulse.xml
+	import_to pulse.xml
+	assert_equal "$status" 1
+	assert_output --partial "[audio]
+device = ich9
+backend = pulseaudio
+input = mic
+output = speakers
+latency = 20000
+mixing = no"
+	assert_equal "$stderr" "pulse.xml:5: <output>: streamName='win': passlaunch has no [audio] key for it: left out"
+	printf '%s\n' "<domain type='kvm'>" "<name>a</name><memory>1048576</memory><vcpu>1</vcpu><devices>" \
+		"<sound model='ich9'><audio id='1'/></sound>" \
+		"<audio id='1' type='jack'><input clientName='vm' connectPorts='system:capture_.*'/>" \
+		"<output clientName='vm' connectPorts='system:playback_.*' mixingEngine='no'/></audio>" \
+		"</devices></domain>" >jack.xml
+	import_to jack.xml
+	assert_equal "$status" 1
+	assert_output --partial "[audio]
+device = ich9
+backend = jack
+input = system:capture_.*
+output = system:playback_.*
+client_name = vm
+mixing = no"
+	assert_equal "$stderr" "jack.xml:5: <output>: QEMU's mixing on one way only: passlaunch's [audio] mixing is both ways; written as mixing = no"
 }

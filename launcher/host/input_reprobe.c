@@ -40,6 +40,22 @@ static bool parent_dir(char *dir, const char *devices)
 	return strcmp(dir, devices) != 0;
 }
 
+/* The buses whose devices are the input device's own (a HID device, a
+ * serio port, a virtio device, a USB interface): a driver higher up (a
+ * sound card's jack, a whole PCI function) serves more than the input. */
+static bool bus_is_input_own(const char *dir)
+{
+	static const char *const buses[] = {"hid", "serio", "virtio", "usb"};
+	_cleanup_free_ char *subsystem = xasprintf("%s/subsystem", dir);
+	_cleanup_free_ char *bus = realpath(subsystem, NULL);
+	const char *name = bus ? strrchr(bus, '/') : NULL;
+
+	for (size_t i = 0; name && i < N_ELEMENTS(buses); i++)
+		if (streq(name + 1, buses[i]))
+			return true;
+	return false;
+}
+
 /* A driver registered without bind files cannot let its device go. */
 static bool driver_can_rebind(const char *dir)
 {
@@ -68,6 +84,8 @@ int input_revocable(dev_t rdev, char **devpath)
 	while (parent_dir(dir, devices)) {
 		if (!has_entry(dir, "driver"))
 			continue;
+		if (!bus_is_input_own(dir))
+			return -EBUSY;
 		if (!driver_can_rebind(dir))
 			return -EPERM;
 		*devpath = xstrdup(dir + strlen(sys) + 1);
@@ -83,6 +101,9 @@ const char *input_revocable_reason(int r)
 		return "it is not an input device's node (/dev/input/eventN)";
 	case -EPERM:
 		return "its driver cannot let it go (it has no unbind)";
+	case -EBUSY:
+		return "the driver that serves it serves more than this input device (a sound "
+		       "card's or a PCI function's), which passlaunch does not probe again";
 	default:
 		return "no driver serves this input device (one made through uinput, by keyd "
 		       "or input-remapper?)";

@@ -9,10 +9,11 @@
 #include <sys/types.h>
 
 /* The device, relative to the sysfs root, whose driver serves the input
- * node RDEV (a HID, serio or virtio device) and can let it go and take it
- * again, in *DEVPATH. -ENOTTY: RDEV is no input device; -ENODEV: no driver
- * serves it (a virtual device, made through uinput); -EPERM: its driver
- * cannot be unbound. */
+ * node RDEV (a HID, serio, virtio or USB device) and can let it go and take
+ * it again, in *DEVPATH. -ENOTTY: RDEV is no input device; -ENODEV: no
+ * driver serves it (a virtual device, made through uinput); -EBUSY: the
+ * driver serves more than the input (a sound card's jack); -EPERM: its
+ * driver cannot be unbound. */
 int input_revocable(dev_t rdev, char **devpath);
 /* Why input_revocable refused (R), for a message. */
 const char *input_revocable_reason(int r);

@@ -20,6 +20,15 @@ load lab
 	kbd=$(keyboard)
 	echo "keyboard: ${kbd:-none}, $(stat -c '%U' "$kbd")"
 	export PASSLAUNCH_RUNTIME_DIR=/run/passlaunch
+	# The ACPI power button's driver serves more than its input device:
+	# refused, before anything changes.
+	for d in /sys/class/input/event*; do
+		[[ $(cat "$d/device/name") == "Power Button" ]] && button=/dev/input/${d##*/}
+	done
+	printf '[vm]\nname = button\nuser = nobody\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[input.button]\nevdev = %s\n' "$button" >/tmp/button.ini
+	rc=0
+	"$PASSLAUNCH" run /tmp/button.ini 2>&1 || rc=$?
+	echo "button: status $rc, $(stat -c '%U' "$button"), $(ls /run/passlaunch/button 2>/dev/null | grep -c journal) journal"
 	printf '[vm]\nuser = nobody\nstate_dir = /tmp/in-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[input.kbd]\ndevice = evdev\nevdev = %s\n' "$kbd" >/tmp/in.ini
 	"$PASSLAUNCH" run /tmp/in.ini >/tmp/in.log 2>&1 &
 	run_pid=$!
@@ -41,6 +50,8 @@ load lab
 	EOF
 	assert_success
 	assert_line --regexp '^keyboard: /dev/input/event[0-9]+, root$'
+	assert_line --regexp "^passlaunch: error: /tmp/button.ini:11: evdev = /dev/input/event[0-9]+: the driver that serves it serves more than this input device"
+	assert_line "button: status 2, root, 0 journal"
 	assert_line "holder: opened as nobody"
 	assert_line --partial "cat: -: No such device"
 	assert_line "holder: read status 1"

@@ -12,6 +12,8 @@
 #define DOMAIN_XML_MAX_BYTES (16 * 1024 * 1024)
 /* libvirt's namespace for what it passes to QEMU as it is. */
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+/* passlaunch's own, for what a profile keeps in <metadata>. */
+#define PASSLAUNCH_NS "urn:passlaunch:profile:1"
 
 struct domain_xml {
 	const char *file; /* as named in messages; "-" is standard input */

@@ -19,6 +19,17 @@ void ex_warn(struct export *ex, const char *section, const char *key, const char
 	va_end(ap);
 	fputc('\n', stderr);
 	ex->warnings++;
+	ex_keep(ex, section, key);
+}
+
+void ex_keep(struct export *ex, const char *section, const char *key)
+{
+	strv_pushf(&ex->kept, "%s %s", section, key ? key : "*");
+}
+
+void ex_unset(struct export *ex, const char *section, const char *key)
+{
+	strv_pushf(&ex->unset, "%s %s", section, key);
 }
 
 void ex_alias(xmlNode *dev, const char *label)
@@ -94,4 +105,5 @@ void export_run(struct export *ex)
 	export_peripherals(ex);
 	export_commandline(ex);
 	export_outside(ex);
+	export_metadata(ex);
 }

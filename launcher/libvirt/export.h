@@ -22,6 +22,12 @@ struct export
 	xmlNode *root, *devices;
 	xmlNode *override; /* <qemu:override>, once a device needs it */
 	unsigned warnings;
+	/* "SECTION KEY" (KEY "*": the whole section) of what libvirt cannot
+	 * hold or is passlaunch's outside QEMU: kept in <metadata>. */
+	struct strv kept;
+	/* "SECTION KEY" the profile leaves unset, which the domain's elements
+	 * would give a value (what auto pinning chose): import leaves them out. */
+	struct strv unset;
 };
 
 /* The whole domain of EX->p into EX->doc. */
@@ -33,6 +39,8 @@ void export_storage(struct export *ex);
 void export_hostdevs(struct export *ex);
 void export_peripherals(struct export *ex);
 void export_outside(struct export *ex);
+/* What EX->kept names, as the profile has it, in <metadata>. */
+void export_metadata(struct export *ex);
 /* <alias name='ua-LABEL'/> under DEV: the section's label, which passlaunch
  * import takes back. */
 void ex_alias(xmlNode *dev, const char *label);
@@ -42,7 +50,13 @@ void ex_alias(xmlNode *dev, const char *label);
 void ex_override_on(struct export *ex, const char *label, const char *property);
 /* The I/O threads: the disks' own and [cpu] iothreads. */
 unsigned ex_iothreads(const struct profile *p);
-/* "PROFILE:LINE: [SECTION] KEY: MESSAGE" on standard error; a warning. */
+/* [SECTION] KEY (NULL: all of the section) goes into passlaunch's own
+ * <metadata>, which import takes back. */
+void ex_keep(struct export *ex, const char *section, const char *key);
+/* [SECTION] KEY stays unset in what import makes of the domain. */
+void ex_unset(struct export *ex, const char *section, const char *key);
+/* "PROFILE:LINE: [SECTION] KEY: MESSAGE" on standard error; a warning; the
+ * key is kept (ex_keep). */
 void ex_warn(struct export *ex, const char *section, const char *key, const char *fmt, ...)
     _printf_(4, 5);
 

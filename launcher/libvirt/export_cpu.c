@@ -10,6 +10,20 @@ static const struct cpulist *pins(const struct cpulist *given, const struct cpul
 	return given->n ? given : chosen;
 }
 
+/* Auto pinning chooses the CPUs, and may choose the guest's dies and
+ * caches, at each start: the profile's [cpu] goes into <metadata> as it is,
+ * and what auto chose for the keys it leaves unset stays auto's. */
+static void keep_auto_cpu(struct export *ex)
+{
+	static const char *const chosen[] = {"emulator_pin", "iothread_pin", "sockets", "dies",
+					     "flags"};
+
+	ex_keep(ex, "cpu", NULL);
+	for (size_t i = 0; i < N_ELEMENTS(chosen); i++)
+		if (!profile_key_line(ex->p, "cpu", chosen[i]))
+			ex_unset(ex, "cpu", chosen[i]);
+}
+
 /* Auto is chosen at each start; libvirt keeps CPUs fixed: what it chooses
  * on this host now is written, with its reasons, and named. */
 static void explain_auto(struct export *ex)
@@ -30,6 +44,7 @@ static void explain_auto(struct export *ex)
 		"what it chooses on this host now (export again when the host changes)");
 	for (size_t i = 0; i < ex->plan->reasons.n; i++)
 		xo_comment(ex->root, "[cpu] auto pinning on this host: %s", ex->plan->reasons.v[i]);
+	keep_auto_cpu(ex);
 }
 
 /* <vcpu> and <cputune>: the count, each vCPU's CPU, the emulator's and the

@@ -45,6 +45,8 @@ static int run(int argc, char **argv, struct pl_err *err)
 	if (xmlDocFormatDump(stdout, ex.doc, 1) < 0)
 		r = err_set(err, EIO, "cannot write the domain: %s", strerror(errno));
 	xmlFreeDoc(ex.doc);
+	strv_free(&ex.kept);
+	strv_free(&ex.unset);
 	pin_plan_free(&plan);
 	profile_free(&p);
 	xmlCleanupParser();

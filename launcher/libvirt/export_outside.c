@@ -182,11 +182,12 @@ void export_outside(struct export *ex)
 	for (size_t i = 0; i < p->n_lines; i++) {
 		const struct key_line *k = &p->lines[i];
 		const char *way = outside_way(k->section, k->key);
-		if (way)
+		if (way) {
 			xo_comment(ex->root,
 				   "[%s] %s: passlaunch's, outside QEMU; with libvirt: %s",
 				   k->section, k->key, way);
-		else if (!is_written(k->section, k->key))
+			ex_keep(ex, k->section, k->key);
+		} else if (!is_written(k->section, k->key))
 			ex_warn(ex, k->section, k->key, "no libvirt element for it: left out");
 	}
 }

@@ -83,6 +83,8 @@ static void export_display(struct export *ex)
 			xo_attr(g, "listen", "127.0.0.1");
 			ex_warn(ex, "display", "password_file",
 				"libvirt keeps the password in the domain (passwd=): set it there");
+			/* import writes no port without the password file. */
+			ex_keep(ex, "display", "port");
 		} else {
 			_cleanup_free_ char *sock = vmpath_display(
 			    p->vm.name, p->display.type == DISPLAY_SPICE ? "spice" : "vnc");

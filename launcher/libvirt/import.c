@@ -155,6 +155,8 @@ int import_run(struct import *im, struct pl_err *err)
 	if (r == 0)
 		import_boot_devices(im);
 	if (r == 0)
+		import_metadata(im);
+	if (r == 0)
 		report_unused(im->d, im->d->root);
 	if (r == 0)
 		r = import_check(im, err);

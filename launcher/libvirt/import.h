@@ -62,5 +62,8 @@ int import_check(struct import *im, struct pl_err *err);
 void import_smbios(struct import *im);
 /* After the devices: <os><boot dev=> as their boot keys. */
 void import_boot_devices(struct import *im);
+/* Last: the keys passlaunch export kept in <metadata> (what libvirt cannot
+ * hold), each in place of what the domain gave for it. */
+void import_metadata(struct import *im);
 
 #endif

@@ -95,6 +95,13 @@ static void import_interface(struct import *im, xmlNode *nic, unsigned *n)
 				"macvtap in %s mode: passlaunch's macvtap is in bridge mode, where "
 				"the host's guests reach each other directly",
 				mode ? mode : "vepa (libvirt's default)");
+	} else if (type && streq(type, "ethernet") && dx_child(nic, "target") &&
+		   dx_attr_is(dx_child(nic, "target"), "managed", "no")) {
+		/* A tap the host made, which QEMU opens by name. */
+		_cleanup_free_ char *dev = dx_attr(dx_child(nic, "target"), "dev");
+		ini_set(&im->out, section, "type", "tap");
+		if (dev)
+			ini_set(&im->out, section, "ifname", "%s", dev);
 	} else if (type && (streq(type, "network") || streq(type, "user"))) {
 		ini_set(&im->out, section, "type", "user");
 		if (streq(type, "network"))

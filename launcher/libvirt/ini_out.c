@@ -61,6 +61,29 @@ void ini_set(struct ini_out *o, const char *name, const char *key, const char *f
 	strv_pushf(&section(o, name)->lines, "%s = %s", key, value);
 }
 
+void ini_remove(struct ini_out *o, const char *name, const char *key)
+{
+	struct ini_section *s = section(o, name);
+	size_t len = strlen(key), kept = 0;
+
+	for (size_t i = 0; i < s->lines.n; i++) {
+		char *line = s->lines.v[i];
+		if (!strncmp(line, key, len) && !strncmp(line + len, " = ", 3))
+			free(line);
+		else
+			s->lines.v[kept++] = line;
+	}
+	s->lines.n = kept;
+	if (s->lines.v)
+		s->lines.v[kept] = NULL;
+}
+
+void ini_replace(struct ini_out *o, const char *name, const char *key, const char *value)
+{
+	ini_remove(o, name, key);
+	ini_set(o, name, key, "%s", value);
+}
+
 void ini_comment(struct ini_out *o, const char *name, const char *fmt, ...)
 {
 	va_list ap;

@@ -28,6 +28,10 @@ bool ini_value_ok(const char *s);
  * ini_value_ok is left out, and its key kept in O->refused. */
 void ini_set(struct ini_out *o, const char *section, const char *key, const char *fmt, ...)
     _printf_(4, 5);
+/* Takes out every KEY line of SECTION. */
+void ini_remove(struct ini_out *o, const char *section, const char *key);
+/* KEY = VALUE in SECTION in place of every KEY line there was. */
+void ini_replace(struct ini_out *o, const char *section, const char *key, const char *value);
 /* A comment line in SECTION, before what follows it there. */
 void ini_comment(struct ini_out *o, const char *section, const char *fmt, ...) _printf_(3, 4);
 /* Whether SECTION has been named. */

@@ -443,3 +443,26 @@ client_name = vm
 mixing = no"
 	assert_equal "$stderr" "jack.xml:5: <output>: QEMU's mixing on one way only: passlaunch's [audio] mixing is both ways; written as mixing = no"
 }
+
+@test "import: passlaunch's own <metadata> gives back the keys export kept, in place of the domain's; a name passlaunch could not have is named" {
+	printf '%s\n' "<domain type='kvm'>" "<name>a</name><memory>1048576</memory><vcpu>4</vcpu>" \
+		"<cputune><vcpupin vcpu='0' cpuset='1'/><vcpupin vcpu='1' cpuset='2'/><vcpupin vcpu='2' cpuset='3'/><vcpupin vcpu='3' cpuset='4'/><emulatorpin cpuset='0'/></cputune>" \
+		"<metadata><passlaunch:profile xmlns:passlaunch='urn:passlaunch:profile:1'>" \
+		"<passlaunch:key section='cpu' name='vcpu_pin' value='auto'/>" \
+		"<passlaunch:unset section='cpu' name='emulator_pin'/>" \
+		"<passlaunch:key section='hooks' name='use' value='display-manager vfio'/>" \
+		"<passlaunch:key section='qemu' name='args' value='-fw_cfg opt/a,string=1'/>" \
+		"<passlaunch:key section='qemu' name='args' value='-fw_cfg opt/b,string=2'/>" \
+		"<passlaunch:key section='Bad Section' name='x' value='1'/>" \
+		"</passlaunch:profile></metadata></domain>" >meta.xml
+	import_to meta.xml
+	assert_equal "$status" 1
+	assert_output --partial "vcpu_pin = auto"
+	refute_output --partial "vcpu_pin = 1"
+	refute_output --partial "emulator_pin"
+	assert_output --partial "[hooks]
+use = display-manager vfio"
+	assert_output --partial "args = -fw_cfg opt/a,string=1
+args = -fw_cfg opt/b,string=2"
+	assert_equal "$stderr" "meta.xml:10: <key>: not a key passlaunch export writes: left out"
+}

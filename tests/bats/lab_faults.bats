@@ -12,8 +12,22 @@ load lab
 setup_file() {
 	mkdir -p "$ROOT/build"
 	printf '| fault (GPU lab) | result |\n|---|---|\n' >"$ROOT/build/fault-matrix-lab.md"
-	LAB_TIMEOUT=1200 "$ROOT/tests/lab/run" --systemd "$ROOT/tests/lab/faults" \
-		>"$BATS_FILE_TMPDIR/report" 2>&1 || echo "lab: status $?" >>"$BATS_FILE_TMPDIR/report"
+	run_matrix "$BATS_FILE_TMPDIR/report"
+	# A lab that never ran the matrix (the guest did not come up: seen
+	# once, in 5 s, on a loaded machine) is booted once more; the first
+	# attempt's output stays in the report. A case that ran is never run
+	# again.
+	if ! grep -q '^fault: ' "$BATS_FILE_TMPDIR/report"; then
+		mv "$BATS_FILE_TMPDIR/report" "$BATS_FILE_TMPDIR/first"
+		run_matrix "$BATS_FILE_TMPDIR/report"
+		sed 's/^/first attempt: /' "$BATS_FILE_TMPDIR/first" >>"$BATS_FILE_TMPDIR/report"
+	fi
+}
+
+# run_matrix REPORT: the lab's fault matrix, its output in REPORT.
+run_matrix() {
+	LAB_TIMEOUT=1200 "$ROOT/tests/lab/run" --systemd "$ROOT/tests/lab/faults" >"$1" 2>&1 ||
+		echo "lab: status $?" >>"$1"
 }
 
 teardown() {
@@ -28,7 +42,8 @@ teardown() {
 fault_case() {
 	local name=${BATS_TEST_DESCRIPTION#lab fault: }
 	run grep -F "fault: $name: " "$BATS_FILE_TMPDIR/report"
-	[[ -n $output ]] || output=$(cat "$BATS_FILE_TMPDIR/report")
+	# No line of the case: the whole report, to say why.
+	[[ -n $output ]] || run cat "$BATS_FILE_TMPDIR/report"
 	assert_line "fault: $name: $1, host restored"
 }
 

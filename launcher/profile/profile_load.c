@@ -16,10 +16,12 @@
 #define SYSCONFDIR "/etc"
 #endif
 
-static char *user_config_dir(void)
+/* Through sudo or pkexec the home is the user's own (sudo sets HOME to
+ * root's); XDG_CONFIG_HOME is the user's when `sudo -E` kept it. */
+static char *user_config_dir(const struct passwd *pw)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
+	const char *home = pw ? pw->pw_dir : getenv("HOME");
 
 	if (xdg && xdg[0] == '/')
 		return xasprintf("%s/passlaunch", xdg);
@@ -28,9 +30,28 @@ static char *user_config_dir(void)
 	return NULL;
 }
 
+/* Whether PATH is there for PW (the user behind sudo or pkexec), looked
+ * for with that user's rights alone: what root alone can see, such as a
+ * profile in a directory the user may not enter, shows in nothing. A file
+ * the user sees but cannot use is chosen, for its load to say why. */
+static bool user_sees(const char *path, const struct passwd *pw)
+{
+	struct trust_req req = {"the profile", O_RDONLY, TRUST_REG, false};
+	struct pl_err ignored = {0};
+	int fd;
+
+	if (!pw)
+		return access(path, F_OK) == 0;
+	fd = trust_open_as(path, pw->pw_uid, pw->pw_gid, pw->pw_name, &req, &ignored);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || (fd != -ENOENT && fd != -ENOTDIR && fd != -EACCES);
+}
+
 int profile_resolve(const char *arg, char **path, struct pl_err *err)
 {
-	_cleanup_free_ char *dir = user_config_dir();
+	struct passwd *pw = geteuid() == 0 ? invoker_passwd() : NULL;
+	_cleanup_free_ char *dir = user_config_dir(pw);
 	_cleanup_free_ char *user_path = dir ? xasprintf("%s/%s.ini", dir, arg) : NULL;
 	_cleanup_free_ char *system_path = xasprintf("%s/passlaunch/%s.ini", SYSCONFDIR, arg);
 
@@ -40,7 +61,7 @@ int profile_resolve(const char *arg, char **path, struct pl_err *err)
 	}
 	if (!vm_name_valid(arg))
 		return err_input(err, "'%s' is neither a profile path nor a VM name", arg);
-	if (user_path && access(user_path, F_OK) == 0) {
+	if (user_path && user_sees(user_path, pw)) {
 		*path = steal_pointer(&user_path);
 		return 0;
 	}

@@ -533,6 +533,33 @@ root_only_profile() {
 	prints_secret SUDO_UID=0 secret.ini
 }
 
+@test "through sudo, a profile name is looked up with the user's rights: a profile in a directory only root may enter is not there" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	open_tmp_to_nobody
+	install -d -m 700 private/passlaunch
+	private_profile private/passlaunch/hidden.ini
+	chmod 644 private/passlaunch/hidden.ini
+	run env SUDO_UID=65534 XDG_CONFIG_HOME="$TMP/private" "$PASSLAUNCH" print hidden
+	assert_failure 2
+	assert_output --partial "no profile named 'hidden': looked for $TMP/private/passlaunch/hidden.ini and "
+	# Root's own call finds it.
+	prints_secret XDG_CONFIG_HOME="$TMP/private" hidden
+}
+
+@test "through sudo, a profile name is looked up in the user's home, not in root's" {
+	[[ $EUID == 0 ]] || skip "needs root"
+	open_tmp_to_nobody
+	local user=pl-cli-$$
+	useradd -M -d "$TMP/home" -s /usr/sbin/nologin "$user"
+	install -d -o "$user" -m 755 "$TMP/home" "$TMP/home/.config" "$TMP/home/.config/passlaunch"
+	private_profile "$TMP/home/.config/passlaunch/mine.ini" "$user"
+	# sudo sets HOME to root's; the profile is found as the user finds it.
+	run env -u XDG_CONFIG_HOME SUDO_UID="$(id -u "$user")" HOME=/root "$PASSLAUNCH" print mine
+	userdel "$user"
+	assert_success
+	assert_output --partial "-name secret-token"
+}
+
 @test "a FIFO swapped in for the profile between its check and its open never hangs the launcher" {
 	printf '[qemu]\naccel = tcg\n[memory]\nsize = 128M\n' >reg.ini
 	mkfifo fifo

@@ -1,11 +1,15 @@
 #include "node_access.h"
 
+#include "sysfs.h"
+
+#include "base/paths.h"
 #include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #define ACL_XATTR "system.posix_acl_access"
@@ -71,4 +75,13 @@ int node_access_restore(int fd, unsigned mode, const char *acl_hex)
 	}
 	/* After the ACL, whose mask the mode's group bits are. */
 	return chmod(path, mode & 07777) < 0 ? -errno : 0;
+}
+
+int node_rules_apply(dev_t rdev)
+{
+	_cleanup_free_ char *uevent =
+	    xasprintf("%s/dev/char/%u:%u/uevent", path_sysfs(), major(rdev), minor(rdev));
+	int r = sysfs_write_str(uevent, "change");
+
+	return r == -ENOENT ? 0 : r;
 }

@@ -57,6 +57,7 @@ static int undo_chown(char **f, size_t n)
 	struct pl_err err = {0};
 	_cleanup_close_ int fd = -1;
 	struct stat st;
+	int r;
 
 	if (n < 3 || sscanf(f[1], "%llu:%llu", &dev, &ino) != 2 ||
 	    sscanf(f[2], "%u:%u", &uid, &gid) != 2) {
@@ -84,7 +85,15 @@ static int undo_chown(char **f, size_t n)
 		return -errno;
 	if (n < 5 || sscanf(f[3], "%o", &mode) != 1)
 		return 0; /* an entry of an older passlaunch: the owner only */
-	return node_access_restore(fd, mode, f[4]);
+	r = node_access_restore(fd, mode, f[4]);
+	if (r < 0 || !S_ISCHR(st.st_mode))
+		return r;
+	/* The ACL as it was may name a user the seat has passed from since. */
+	r = node_rules_apply(st.st_rdev);
+	if (r < 0)
+		log_warn("%s: udev was not asked to apply its rules again (the seat's ACL): %s",
+			 f[0], strerror(-r));
+	return 0;
 }
 
 /* "hugepages PATH N": N pages fewer than the pool holds now (never below 0). */

@@ -631,6 +631,40 @@ print(os.getxattr(sys.argv[1], "system.posix_acl_access").hex(), oct(os.stat(sys
 	assert_equal "$(/usr/bin/python3 -c "$acl" "$TMP/dev/event-kbd")" "$before"
 }
 
+# A seat's device (a gamepad, say) carries an ACL entry for the seat's
+# user, which logind moves when another user's session takes the seat. One
+# that moved while the node was lent must not come back with the node's old
+# ACL: once it is restored, udev is asked to apply its rules again (a
+# "change" uevent; its uaccess rule sets the ACL of the seat's user now).
+@test "attack: a lent node's seat ACL is not the one of the user before: udev applies the seat as it is after the run" {
+	install -d -m 755 "$TMP/dev"
+	# A stand-in node (that of /dev/null), its seat's user uid 1000.
+	mknod -m 640 "$TMP/dev/event-pad" c 1 3
+	/usr/bin/python3 -c 'import os, struct, sys
+entry = lambda tag, perm, who=0xffffffff: struct.pack("<HHI", tag, perm, who)
+os.setxattr(sys.argv[1], "system.posix_acl_access", struct.pack("<I", 2) + entry(1, 6)
+    + entry(2, 6, 1000) + entry(4, 4) + entry(0x10, 6) + entry(0x20, 0))' "$TMP/dev/event-pad"
+	printf '#!/bin/sh\nexit 1\n' >"$TMP/quits"
+	chmod 755 "$TMP/quits"
+	stage_for_qemu "$TMP/quits"
+	attack_vm seat deaf "[input.pad]" "evdev = $TMP/dev/event-pad" "allow_unrevocable = yes"
+	sed -i "s|^accel = tcg$|accel = tcg\nbinary = $QEMU_STAGE/quits|" "$VM.ini"
+	# The kernel's uevents, as udev reads them.
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
+s.bind((0, 1))
+print("listening", flush=True)
+while True:
+    print(s.recv(65536).split(b"\0")[0].decode(), flush=True)' >"$TMP/uevents" &
+	HOLDER=$!
+	until grep -q listening "$TMP/uevents"; do sleep 0.05; done
+	run "$PASSLAUNCH" run "$VM.ini"
+	assert_output --partial "$VM: host restored"
+	sleep 0.5
+	run cat "$TMP/uevents"
+	assert_line "change@/devices/virtual/mem/null"
+}
+
 # What QEMU's user opens on a lent evdev node must end with the run: its
 # driver probes it again (lab_input.bats shows it on a real keyboard). A node
 # no driver serves (a uinput device, or no input device at all) could not be

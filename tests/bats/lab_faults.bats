@@ -24,9 +24,13 @@ setup_file() {
 	fi
 }
 
-# run_matrix REPORT: the lab's fault matrix, its output in REPORT.
+# run_matrix REPORT: the lab's fault matrix, its output in REPORT. Beside
+# the lab GPU, a second device behind a root port of its own, which offers
+# resets by function, power state and bus (LAB_SECOND).
 run_matrix() {
-	LAB_TIMEOUT=1200 "$ROOT/tests/lab/run" --systemd "$ROOT/tests/lab/faults" >"$1" 2>&1 ||
+	LAB_SECOND=0000:02:00.0 LAB_TIMEOUT=1200 "$ROOT/tests/lab/run" --systemd "$ROOT/tests/lab/faults" \
+		-device pcie-root-port,id=lab-second-port,chassis=7,addr=07.0 \
+		-device virtio-rng-pci,bus=lab-second-port,addr=00.0 >"$1" 2>&1 ||
 		echo "lab: status $?" >>"$1"
 }
 
@@ -61,6 +65,13 @@ fault_case() {
 
 @test "lab fault: the launcher is killed with SIGKILL, then recover" {
 	fault_case "status 137, recover 0"
+}
+
+@test "lab fault: the launcher is killed with SIGKILL while a device's reset method is the run's, then recover" {
+	fault_case "status 137, recover 0"
+	# The run did set it.
+	run grep -F "fault: the launcher is killed with SIGKILL while a device's reset method is the run's, then recover: log: " "$BATS_FILE_TMPDIR/report"
+	assert_line --regexp "0000:02:00.0: reset by bus for the run \(was .*flr.*\)"
 }
 
 @test "lab fault: the launcher gets SIGTERM while a hook prepares" {
@@ -98,6 +109,7 @@ fault_case() {
 @test "lab: the fault snapshot sees the GPU, consoles, display manager, hugepages, cpusets and nodes" {
 	run grep '^fault: snapshot: ' "$BATS_FILE_TMPDIR/report"
 	assert_line "fault: snapshot: drivers: bochs-drm snd_hda_intel, overrides [(null)] [(null)]"
+	assert_line "fault: snapshot: second device: virtio-pci, reset methods [flr pm bus]"
 	assert_line "fault: snapshot: consoles: dummy_device=0 frame_buffer_device=1"
 	assert_line "fault: snapshot: display manager: active"
 	assert_line --regexp '^fault: snapshot: hugepages: [0-9]+$'

@@ -411,12 +411,18 @@ primary = yes"
 	assert_equal "$stderr" "override.xml:7: <property>: not carried over by passlaunch import; if QEMU needs it, add the option to [qemu] args"
 }
 
-@test "import: <audio>'s input and output give the sink and source, JACK's ports and client, the latency and the mixing; what [audio] has no key for is named" {
+# audio_domain FILE AUDIO...: a domain with an ICH9 card and AUDIO's lines
+# (its <audio id='1'> element) in FILE.
+audio_domain() {
+	local file=$1
+	shift
 	printf '%s\n' "<domain type='kvm'>" "<name>a</name><memory>1048576</memory><vcpu>1</vcpu><devices>" \
-		"<sound model='ich9'><audio id='1'/></sound>" \
-		"<audio id='1' type='pulseaudio'><input name='mic' mixingEngine='no'/>" \
-		"<output name='speakers' latency='20000' mixingEngine='no' streamName='win'/></audio>" \
-		"</devices></domain>" >pulse.xml
+		"<sound model='ich9'><audio id='1'/></sound>" "$@" "</devices></domain>" >"$file"
+}
+
+@test "import: <audio>'s input and output give the sink and source, JACK's ports and client, the latency and the mixing; what [audio] has no key for is named" {
+	audio_domain pulse.xml "<audio id='1' type='pulseaudio'><input name='mic' mixingEngine='no'/>" \
+		"<output name='speakers' latency='20000' mixingEngine='no' streamName='win'/></audio>"
 	import_to pulse.xml
 	assert_equal "$status" 1
 	assert_output --partial "[audio]
@@ -427,11 +433,8 @@ output = speakers
 latency = 20000
 mixing = no"
 	assert_equal "$stderr" "pulse.xml:5: <output>: streamName='win': passlaunch has no [audio] key for it: left out"
-	printf '%s\n' "<domain type='kvm'>" "<name>a</name><memory>1048576</memory><vcpu>1</vcpu><devices>" \
-		"<sound model='ich9'><audio id='1'/></sound>" \
-		"<audio id='1' type='jack'><input clientName='vm' connectPorts='system:capture_.*'/>" \
-		"<output clientName='vm' connectPorts='system:playback_.*' mixingEngine='no'/></audio>" \
-		"</devices></domain>" >jack.xml
+	audio_domain jack.xml "<audio id='1' type='jack'><input clientName='vm' connectPorts='system:capture_.*'/>" \
+		"<output clientName='vm' connectPorts='system:playback_.*' mixingEngine='no'/></audio>"
 	import_to jack.xml
 	assert_equal "$status" 1
 	assert_output --partial "[audio]

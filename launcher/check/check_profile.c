@@ -6,6 +6,7 @@
 #include "base/paths.h"
 #include "base/trust.h"
 #include "host/pci_sysfs.h"
+#include "host/sysfs.h"
 #include "check_reset.h"
 #include "host/gpu_reset.h"
 #include "host/holders.h"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 static void check_group(const char *bdf, const struct strv *passed, struct check_report *r)
 {
@@ -266,20 +268,40 @@ static void check_cpus(const struct profile *p, struct check_report *r)
 	pin_plan_free(&plan);
 }
 
-/* A device holding a mounted filesystem (itself or a partition). */
-static const char *mounted_at(const char *dev, char *where, size_t len)
+/* DEV is DISK, or a partition of it (its parent in sysfs is DISK). */
+static bool on_disk(dev_t dev, dev_t disk)
+{
+	_cleanup_free_ char *block =
+	    xasprintf("%s/dev/block/%u:%u", path_sysfs(), major(dev), minor(dev));
+	_cleanup_free_ char *partition = xasprintf("%s/partition", block);
+	_cleanup_free_ char *parent = xasprintf("%s/../dev", block);
+	char text[32];
+	unsigned maj, min;
+
+	if (dev == disk)
+		return true;
+	return access(partition, F_OK) == 0 && sysfs_read_str(parent, text, sizeof(text)) == 0 &&
+	       sscanf(text, "%u:%u", &maj, &min) == 2 && makedev(maj, min) == disk;
+}
+
+/* The mount whose source is the block device DISK or one of its
+ * partitions. Compared by device number: each source is reached by root's
+ * walk (a link followed only when it is root's), and the disk's number is
+ * the one the user's own open found, never a path root resolved for it. */
+static const char *mounted_at(dev_t disk, char *where, size_t len)
 {
 	_cleanup_free_ char *path = xasprintf("%s/self/mounts", path_procfs());
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	struct trust_req req = {"a mount's source", O_PATH, TRUST_BLK, false};
 	char src[512], dir[512];
-	char real[4096];
 
-	if (!realpath(dev, real))
-		return NULL;
 	while (f && fscanf(f, "%511s %511s %*[^\n]", src, dir) == 2) {
-		char msrc[4096];
-		if (src[0] == '/' && realpath(src, msrc) && str_has_prefix(msrc, real) &&
-		    snprintf(where, len, "%s on %s", msrc, dir) >= 0)
+		struct pl_err err = {0};
+		struct stat st;
+		_cleanup_close_ int fd = src[0] == '/' ? trust_open(src, &req, &err) : -1;
+
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISBLK(st.st_mode) &&
+		    on_disk(st.st_rdev, disk) && snprintf(where, len, "%s on %s", src, dir) >= 0)
 			return where;
 	}
 	return NULL;
@@ -296,7 +318,7 @@ static void check_disks(const struct profile *p, struct check_report *r)
 		if (e < 0)
 			check_add(r, CHECK_FAIL, name, "correct [disk] source", "%s: %s", src,
 				  strerror(-e));
-		else if (S_ISBLK(st.st_mode) && mounted_at(src, where, sizeof(where)))
+		else if (S_ISBLK(st.st_mode) && mounted_at(st.st_rdev, where, sizeof(where)))
 			check_add(r, CHECK_FAIL, name,
 				  "unmount it on the host: a disk used by both the host and the "
 				  "guest is corrupted",

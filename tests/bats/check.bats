@@ -264,6 +264,26 @@ put_behind_bridge() {
 	assert_line "      fix: unmount it on the host: a disk used by both the host and the guest is corrupted"
 }
 
+@test "check PROFILE: a disk is mounted when it or a partition of it (its child in sysfs) is, not when a mounted device's name only begins with the disk's" {
+	mknod "$TMP/sd" b 8 0 2>/dev/null || skip "cannot make a block device node here"
+	# Another device (loop1), its path the disk's and more.
+	mknod "$TMP/sdx1" b 7 1
+	echo "$TMP/sdx1 /mnt/other ext4 rw,relatime 0 0" >"$TMP/host/proc/self/mounts"
+	profile "[disk.games]" "source = $TMP/sd" "format = raw"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "PASS  disk games: $TMP/sd"
+	# A partition of the disk (its parent in sysfs) mounted: the disk is.
+	mknod "$TMP/sd1" b 8 1
+	local sys=$TMP/host/sys
+	mkdir -p "$sys/devices/sd/sd1" "$sys/dev/block"
+	echo 8:0 >"$sys/devices/sd/dev"
+	echo 1 >"$sys/devices/sd/sd1/partition"
+	ln -s ../../devices/sd/sd1 "$sys/dev/block/8:1"
+	echo "$TMP/sd1 /mnt/games ext4 rw,relatime 0 0" >>"$TMP/host/proc/self/mounts"
+	run "$PASSLAUNCH" check vm.ini
+	assert_line "FAIL  disk games: $TMP/sd is mounted: $TMP/sd1 on /mnt/games"
+}
+
 @test "check PROFILE: release = vfio on the GPU the display manager was stopped for is warned of" {
 	profile "[gpu.main]" "address = 0b:00.0" "release = vfio" "[hooks]" "use = display-manager vfio"
 	run "$PASSLAUNCH" check vm.ini

@@ -160,6 +160,32 @@ faulty_vm() {
 	assert_host_as_before
 }
 
+# Looking Glass's kvmfr device is QEMU's user's for the run: a launcher
+# killed meanwhile leaves it so, and recover gives it back to root. A
+# stand-in for the device: /dev/zero's numbers, which QEMU can map shared.
+@test "fault: the launcher is killed with SIGKILL while the kvmfr device is lent, then recover" {
+	local dev
+	dev=$(mktemp -d /tmp/passlaunch-dev.XXXXXX)
+	chmod 755 "$dev"
+	mknod -m 600 "$dev/kvmfr0" c 1 5
+	faulty_vm lgcrash deaf
+	printf '%s\n' "looking_glass = kvmfr" "resolution = 640x480" >>"$VM.ini"
+	PASSLAUNCH_DEVFS=$dev start_vm
+	wait_for_log 'guest running'
+	local during
+	during=$(stat -c %U:%a "$dev/kvmfr0")
+	kill -KILL "$RUN_PID"
+	finish_vm
+	PASSLAUNCH_DEVFS=$dev run "$PASSLAUNCH" recover "$VM"
+	local after
+	after=$(stat -c %U:%a "$dev/kvmfr0")
+	rm -r "$dev"
+	assert_success
+	assert_equal "$during" nobody:600
+	assert_equal "$after" root:600
+	assert_host_as_before
+}
+
 # hook_fault PHASE ACTION: the hook 20-faulty fails (exit 1), hangs (past a
 # 1 s timeout, ignoring SIGTERM) or is killed (SIGKILL) in PHASE.
 hook_fault() {

@@ -55,6 +55,12 @@ fault_case() {
 	fault_case "status 4"
 }
 
+@test "lab fault: QEMU killed with SIGKILL, the GPU's release = vfio: kept on vfio-pci, then gpu attach" {
+	fault_case "status 4"
+	run grep -F "fault: QEMU killed with SIGKILL, the GPU's release = vfio: kept on vfio-pci, then gpu attach: log: " "$BATS_FILE_TMPDIR/report"
+	assert_line --partial ": log: kept on: vfio-pci vfio-pci"
+}
+
 @test "lab fault: QEMU exits at once with an error" {
 	fault_case "status 1"
 }

@@ -368,13 +368,31 @@ fake_rebind() {
 	} >>kernel.log &
 }
 
-@test "gpu detach --rebar resizes the BAR between the unbind and vfio-pci's probe; gpu attach gives its size back the same way" {
+# fake_resizable_gpu: fake_gpu's device on nouveau, with vfio-pci, and a
+# BAR 1 of 256M that can be 64M to 32G (resource1_resize).
+fake_resizable_gpu() {
 	local dev=sys/bus/pci/devices/0000:0a:00.0
 	fake_gpu
 	fake_vfio_pci
 	: >"$dev/driver_override"
 	printf '0x0000000000000000 0x0000000000000000 0x0000000000000000\n0x0000006000000000 0x000000600fffffff 0x000000000014220c\n' >"$dev/resource"
 	printf '%016x\n' 0xffc0 >"$dev/resource1_resize"
+}
+
+# assert_resized_and_back: the stand-in kernel saw BAR 1 resized to 32G
+# (15) while no driver had the device, on its way to vfio-pci, and its
+# size of before (256M: 8) given back the same way, on its way back.
+assert_resized_and_back() {
+	run cat kernel.log
+	assert_output "before the unbind from nouveau: resize holds 000000000000ffc0
+before the probe: resize holds 15
+before the unbind from vfio-pci: resize holds 15
+before the probe: resize holds 8"
+}
+
+@test "gpu detach --rebar resizes the BAR between the unbind and vfio-pci's probe; gpu attach gives its size back the same way" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_resizable_gpu
 	run "$PASSLAUNCH" gpu detach --rebar 0a:00.0=1:64G 0a:00.0
 	assert_failure 2
 	assert_output "passlaunch: error: --rebar 0000:0a:00.0: BAR 1 of 0000:0a:00.0 cannot be 64G; it can be 64M, 128M, 256M, 512M, 1G, 2G, 4G, 8G, 16G, 32G"
@@ -388,12 +406,32 @@ fake_rebind() {
 	run "$PASSLAUNCH" gpu attach 0a:00.0
 	assert_success
 	wait
-	run cat kernel.log
-	assert_output "before the unbind from nouveau: resize holds 000000000000ffc0
-before the probe: resize holds 15
-before the unbind from vfio-pci: resize holds 15
-before the probe: resize holds 8"
+	assert_resized_and_back
 	assert_not_exists run/devices/0000:0a:00.0.rebar
+}
+
+# The fault matrix's case for ReBAR, on this stand-in kernel: a run whose
+# launcher is killed after the vfio hook resized a BAR leaves its journal;
+# recover gives the device its size back (before its driver's probe) and
+# its driver, as gpu attach would.
+@test "gpu detach --rebar in a run whose launcher is then killed: recover gives the BAR its size back, then the driver" {
+	local dev=sys/bus/pci/devices/0000:0a:00.0
+	fake_resizable_gpu
+	mkdir -p run/crashed
+	: >run/crashed/journal
+	fake_rebind nouveau vfio-pci
+	PASSLAUNCH_VM=crashed run "$PASSLAUNCH" gpu detach --rebar 0a:00.0=1:32G 0a:00.0
+	assert_success
+	wait
+	assert_equal "$(cut -f1-3 run/crashed/journal)" "driver	0000:0a:00.0	nouveau"
+	fake_rebind vfio-pci nouveau
+	run "$PASSLAUNCH" recover crashed
+	assert_success
+	wait
+	assert_resized_and_back
+	assert_equal "$(basename "$(readlink "$dev/driver")")" nouveau
+	assert_not_exists run/devices/0000:0a:00.0.rebar
+	assert_not_exists run/crashed/journal
 }
 
 @test "gpu detach --keep in a run: journaled like any device, and marked kept only once it is on vfio-pci" {

@@ -146,7 +146,7 @@ failed: passlaunch: error: hook 50-fails failed in prepare (exit status 7)"
 # hook, right after display-manager, makes the user linger for the run and
 # restarts the server outside the ended session: QEMU plays into it, and a
 # session that comes and goes meanwhile does not end it.
-@test "lab: sound across the single-GPU handoff: the sound-server hook keeps the user's PulseAudio or PipeWire serving QEMU after the session ends" {
+@test "lab: sound across the single-GPU handoff: the sound-server hook keeps the user's PulseAudio or PipeWire serving QEMU after the session ends, and recover ends the lingering of a killed launcher's run" {
 	LAB_TIMEOUT=600 lab_run --systemd <<-'EOF'
 	# logind stops a user's manager this long after their last session ends
 	# (10 s by default); what matters is that it does, not how late.
@@ -208,6 +208,23 @@ failed: passlaunch: error: hook 50-fails failed in prepare (exit status 7)"
 			for _ in $(seq 100); do loginctl show-user alice >/dev/null 2>&1 || break; sleep 0.1; done
 		done
 	done
+	# The fault: the launcher killed with SIGKILL while alice lingers for
+	# the run; recover releases the hooks it prepared.
+	desktop
+	printf '[vm]\nuser = alice\nstate_dir = /tmp/snd-state\nstop_timeout = 2\n[qemu]\naccel = tcg\n[firmware]\ntype = bios\n[memory]\nsize = 96M\n[audio]\nbackend = pipewire\n[hooks]\nuse = display-manager sound-server\n' >/etc/passlaunch/snd.ini
+	"$PASSLAUNCH" run /etc/passlaunch/snd.ini >/tmp/snd.log 2>&1 &
+	run_pid=$!
+	for _ in $(seq 600); do grep -qE 'guest running|host restored' /tmp/snd.log && break; sleep 0.1; done
+	echo "killed: during: linger $(test -e /var/lib/systemd/linger/alice && echo yes || echo no)"
+	kill -KILL "$run_pid"
+	wait "$run_pid" || true
+	# QEMU gets SIGTERM when its launcher dies (PR_SET_PDEATHSIG).
+	for _ in $(seq 100); do pgrep qemu-system >/dev/null || break; sleep 0.1; done
+	rc=0
+	"$PASSLAUNCH" recover snd >>/tmp/snd.log 2>&1 || rc=$?
+	echo "killed: recover status $rc"
+	echo "killed: after: linger $(test -e /var/lib/systemd/linger/alice && echo yes || echo no), display manager $(systemctl is-active display-manager.service)"
+	sed "s|^|killed: |" /tmp/snd.log
 	EOF
 	assert_success
 	for server in pulseaudio pipewire; do
@@ -223,4 +240,10 @@ failed: passlaunch: error: hook 50-fails failed in prepare (exit status 7)"
 	assert_line "pipewire/display-manager: during: sessions [] gone, QEMU playing 0 stream(s) as 0 client(s)"
 	assert_line --partial "pulseaudio/display-manager+sound-server: passlaunch: hook sound-server: restarting pulseaudio.service outside"
 	assert_line --partial "pipewire/display-manager+sound-server: passlaunch: hook sound-server: restarting pipewire.service wireplumber.service pipewire-pulse.service outside"
+	# The launcher killed during the run: recover gives lingering and the
+	# desktop back.
+	assert_line "killed: during: linger yes"
+	assert_line "killed: recover status 0"
+	assert_line "killed: after: linger no, display manager active"
+	assert_line "killed: passlaunch: hook sound-server: alice lingers no more"
 }
